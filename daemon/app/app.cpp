@@ -1,0 +1,86 @@
+#include "daemon/app/app.hpp"
+
+#include "daemon/control/dispatch.hpp"
+#include "daemon/control/socket_server.hpp"
+#include "daemon/log/log.hpp"
+#include "daemon/store/store.hpp"
+
+#include <csignal>
+#include <filesystem>
+#include <fmt/format.h>
+#include <memory>
+
+namespace sbc::app {
+namespace {
+
+// Blocks the shutdown signals in every thread (threads inherit the mask), so that only sigwait() sees them.
+sigset_t block_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+    return set;
+}
+
+void prepare_data_dir(const std::string& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+        throw std::runtime_error(fmt::format("cannot create data directory {}: {} (set SBC_DATA_DIR to a writable "
+                                             "place)",
+                                             dir, ec.message()));
+    }
+}
+
+std::string actor_of(const control::Peer& peer) { return fmt::format("sbcctl:uid={}", peer.uid); }
+
+int wait_for_stop(const sigset_t& set) {
+    for (;;) {
+        int signal = 0;
+        if (sigwait(&set, &signal) != 0) {
+            continue;
+        }
+        if (signal == SIGHUP) {
+            log_info("sbcd", "SIGHUP received; configuration reload is not supported yet, nothing changed");
+            continue;
+        }
+        return signal;
+    }
+}
+
+} // namespace
+
+int run(const config::Config& config) {
+    sigset_t signals = block_signals();
+    auto started_at = std::chrono::system_clock::now();
+    try {
+        prepare_data_dir(config.data_dir);
+        auto db_path = (std::filesystem::path(config.data_dir) / "sbc.db").string();
+        auto store = std::make_unique<store::Store>(db_path);
+        log_info("store", "database {} at schema version {}", db_path, store->schema_version());
+
+        auto handle_line = [&](std::string_view line, const control::Peer& peer) {
+            control::Context ctx{*store, config, started_at, actor_of(peer), 0};
+            return control::dispatch(line, ctx).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        };
+        auto control_server = std::make_unique<control::SocketServer>(config.socket(), config.socket_group,
+                                                                      handle_line);
+        log_info("control", "control socket {}", config.socket());
+        log_info("sbcd", "sbcd {} ready", SBC_VERSION);
+
+        int signal = wait_for_stop(signals);
+        log_info("sbcd", "{} received, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+        control_server.reset(); // no new requests; requests in flight finish first
+        store.reset();          // the writer commits everything queued, then the database closes
+        log_info("sbcd", "stopped cleanly");
+        return 0;
+    } catch (const std::exception& e) {
+        log_error("sbcd", "cannot start: {}", e.what());
+        return 1;
+    }
+}
+
+} // namespace sbc::app

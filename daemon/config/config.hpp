@@ -1,0 +1,71 @@
+#pragma once
+// sbcd's configuration: one table of options (config/options.cpp), each with its TOML key, environment variable,
+// default and check. Sources, weakest first: defaults, the TOML file (--config), a .env file, the environment.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sbc::config {
+
+struct Config {
+    // Storage and control
+    std::string data_dir = "/var/lib/sbc";
+    std::string socket_path; // empty: <data_dir>/sbcd.sock
+    std::string socket_group;
+    // HTTP
+    std::string listen_host = "127.0.0.1";
+    int listen_port = 8080;
+    int http_threads = 8;
+    std::int64_t max_body_bytes = 64 * 1024;
+    std::string webhook_base_url;
+    bool insecure_skip_signature_check = false;
+    // Twilio
+    std::string twilio_account_sid;
+    std::string twilio_auth_token;
+    std::string twilio_whatsapp_number;
+    std::string twilio_api_base_url = "https://api.twilio.com";
+    int send_timeout_ms = 10000;
+    int sender_threads = 2;
+    int max_send_attempts = 8;
+    // Answers
+    std::string openai_api_key;
+    std::string openai_base_url = "https://api.openai.com/v1";
+    // Rate limits (per hour), the seed deployment's figures
+    int rate_global_per_hour = 500;
+    int rate_customer_per_hour = 10;
+    int rate_owner_per_hour = 30;
+    int rate_media_per_hour = 5;
+    // Logging
+    std::string log_level = "info";
+
+    // The control socket path, defaulted from the data directory.
+    std::string socket() const;
+    // "host:port" as configured.
+    std::string listen() const;
+    // True when Twilio credentials are set, so replies are really sent (otherwise dry-run).
+    bool twilio_live() const { return !twilio_account_sid.empty() && !twilio_auth_token.empty(); }
+};
+
+// Where the configuration comes from; unset members fall back to their defaults.
+struct Sources {
+    std::optional<std::string> config_file; // --config FILE; must exist when given
+    std::optional<std::string> env_file;    // default ".env" in the working directory when present
+    bool use_environment = true;
+};
+
+struct Loaded {
+    Config config;
+    std::vector<std::string> problems; // each "where: what is wrong (what to do)"
+    std::vector<std::string> used;     // the files read, for the start-up log
+};
+
+// Reads every source, checks every value and collects all problems rather than stopping at the first, so that
+// --check-config can report them in one go.
+Loaded load(const Sources& sources);
+
+// One "key = value" line per option with its origin hidden; secrets shown as "(set)" or "(not set)".
+std::vector<std::string> describe(const Config& config);
+
+} // namespace sbc::config

@@ -1,0 +1,190 @@
+#include "daemon/config/options.hpp"
+
+#include "common/phone.hpp"
+#include "daemon/log/log.hpp"
+
+#include <charconv>
+#include <fmt/format.h>
+#include <vector>
+
+namespace sbc::config {
+namespace {
+
+using Setter = std::function<std::string(Config&, std::string_view)>;
+using Shower = std::function<std::string(const Config&)>;
+
+std::string parse_int(std::string_view text, long long min, long long max, long long& out) {
+    long long value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+        return fmt::format("'{}' is not a whole number", text);
+    }
+    if (value < min || value > max) {
+        return fmt::format("{} is outside {}..{}", value, min, max);
+    }
+    out = value;
+    return {};
+}
+
+template <typename T>
+Option integer(std::string_view key, std::string_view env, T Config::*member, long long min, long long max,
+               std::string_view help) {
+    Setter set = [=](Config& c, std::string_view v) {
+        long long out = 0;
+        std::string error = parse_int(v, min, max, out);
+        if (error.empty()) {
+            c.*member = static_cast<T>(out);
+        }
+        return error;
+    };
+    Shower show = [=](const Config& c) { return std::to_string(c.*member); };
+    return Option{key, env, help, false, set, show};
+}
+
+Option boolean(std::string_view key, std::string_view env, bool Config::*member, std::string_view help) {
+    Setter set = [=](Config& c, std::string_view v) -> std::string {
+        if (v == "1" || v == "true" || v == "yes" || v == "on") {
+            c.*member = true;
+        } else if (v == "0" || v == "false" || v == "no" || v == "off") {
+            c.*member = false;
+        } else {
+            return fmt::format("'{}' is not a boolean (use true or false)", v);
+        }
+        return {};
+    };
+    Shower show = [=](const Config& c) { return std::string(c.*member ? "true" : "false"); };
+    return Option{key, env, help, false, set, show};
+}
+
+using Check = std::function<std::string(std::string_view)>;
+
+Option string(std::string_view key, std::string_view env, std::string Config::*member, std::string_view help,
+              Check check = {}, bool secret = false) {
+    Setter set = [=](Config& c, std::string_view v) -> std::string {
+        if (check) {
+            if (std::string error = check(v); !error.empty()) {
+                return error;
+            }
+        }
+        c.*member = std::string(v);
+        return {};
+    };
+    Shower show = [=](const Config& c) {
+        if (secret) {
+            return std::string((c.*member).empty() ? "(not set)" : "(set)");
+        }
+        return c.*member;
+    };
+    return Option{key, env, help, secret, set, show};
+}
+
+std::string check_url(std::string_view v) {
+    if (v.empty()) {
+        return {};
+    }
+    if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
+        return fmt::format("'{}' is not an http:// or https:// URL", v);
+    }
+    if (v.back() == '/') {
+        return fmt::format("'{}' ends with '/': give the base without a trailing slash", v);
+    }
+    return {};
+}
+
+std::string check_account_sid(std::string_view v) {
+    if (v.empty() || (v.size() == 34 && v.substr(0, 2) == "AC")) {
+        return {};
+    }
+    return "an account SID is 'AC' followed by 32 characters (see the Twilio console)";
+}
+
+std::string check_phone(std::string_view v) {
+    if (v.empty()) {
+        return {};
+    }
+    auto normalized = phone::normalize(v);
+    return normalized ? std::string() : normalized.error().message;
+}
+
+std::string check_level(std::string_view v) {
+    return log::parse_level(v) ? std::string() : fmt::format("'{}' is not one of debug, info, warn, error, off", v);
+}
+
+std::string check_not_empty(std::string_view v) { return v.empty() ? "must not be empty" : ""; }
+
+Option listen_option() {
+    Setter set = [](Config& c, std::string_view v) -> std::string {
+        auto colon = v.rfind(':');
+        if (colon == std::string_view::npos || colon == 0) {
+            return fmt::format("'{}' is not host:port (e.g. 127.0.0.1:8080)", v);
+        }
+        long long port = 0;
+        if (std::string error = parse_int(v.substr(colon + 1), 0, 65535, port); !error.empty()) {
+            return fmt::format("port in '{}': {}", v, error);
+        }
+        c.listen_host = std::string(v.substr(0, colon));
+        c.listen_port = static_cast<int>(port);
+        return {};
+    };
+    Shower show = [](const Config& c) { return c.listen(); };
+    return Option{"http.listen", "SBC_LISTEN", "HTTP listen address host:port (port 0: any free port)", false, set,
+                  show};
+}
+
+std::vector<Option> make_options() {
+    std::vector<Option> rows = {
+        string("data_dir", "SBC_DATA_DIR", &Config::data_dir, "directory of the database and files",
+               check_not_empty),
+        string("log_level", "LOG_LEVEL", &Config::log_level, "debug, info, warn, error or off", check_level),
+        listen_option(),
+        integer("http.max_body_bytes", "SBC_MAX_BODY_BYTES", &Config::max_body_bytes, 1024, 16 << 20,
+                "largest webhook body accepted; larger gets 413"),
+        integer("http.threads", "SBC_HTTP_THREADS", &Config::http_threads, 1, 256, "HTTP worker threads"),
+        boolean("http.insecure_skip_signature_check", "SBC_INSECURE_SKIP_SIGNATURE_CHECK",
+                &Config::insecure_skip_signature_check,
+                "accept unsigned webhooks (local development only; logs a warning)"),
+        string("http.webhook_base_url", "WEBHOOK_BASE_URL", &Config::webhook_base_url,
+               "public base URL Twilio calls, e.g. https://sbc.example.com (signatures are checked against it)",
+               check_url),
+        string("openai.api_key", "OPENAI_API_KEY", &Config::openai_api_key, "API key of the LLM provider", {},
+               true),
+        string("openai.base_url", "OPENAI_BASE_URL", &Config::openai_base_url,
+               "OpenAI-compatible API base URL", check_url),
+        integer("rate.customer_per_hour", "SBC_RATE_CUSTOMER_PER_HOUR", &Config::rate_customer_per_hour, 0,
+                1000000, "questions a customer may ask per hour (0: no limit)"),
+        integer("rate.global_per_hour", "SBC_RATE_GLOBAL_PER_HOUR", &Config::rate_global_per_hour, 0, 100000000,
+                "inbound messages answered per hour for the whole daemon (0: no limit)"),
+        integer("rate.media_per_hour", "SBC_RATE_MEDIA_PER_HOUR", &Config::rate_media_per_hour, 0, 1000000,
+                "media files a sender may send per hour (0: no limit)"),
+        integer("rate.owner_per_hour", "SBC_RATE_OWNER_PER_HOUR", &Config::rate_owner_per_hour, 0, 1000000,
+                "owner commands per hour (0: no limit)"),
+        string("socket.group", "SBC_SOCKET_GROUP", &Config::socket_group,
+               "group given access to the control socket"),
+        string("socket.path", "SBC_SOCKET", &Config::socket_path,
+               "control socket path (default <data_dir>/sbcd.sock)"),
+        string("twilio.account_sid", "TWILIO_ACCOUNT_SID", &Config::twilio_account_sid,
+               "Twilio account SID (AC...); without it replies are dry-run", check_account_sid),
+        string("twilio.api_base_url", "TWILIO_API_BASE_URL", &Config::twilio_api_base_url,
+               "Twilio REST API base URL", check_url),
+        string("twilio.auth_token", "TWILIO_AUTH_TOKEN", &Config::twilio_auth_token,
+               "Twilio auth token: signs webhooks and authenticates sends", {}, true),
+        integer("twilio.max_send_attempts", "SBC_MAX_SEND_ATTEMPTS", &Config::max_send_attempts, 1, 100,
+                "attempts before a reply is marked dead"),
+        integer("twilio.send_timeout_ms", "SBC_SEND_TIMEOUT_MS", &Config::send_timeout_ms, 100, 120000,
+                "timeout of one Messages API call"),
+        integer("twilio.sender_threads", "SBC_SENDER_THREADS", &Config::sender_threads, 1, 64,
+                "threads posting replies to Twilio"),
+        string("twilio.whatsapp_number", "TWILIO_WHATSAPP_NUMBER", &Config::twilio_whatsapp_number,
+               "default sender number, e.g. whatsapp:+14155238886", check_phone),
+    };
+    return rows;
+}
+
+} // namespace
+
+std::span<const Option> options() {
+    static const std::vector<Option> k_rows = make_options();
+    return k_rows;
+}
+
+} // namespace sbc::config

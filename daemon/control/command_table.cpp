@@ -1,0 +1,38 @@
+#include "daemon/control/command_table.hpp"
+
+#include "daemon/control/handlers.hpp"
+
+#include <algorithm>
+
+namespace sbc::control {
+namespace {
+
+// Keep in alphabetical order; a unit test checks it. Adding a command: a handler in its family's file, its
+// declaration in handlers.hpp, one row here, its sbcctl subcommand, and its line in man/sbcctl.1.
+constexpr Command k_commands[] = {
+    {"business-list", Access::read, business_list, "list registered businesses"},
+    {"business-register", Access::write, business_register, "register a business (idempotent)"},
+    {"business-remove", Access::write, business_remove, "remove a business and its knowledge"},
+    {"business-show", Access::read, business_show, "show one business and its settings"},
+    {"business-update", Access::write, business_update, "change a business's number, owner or settings"},
+    {"kb-add", Access::write, kb_add, "add a knowledge entry to a business"},
+    {"kb-export", Access::read, kb_export, "export a business's knowledge entries, in pages"},
+    {"kb-import", Access::write, kb_import, "add many entries, skipping ones already present"},
+    {"kb-list", Access::read, kb_list, "list a business's knowledge entries"},
+    {"kb-remove", Access::write, kb_remove, "remove a knowledge entry by its number"},
+    {"kb-search", Access::read, kb_search, "search a business's knowledge as a customer question would"},
+    {"list-commands", Access::read, list_commands, "list the commands this daemon supports"},
+    {"status", Access::read, status, "daemon version, uptime, database and counts"},
+};
+
+} // namespace
+
+std::span<const Command> command_table() { return k_commands; }
+
+const Command* find_command(std::string_view name) {
+    auto table = command_table();
+    auto it = std::find_if(table.begin(), table.end(), [&](const Command& c) { return c.name == name; });
+    return it == table.end() ? nullptr : &*it;
+}
+
+} // namespace sbc::control

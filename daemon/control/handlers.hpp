@@ -1,0 +1,27 @@
+#pragma once
+// The handlers named in the command table, one family per file (business_commands.cpp, ...).
+
+#include "daemon/control/command.hpp"
+
+namespace sbc::control {
+
+// status_commands.cpp
+Response list_commands(Context& ctx, Arguments& args);
+Response status(Context& ctx, Arguments& args);
+
+// business_commands.cpp
+Response business_register(Context& ctx, Arguments& args);
+Response business_list(Context& ctx, Arguments& args);
+Response business_show(Context& ctx, Arguments& args);
+Response business_update(Context& ctx, Arguments& args);
+Response business_remove(Context& ctx, Arguments& args);
+
+// knowledge_commands.cpp
+Response kb_add(Context& ctx, Arguments& args);
+Response kb_list(Context& ctx, Arguments& args);
+Response kb_search(Context& ctx, Arguments& args);
+Response kb_remove(Context& ctx, Arguments& args);
+Response kb_import(Context& ctx, Arguments& args);
+Response kb_export(Context& ctx, Arguments& args);
+
+} // namespace sbc::control

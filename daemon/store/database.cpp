@@ -1,0 +1,146 @@
+#include "daemon/store/database.hpp"
+
+#include <fmt/format.h>
+
+namespace sbc::store {
+namespace {
+
+[[noreturn]] void fail(sqlite3* db, int code, std::string_view what) {
+    throw DbError(sqlite3_extended_errcode(db) ? sqlite3_extended_errcode(db) : code,
+                  fmt::format("{}: {}", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(code)));
+}
+
+void check_bind(sqlite3* db, int rc) {
+    if (rc != SQLITE_OK) {
+        fail(db, rc, "binding a value");
+    }
+}
+
+} // namespace
+
+Statement::~Statement() {
+    if (m_stmt != nullptr) {
+        sqlite3_finalize(m_stmt);
+    }
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    check_bind(m_db, sqlite3_bind_int64(m_stmt, index, value));
+    return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+    check_bind(m_db, sqlite3_bind_double(m_stmt, index, value));
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view value) {
+    check_bind(m_db, sqlite3_bind_text64(m_stmt, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+    return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+    check_bind(m_db, sqlite3_bind_null(m_stmt, index));
+    return *this;
+}
+
+bool Statement::step() {
+    int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) {
+        return true;
+    }
+    if (rc == SQLITE_DONE) {
+        return false;
+    }
+    // Reset so the statement can be reused (cached statements survive a failed step).
+    sqlite3_reset(m_stmt);
+    fail(m_db, rc, "running SQL");
+}
+
+void Statement::run() {
+    while (step()) {
+    }
+}
+
+void Statement::reset() {
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+}
+
+std::string Statement::text(int column) const {
+    const auto* p = sqlite3_column_text(m_stmt, column);
+    int n = sqlite3_column_bytes(m_stmt, column);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string();
+}
+
+Database::Database(const std::string& path, bool create) : m_path(path) {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string message = fmt::format("cannot open database {}: {}", path,
+                                          m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc));
+        sqlite3_close(m_db);
+        m_db = nullptr;
+        throw DbError(rc, message);
+    }
+    sqlite3_extended_result_codes(m_db, 1);
+    sqlite3_busy_timeout(m_db, 5000);
+    exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;");
+    if (create) {
+        exec("PRAGMA journal_mode=WAL;");
+    }
+}
+
+Database::~Database() {
+    m_cache.clear();
+    if (m_db != nullptr) {
+        sqlite3_close_v2(m_db);
+    }
+}
+
+Statement Database::prepare(std::string_view sql) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(m_db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+    if (rc != SQLITE_OK) {
+        fail(m_db, rc, fmt::format("preparing SQL '{}'", sql.substr(0, 60)));
+    }
+    return Statement(m_db, stmt);
+}
+
+Database::Lease Database::cached(const char* sql) {
+    auto it = m_cache.find(sql);
+    if (it == m_cache.end()) {
+        it = m_cache.emplace(sql, std::make_unique<Statement>(prepare(sql))).first;
+    }
+    return Lease(*it->second);
+}
+
+void Database::exec(std::string_view sql) {
+    std::string copy(sql);
+    char* error = nullptr;
+    int rc = sqlite3_exec(m_db, copy.c_str(), nullptr, nullptr, &error);
+    if (rc != SQLITE_OK) {
+        std::string message = error ? error : sqlite3_errstr(rc);
+        sqlite3_free(error);
+        throw DbError(sqlite3_extended_errcode(m_db), message);
+    }
+}
+
+Transaction::Transaction(Database& db) : m_db(db) { m_db.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+    if (!m_done) {
+        try {
+            m_db.exec("ROLLBACK");
+        } catch (const DbError&) {
+            // Nothing more can be done: SQLite rolls back by itself when the connection closes.
+        }
+    }
+}
+
+void Transaction::commit() {
+    m_db.exec("COMMIT");
+    m_done = true;
+}
+
+} // namespace sbc::store

@@ -1,0 +1,119 @@
+#pragma once
+// A thin RAII layer over one sqlite3 connection and its prepared statements. SQL errors throw DbError: the store's
+// callers (the writer thread, read helpers) turn them into Result values at their boundary.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <sqlite3.h>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace sbc::store {
+
+// A failed SQLite call. `code` is SQLite's extended result code (SQLITE_FULL, SQLITE_BUSY, ...).
+class DbError : public std::runtime_error {
+  public:
+    DbError(int code, const std::string& message) : std::runtime_error(message), m_code(code) {}
+    int code() const { return m_code; }
+
+  private:
+    int m_code;
+};
+
+class Statement {
+  public:
+    Statement(sqlite3* db, sqlite3_stmt* stmt) : m_db(db), m_stmt(stmt) {}
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    Statement(Statement&& other) noexcept : m_db(other.m_db), m_stmt(other.m_stmt) { other.m_stmt = nullptr; }
+    ~Statement();
+
+    // Binds by 1-based index; returns *this so binds chain.
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+    Statement& bind(int index, double value);
+    Statement& bind(int index, std::string_view value);
+    Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+    Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+    Statement& bind_null(int index);
+    template <typename T>
+    Statement& bind(int index, const std::optional<T>& value) {
+        return value ? bind(index, *value) : bind_null(index);
+    }
+
+    // Advances to the next row: true when there is one, false when done; throws DbError on failure.
+    bool step();
+    // Runs to completion (for statements that return no rows).
+    void run();
+    void reset();
+
+    std::int64_t int64(int column) const { return sqlite3_column_int64(m_stmt, column); }
+    int integer(int column) const { return sqlite3_column_int(m_stmt, column); }
+    double real(int column) const { return sqlite3_column_double(m_stmt, column); }
+    std::string text(int column) const;
+    bool is_null(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
+
+  private:
+    sqlite3* m_db;
+    sqlite3_stmt* m_stmt;
+};
+
+class Database {
+  public:
+    // Opens (creating when `create`) a database file with sbc's pragmas: WAL, foreign keys, busy timeout,
+    // synchronous=FULL. Throws DbError when the file cannot be opened.
+    Database(const std::string& path, bool create);
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+    ~Database();
+
+    // Prepares a statement. Statements are prepared anew each call; use cached() on hot paths.
+    Statement prepare(std::string_view sql);
+    // A statement prepared once per connection (keyed by the literal's address), reset when the lease ends so
+    // that no finished read keeps a snapshot open. Not reentrant for the same SQL.
+    class Lease {
+      public:
+        explicit Lease(Statement& s) : m_s(&s) {}
+        Lease(const Lease&) = delete;
+        Lease& operator=(const Lease&) = delete;
+        ~Lease() { m_s->reset(); }
+        Statement* operator->() { return m_s; }
+        Statement& operator*() { return *m_s; }
+
+      private:
+        Statement* m_s;
+    };
+    Lease cached(const char* sql);
+    // Runs one or more statements that return no rows.
+    void exec(std::string_view sql);
+
+    std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(m_db); }
+    int changes() const { return sqlite3_changes(m_db); }
+    sqlite3* handle() const { return m_db; }
+    const std::string& path() const { return m_path; }
+
+  private:
+    std::string m_path;
+    sqlite3* m_db = nullptr;
+    std::unordered_map<const char*, std::unique_ptr<Statement>> m_cache;
+};
+
+// A transaction on one connection that rolls back unless committed.
+class Transaction {
+  public:
+    // Starts BEGIN IMMEDIATE: the write lock is taken now, so a later write cannot fail with SQLITE_BUSY.
+    explicit Transaction(Database& db);
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    ~Transaction();
+    void commit();
+
+  private:
+    Database& m_db;
+    bool m_done = false;
+};
+
+} // namespace sbc::store

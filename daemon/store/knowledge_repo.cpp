@@ -1,0 +1,142 @@
+#include "daemon/store/knowledge_repo.hpp"
+
+#include "common/time_format.hpp"
+
+#include <fmt/format.h>
+
+namespace sbc::store {
+namespace {
+
+constexpr const char* k_columns = "id, business_id, number, text, tags, source, created_at, updated_at";
+
+Entry read_row(Statement& s, int first = 0) {
+    Entry e;
+    e.rowid = s.int64(first + 0);
+    e.business_rowid = s.int64(first + 1);
+    e.number = s.int64(first + 2);
+    e.text = s.text(first + 3);
+    e.tags = s.text(first + 4);
+    e.source = s.text(first + 5);
+    e.created_at = s.int64(first + 6);
+    e.updated_at = s.int64(first + 7);
+    return e;
+}
+
+std::vector<Entry> read_all(Statement& s) {
+    std::vector<Entry> out;
+    while (s.step()) {
+        out.push_back(read_row(s));
+    }
+    return out;
+}
+
+// A term as an FTS5 string literal: double quotes doubled, so the user's text is never query syntax.
+std::string quote(std::string_view term) {
+    std::string out = "\"";
+    for (char c : term) {
+        out.push_back(c);
+        if (c == '"') {
+            out.push_back('"');
+        }
+    }
+    out.push_back('"');
+    return out;
+}
+
+} // namespace
+
+void insert_entry(Database& db, Entry& e) {
+    e.created_at = e.updated_at = time_format::now_ms();
+    auto s = db.prepare("INSERT INTO knowledge (business_id, number, text, tags, source, created_at, updated_at) "
+                        "VALUES (?1, (SELECT COALESCE(MAX(number), 0) + 1 FROM knowledge WHERE business_id = ?1), "
+                        "?2, ?3, ?4, ?5, ?5) RETURNING id, number");
+    s.bind(1, e.business_rowid).bind(2, e.text).bind(3, e.tags).bind(4, e.source).bind(5, e.created_at);
+    s.step();
+    e.rowid = s.int64(0);
+    e.number = s.int64(1);
+    s.run();
+}
+
+std::optional<Entry> find_entry(Database& db, std::int64_t business_rowid, std::int64_t number) {
+    auto s = db.prepare(fmt::format("SELECT {} FROM knowledge WHERE business_id = ? AND number = ?", k_columns));
+    s.bind(1, business_rowid).bind(2, number);
+    if (!s.step()) {
+        return std::nullopt;
+    }
+    return read_row(s);
+}
+
+bool has_entry_text(Database& db, std::int64_t business_rowid, std::string_view text) {
+    auto s = db.prepare("SELECT 1 FROM knowledge WHERE business_id = ? AND text = ? LIMIT 1");
+    s.bind(1, business_rowid).bind(2, text);
+    return s.step();
+}
+
+std::vector<Entry> list_entries(Database& db, std::int64_t business_rowid, std::int64_t limit, std::int64_t offset) {
+    auto s = db.prepare(
+        fmt::format("SELECT {} FROM knowledge WHERE business_id = ? ORDER BY number LIMIT ? OFFSET ?", k_columns));
+    s.bind(1, business_rowid).bind(2, limit).bind(3, offset);
+    return read_all(s);
+}
+
+std::vector<Entry> entries_after(Database& db, std::int64_t business_rowid, std::int64_t after, std::int64_t limit) {
+    auto s = db.prepare(fmt::format(
+        "SELECT {} FROM knowledge WHERE business_id = ? AND number > ? ORDER BY number LIMIT ?", k_columns));
+    s.bind(1, business_rowid).bind(2, after).bind(3, limit);
+    return read_all(s);
+}
+
+std::int64_t count_entries(Database& db, std::int64_t business_rowid) {
+    auto s = db.prepare("SELECT COUNT(*) FROM knowledge WHERE business_id = ?");
+    s.bind(1, business_rowid);
+    s.step();
+    return s.int64(0);
+}
+
+std::int64_t count_all_entries(Database& db) {
+    auto s = db.prepare("SELECT COUNT(*) FROM knowledge");
+    s.step();
+    return s.int64(0);
+}
+
+void update_entry_text(Database& db, Entry& e) {
+    e.updated_at = time_format::now_ms();
+    auto s = db.prepare("UPDATE knowledge SET text = ?, tags = ?, updated_at = ? WHERE id = ?");
+    s.bind(1, e.text).bind(2, e.tags).bind(3, e.updated_at).bind(4, e.rowid);
+    s.run();
+}
+
+void delete_entry(Database& db, std::int64_t rowid) {
+    auto s = db.prepare("DELETE FROM knowledge WHERE id = ?");
+    s.bind(1, rowid);
+    s.run();
+}
+
+std::vector<Hit> search_entries(Database& db, std::int64_t business_rowid, const std::vector<std::string>& terms,
+                                int limit) {
+    std::vector<Hit> hits;
+    if (terms.empty()) {
+        return hits;
+    }
+    std::string any;
+    for (const auto& term : terms) {
+        any += (any.empty() ? "" : " OR ") + quote(term);
+    }
+    // The business filter is a term of the query itself, so FTS5 intersects doclists instead of ranking every
+    // business's matches and filtering afterwards.
+    std::string match = fmt::format("business_id : \"{}\" AND {{text tags}} : ({})", business_rowid, any);
+    auto s = db.prepare("SELECT -bm25(knowledge_fts, 1.0, 0.5, 0.0), k.id, k.business_id, k.number, k.text, k.tags, "
+                        "k.source, k.created_at, k.updated_at FROM knowledge_fts JOIN knowledge k "
+                        "ON k.id = knowledge_fts.rowid WHERE knowledge_fts MATCH ? "
+                        "ORDER BY bm25(knowledge_fts, 1.0, 0.5, 0.0) LIMIT ?");
+    s.bind(1, match).bind(2, limit);
+    while (s.step()) {
+        Hit hit;
+        hit.score = s.real(0);
+        hit.entry = read_row(s, 1);
+        hits.push_back(std::move(hit));
+    }
+    return hits;
+}
+
+} // namespace sbc::store

@@ -1,0 +1,47 @@
+#pragma once
+// Knowledge entries of a business, and full-text search over them (FTS5, BM25).
+
+#include "daemon/store/database.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sbc::store {
+
+struct Entry {
+    std::int64_t rowid = 0;
+    std::int64_t business_rowid = 0;
+    std::int64_t number = 0; // per business, what owners and sbcctl see
+    std::string text;
+    std::string tags;
+    std::string source;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+struct Hit {
+    Entry entry;
+    double score = 0; // BM25, higher is better
+};
+
+// Inserts with the next free number of the business; fills rowid, number and timestamps.
+void insert_entry(Database& db, Entry& entry);
+std::optional<Entry> find_entry(Database& db, std::int64_t business_rowid, std::int64_t number);
+// True when the business already has an entry with exactly this text (import skips it).
+bool has_entry_text(Database& db, std::int64_t business_rowid, std::string_view text);
+// Entries ordered by number.
+std::vector<Entry> list_entries(Database& db, std::int64_t business_rowid, std::int64_t limit, std::int64_t offset);
+std::vector<Entry> entries_after(Database& db, std::int64_t business_rowid, std::int64_t after, std::int64_t limit);
+std::int64_t count_entries(Database& db, std::int64_t business_rowid);
+std::int64_t count_all_entries(Database& db);
+void update_entry_text(Database& db, Entry& entry);
+void delete_entry(Database& db, std::int64_t rowid);
+
+// The best `limit` entries of a business for the terms (any term may match; BM25 ranks), best first.
+// Terms are plain words; they are quoted here, so no FTS5 syntax from a user reaches MATCH.
+std::vector<Hit> search_entries(Database& db, std::int64_t business_rowid, const std::vector<std::string>& terms,
+                                int limit);
+
+} // namespace sbc::store

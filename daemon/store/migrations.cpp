@@ -1,0 +1,103 @@
+#include "daemon/store/migrations.hpp"
+
+#include <fmt/format.h>
+#include <stdexcept>
+
+namespace sbc::store {
+namespace {
+
+// Append only: a released migration is never edited, a change is a new entry.
+constexpr const char* k_migrations[] = {
+    // 1: businesses, their knowledge (with its full-text index) and the audit log.
+    R"sql(
+CREATE TABLE businesses (
+    id              INTEGER PRIMARY KEY,
+    slug            TEXT NOT NULL UNIQUE,
+    name            TEXT NOT NULL,
+    whatsapp_number TEXT NOT NULL,
+    owner_phone     TEXT NOT NULL,
+    shared          INTEGER NOT NULL DEFAULT 0,
+    paused          INTEGER NOT NULL DEFAULT 0,
+    greeting        TEXT NOT NULL DEFAULT '',
+    hours           TEXT NOT NULL DEFAULT '',
+    timezone        TEXT NOT NULL DEFAULT 'UTC',
+    fallback        TEXT NOT NULL DEFAULT '',
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+);
+CREATE INDEX businesses_by_number ON businesses(whatsapp_number);
+
+CREATE TABLE knowledge (
+    id          INTEGER PRIMARY KEY,
+    business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+    number      INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    tags        TEXT NOT NULL DEFAULT '',
+    source      TEXT NOT NULL DEFAULT '',
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    UNIQUE (business_id, number)
+);
+
+-- business_id is indexed so that a search is filtered by business inside the index, not after ranking.
+CREATE VIRTUAL TABLE knowledge_fts USING fts5(
+    text, tags, business_id,
+    content = 'knowledge', content_rowid = 'id',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER knowledge_fts_insert AFTER INSERT ON knowledge BEGIN
+    INSERT INTO knowledge_fts(rowid, text, tags, business_id) VALUES (new.id, new.text, new.tags, new.business_id);
+END;
+CREATE TRIGGER knowledge_fts_delete AFTER DELETE ON knowledge BEGIN
+    INSERT INTO knowledge_fts(knowledge_fts, rowid, text, tags, business_id)
+        VALUES ('delete', old.id, old.text, old.tags, old.business_id);
+END;
+CREATE TRIGGER knowledge_fts_update AFTER UPDATE ON knowledge BEGIN
+    INSERT INTO knowledge_fts(knowledge_fts, rowid, text, tags, business_id)
+        VALUES ('delete', old.id, old.text, old.tags, old.business_id);
+    INSERT INTO knowledge_fts(rowid, text, tags, business_id) VALUES (new.id, new.text, new.tags, new.business_id);
+END;
+
+CREATE TABLE events (
+    id       INTEGER PRIMARY KEY,
+    at       INTEGER NOT NULL,
+    actor    TEXT NOT NULL,
+    action   TEXT NOT NULL,
+    business TEXT,
+    details  TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_by_business ON events(business, at);
+)sql",
+};
+
+constexpr int k_count = static_cast<int>(sizeof(k_migrations) / sizeof(k_migrations[0]));
+
+} // namespace
+
+int latest_schema_version() { return k_count; }
+
+int schema_version(Database& db) {
+    auto stmt = db.prepare("PRAGMA user_version");
+    stmt.step();
+    return stmt.integer(0);
+}
+
+void migrate(Database& db, int target) {
+    if (target < 0) {
+        target = k_count;
+    }
+    int current = schema_version(db);
+    if (current > k_count) {
+        throw std::runtime_error(fmt::format("database {} has schema version {}, newer than this sbcd knows ({}); "
+                                             "run the newer sbcd or restore a backup",
+                                             db.path(), current, k_count));
+    }
+    for (int version = current + 1; version <= target; ++version) {
+        Transaction tx(db);
+        db.exec(k_migrations[version - 1]);
+        db.exec(fmt::format("PRAGMA user_version = {}", version));
+        tx.commit();
+    }
+}
+
+} // namespace sbc::store

@@ -1,0 +1,132 @@
+#include "daemon/store/store.hpp"
+
+#include "daemon/log/log.hpp"
+#include "daemon/store/migrations.hpp"
+
+namespace sbc::store {
+namespace {
+
+// Bounds one group so that a burst cannot hold the write lock (and its waiters) for long.
+constexpr std::size_t k_max_group = 512;
+
+} // namespace
+
+Store::Store(std::string path) : m_path(std::move(path)) {
+    m_writer_db = std::make_unique<Database>(m_path, true);
+    migrate(*m_writer_db);
+    m_schema_version = store::schema_version(*m_writer_db);
+    m_writer = std::thread([this] { writer_loop(); });
+}
+
+Store::~Store() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_queue_cv.notify_all();
+    if (m_writer.joinable()) {
+        m_writer.join();
+    }
+    std::lock_guard lock(m_readers_mutex);
+    m_readers.clear();
+}
+
+Status Store::submit(std::function<bool(Database&)> run) {
+    Job job{std::move(run)};
+    std::unique_lock lock(m_mutex);
+    if (m_stopping) {
+        return Error{1, "sbcd is shutting down; the change was not made"};
+    }
+    m_queue.push_back(&job);
+    m_queue_cv.notify_one();
+    m_done_cv.wait(lock, [&] { return job.done; });
+    return job.status;
+}
+
+void Store::writer_loop() {
+    std::vector<Job*> group;
+    for (;;) {
+        {
+            std::unique_lock lock(m_mutex);
+            m_queue_cv.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
+            if (m_queue.empty()) {
+                return; // stopping, and everything queued has been written
+            }
+            while (!m_queue.empty() && group.size() < k_max_group) {
+                group.push_back(m_queue.front());
+                m_queue.pop_front();
+            }
+        }
+        run_group(group);
+        {
+            std::lock_guard lock(m_mutex);
+            for (Job* job : group) {
+                job->done = true;
+            }
+            ++m_commits;
+        }
+        m_done_cv.notify_all();
+        group.clear();
+    }
+}
+
+void Store::run_group(std::vector<Job*>& group) {
+    Database& db = *m_writer_db;
+    try {
+        Transaction tx(db);
+        for (Job* job : group) {
+            db.exec("SAVEPOINT job");
+            bool keep = false;
+            try {
+                keep = job->run(db);
+            } catch (const std::exception& e) {
+                job->status = Error{1, std::string("database write failed: ") + e.what()};
+            }
+            if (!keep) {
+                db.exec("ROLLBACK TO job");
+            }
+            db.exec("RELEASE job");
+        }
+        tx.commit();
+    } catch (const std::exception& e) {
+        // The whole group is lost (disk full, read-only, I/O error): every caller hears of it, none was acked.
+        log_error("store", "commit of {} writes failed: {}", group.size(), e.what());
+        for (Job* job : group) {
+            job->status = Error{1, std::string("database write failed: ") + e.what()};
+        }
+    }
+}
+
+std::uint64_t Store::commit_count() const {
+    std::lock_guard lock(m_mutex);
+    return m_commits;
+}
+
+std::uint64_t Store::wait_for_commit(std::uint64_t seen, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(m_mutex);
+    m_done_cv.wait_for(lock, timeout, [&] { return m_commits != seen || m_stopping; });
+    return m_commits;
+}
+
+Store::ReaderLease Store::borrow_reader() {
+    {
+        std::lock_guard lock(m_readers_mutex);
+        if (!m_readers.empty()) {
+            auto db = std::move(m_readers.back());
+            m_readers.pop_back();
+            return ReaderLease(this, std::move(db));
+        }
+    }
+    auto db = std::make_unique<Database>(m_path, false);
+    db->exec("PRAGMA query_only=1");
+    return ReaderLease(this, std::move(db));
+}
+
+Store::ReaderLease::~ReaderLease() {
+    if (db) {
+        std::lock_guard lock(store->m_readers_mutex);
+        store->m_readers.push_back(std::move(db));
+    }
+}
+
+} // namespace sbc::store

@@ -1,0 +1,104 @@
+#pragma once
+// The store: one SQLite file, one writer thread that commits queued writes in groups, and a pool of reader
+// connections. Every write is atomic on its own (a savepoint inside the group's transaction) and its caller
+// returns only after the group's COMMIT, so nothing is acknowledged before it is durable.
+
+#include "common/result.hpp"
+#include "daemon/store/database.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+namespace sbc::store {
+
+class Store {
+  public:
+    // Opens or creates the database at `path`, migrates it and starts the writer. Throws on failure (start-up).
+    explicit Store(std::string path);
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+    // Finishes every queued write, then closes.
+    ~Store();
+
+    // Runs f(Database&) -> Result<T> on the writer thread inside the current group transaction and returns its
+    // result once committed. An error result or an exception rolls back f's changes only. Storage failures
+    // (disk full, read-only file) come back as errors with code 1.
+    template <typename F>
+    auto write(F&& f) -> std::invoke_result_t<F, Database&> {
+        using R = std::invoke_result_t<F, Database&>;
+        std::optional<R> out;
+        Status status = submit([&](Database& db) {
+            out.emplace(f(db));
+            return out->ok();
+        });
+        if (!status.ok() && (!out || out->ok())) {
+            return status.error(); // the group failed to commit, or f threw
+        }
+        return std::move(*out);
+    }
+
+    // Runs f(Database&) -> Result<T> on a reader connection; SQLite errors become errors with code 1.
+    template <typename F>
+    auto read(F&& f) -> std::invoke_result_t<F, Database&> {
+        auto lease = borrow_reader();
+        try {
+            return f(*lease.db);
+        } catch (const std::exception& e) {
+            return Error{1, std::string("database read failed: ") + e.what()};
+        }
+    }
+
+    // Counts commits; wait_for_commit() returns when it passes `seen` or at the deadline. For long polls.
+    std::uint64_t commit_count() const;
+    std::uint64_t wait_for_commit(std::uint64_t seen, std::chrono::milliseconds timeout) const;
+
+    const std::string& path() const { return m_path; }
+    int schema_version() const { return m_schema_version; }
+
+  private:
+    struct Job {
+        std::function<bool(Database&)> run; // false: roll back this job's savepoint
+        Status status = ok_status();
+        bool done = false;
+    };
+    struct ReaderLease {
+        Store* store;
+        std::unique_ptr<Database> db;
+        ReaderLease(Store* s, std::unique_ptr<Database> d) : store(s), db(std::move(d)) {}
+        ReaderLease(ReaderLease&&) = default;
+        ~ReaderLease();
+    };
+
+    Status submit(std::function<bool(Database&)> run);
+    void writer_loop();
+    void run_group(std::vector<Job*>& group);
+    ReaderLease borrow_reader();
+
+    std::string m_path;
+    int m_schema_version = 0;
+    std::unique_ptr<Database> m_writer_db;
+
+    mutable std::mutex m_mutex; // guards the queue, m_stopping, m_commits
+    std::condition_variable m_queue_cv;
+    mutable std::condition_variable m_done_cv;
+    std::deque<Job*> m_queue;
+    bool m_stopping = false;
+    std::uint64_t m_commits = 0;
+
+    std::mutex m_readers_mutex;
+    std::vector<std::unique_ptr<Database>> m_readers;
+
+    std::thread m_writer; // last: starts after everything above exists
+};
+
+} // namespace sbc::store
