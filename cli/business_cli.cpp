@@ -1,0 +1,186 @@
+// sbcctl business register|list|show|update|remove.
+
+#include "cli/arguments.hpp"
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
+#include "cli/request.hpp"
+
+#include <fmt/format.h>
+#include <memory>
+
+namespace sbc::cli {
+
+namespace {
+
+// The settings register and update share; each is sent only when given.
+struct BusinessSettings {
+    std::optional<std::string> name, number, owner, greeting, hours, timezone, fallback;
+};
+
+void add_settings_options(CLI::App& command, BusinessSettings& settings, bool required) {
+    auto* name = command.add_option("--name", settings.name, "the name customers see");
+    auto* number = command.add_option("--number", settings.number, "the business's WhatsApp number (E.164)");
+    auto* owner =
+        command.add_option("--owner", settings.owner, "the owner's phone; messages from it are commands");
+    if (required) {
+        name->required();
+        number->required();
+        owner->required();
+    }
+    command.add_option("--greeting", settings.greeting, "the text a new customer is greeted with");
+    command.add_option("--hours", settings.hours, "opening hours, as customers should read them");
+    command.add_option("--timezone", settings.timezone, "IANA time zone, e.g. Europe/Berlin");
+    command.add_option("--fallback", settings.fallback, "the reply when the knowledge base has no answer");
+}
+
+void put_settings(nlohmann::json& arguments, const BusinessSettings& settings) {
+    put_if_set(arguments, "name", settings.name);
+    put_if_set(arguments, "number", settings.number);
+    put_if_set(arguments, "owner", settings.owner);
+    put_if_set(arguments, "greeting", settings.greeting);
+    put_if_set(arguments, "hours", settings.hours);
+    put_if_set(arguments, "timezone", settings.timezone);
+    put_if_set(arguments, "fallback", settings.fallback);
+}
+
+// --shared/--no-shared and --pause/--resume: a setting that is switched on, off, or left alone.
+std::optional<bool> switch_value(const CLI::Option* on, const CLI::Option* off) {
+    if (on->count() > 0) {
+        return true;
+    }
+    if (off->count() > 0) {
+        return false;
+    }
+    return std::nullopt;
+}
+
+void print_business_table(const nlohmann::json& reply) {
+    print_reply_text(reply);
+    const auto& businesses = reply_arguments(reply).value("businesses", nlohmann::json::array());
+    if (businesses.empty()) {
+        return;
+    }
+    Table table({{"ID"}, {"NAME"}, {"NUMBER"}, {"OWNER"}, {"KB", Align::right}, {"PAUSED"}});
+    for (const auto& business : businesses) {
+        table.add_row({display_value(business.value("id", nlohmann::json())),
+                       fit_cell(display_value(business.value("name", nlohmann::json())), k_text_cell_width),
+                       display_value(business.value("number", nlohmann::json())),
+                       display_value(business.value("owner", nlohmann::json())),
+                       display_value(business.value("knowledge_count", nlohmann::json())),
+                       display_value(business.value("paused", nlohmann::json()))});
+    }
+    fmt::print("{}", table.render());
+}
+
+void print_business(const nlohmann::json& reply) {
+    print_reply_text(reply);
+    const auto& business = reply_arguments(reply).value("business", nlohmann::json::object());
+    // The protocol's field order reads better than the alphabetical order JSON objects come in.
+    static const char* const k_order[] = {
+        "id",    "name",     "number",   "owner",           "shared",     "paused",    "greeting",
+        "hours", "timezone", "fallback", "knowledge_count", "created_at", "updated_at"};
+    KeyValues pairs;
+    for (const char* key : k_order) {
+        if (business.contains(key)) {
+            pairs.emplace_back(key, display_value(business[key]));
+        }
+    }
+    for (const auto& [key, value] : business.items()) {
+        if (std::find(std::begin(k_order), std::end(k_order), key) == std::end(k_order)) {
+            pairs.emplace_back(key, display_value(value));
+        }
+    }
+    fmt::print("{}", render_key_values(pairs));
+}
+
+struct IdArgument {
+    std::string id;
+};
+
+CLI::Option* add_id_argument(CLI::App& command, std::string& id) {
+    return command.add_option("id", id, "the business's id")->required();
+}
+
+} // namespace
+
+CommandAction define_business_register(CLI::App& command, const GlobalOptions& options,
+                                       std::string_view daemon_command) {
+    struct Options {
+        BusinessSettings settings;
+        std::optional<std::string> id;
+        bool shared = false;
+    };
+    auto o = std::make_shared<Options>();
+    add_settings_options(command, o->settings, true);
+    command.add_option("--id", o->id, "the business's id (default: made from the name, e.g. pizza-palace)");
+    command.add_flag("--shared", o->shared, "the number may be shared with other --shared businesses");
+    return [o, &options, daemon_command] {
+        nlohmann::json arguments = nlohmann::json::object();
+        put_settings(arguments, o->settings);
+        put_if_set(arguments, "id", o->id);
+        if (o->shared) {
+            arguments["shared"] = true;
+        }
+        return run_request(options, daemon_command, std::move(arguments));
+    };
+}
+
+CommandAction define_business_list(CLI::App&, const GlobalOptions& options, std::string_view daemon_command) {
+    return [&options, daemon_command] {
+        return run_request(options, daemon_command, nlohmann::json::object(), print_business_table);
+    };
+}
+
+CommandAction define_business_show(CLI::App& command, const GlobalOptions& options,
+                                   std::string_view daemon_command) {
+    auto o = std::make_shared<IdArgument>();
+    add_id_argument(command, o->id);
+    return [o, &options, daemon_command] {
+        return run_request(options, daemon_command, {{"id", o->id}}, print_business);
+    };
+}
+
+CommandAction define_business_update(CLI::App& command, const GlobalOptions& options,
+                                     std::string_view daemon_command) {
+    struct Options {
+        std::string id;
+        BusinessSettings settings;
+        CLI::Option* shared = nullptr;
+        CLI::Option* not_shared = nullptr;
+        CLI::Option* pause = nullptr;
+        CLI::Option* resume = nullptr;
+    };
+    auto o = std::make_shared<Options>();
+    add_id_argument(command, o->id);
+    add_settings_options(command, o->settings, false);
+    o->shared =
+        command.add_flag("--shared")->description("let other --shared businesses use the same number");
+    o->not_shared = command.add_flag("--no-shared")
+                        ->description("make the number this business's alone")
+                        ->excludes(o->shared);
+    o->pause =
+        command.add_flag("--pause")->description("stop answering customers (owner commands still work)");
+    o->resume = command.add_flag("--resume")->description("answer customers again")->excludes(o->pause);
+    return [o, &options, daemon_command] {
+        nlohmann::json arguments = {{"id", o->id}};
+        put_settings(arguments, o->settings);
+        put_if_set(arguments, "shared", switch_value(o->shared, o->not_shared));
+        put_if_set(arguments, "paused", switch_value(o->pause, o->resume));
+        if (arguments.size() == 1) {
+            return report_failure(options,
+                                  Error{k_exit_usage, "nothing to update: give at least one setting, e.g. "
+                                                      "--name or --pause (sbcctl business update --help)"});
+        }
+        return run_request(options, daemon_command, std::move(arguments));
+    };
+}
+
+CommandAction define_business_remove(CLI::App& command, const GlobalOptions& options,
+                                     std::string_view daemon_command) {
+    auto o = std::make_shared<IdArgument>();
+    add_id_argument(command, o->id);
+    return [o, &options, daemon_command] { return run_request(options, daemon_command, {{"id", o->id}}); };
+}
+
+} // namespace sbc::cli

@@ -1,0 +1,51 @@
+#include "cli/command_map.hpp"
+
+#include "cli/commands.hpp"
+
+#include <array>
+
+namespace sbc::cli {
+
+namespace {
+
+constexpr std::array k_commands = {
+    CommandSpec{"status", "status", "show sbcd's version, uptime, database and counts", &define_status},
+    CommandSpec{"commands", "list-commands", "list the control commands sbcd understands", &define_commands},
+
+    CommandSpec{"business", "", "register and manage businesses", nullptr},
+    CommandSpec{"business register", "business-register",
+                "register a business (unchanged if it exists as given)", &define_business_register},
+    CommandSpec{"business list", "business-list", "list the registered businesses", &define_business_list},
+    CommandSpec{"business show", "business-show", "show one business's settings", &define_business_show},
+    CommandSpec{"business update", "business-update", "change a business's settings",
+                &define_business_update},
+    CommandSpec{"business remove", "business-remove", "remove a business and its knowledge",
+                &define_business_remove},
+
+    CommandSpec{"kb", "", "manage a business's knowledge base", nullptr},
+    CommandSpec{"kb add", "kb-add", "add a knowledge entry", &define_kb_add},
+    CommandSpec{"kb list", "kb-list", "list knowledge entries", &define_kb_list},
+    CommandSpec{"kb search", "kb-search", "search the knowledge base as customers' questions are",
+                &define_kb_search},
+    CommandSpec{"kb remove", "kb-remove", "remove a knowledge entry by its number", &define_kb_remove},
+    CommandSpec{"kb import", "kb-import", "import entries from a CSV or JSON lines file", &define_kb_import},
+    CommandSpec{"kb export", "kb-export", "print every entry as JSON lines (re-importable)",
+                &define_kb_export},
+};
+
+} // namespace
+
+std::span<const CommandSpec> command_specs() {
+    return k_commands;
+}
+
+const CommandSpec* find_command(std::string_view path) {
+    for (const auto& spec : k_commands) {
+        if (spec.path == path) {
+            return &spec;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace sbc::cli

@@ -1,0 +1,25 @@
+#pragma once
+// The define functions of every command, one per row of the command table (command_map.cpp). Each family's
+// file defines its own: status_cli.cpp, business_cli.cpp, kb_cli.cpp, kb_transfer_cli.cpp.
+
+#include "cli/command_map.hpp"
+
+namespace sbc::cli {
+
+CommandAction define_status(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_commands(CLI::App&, const GlobalOptions&, std::string_view);
+
+CommandAction define_business_register(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_business_list(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_business_show(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_business_update(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_business_remove(CLI::App&, const GlobalOptions&, std::string_view);
+
+CommandAction define_kb_add(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_kb_list(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_kb_search(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_kb_remove(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_kb_import(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_kb_export(CLI::App&, const GlobalOptions&, std::string_view);
+
+} // namespace sbc::cli
