@@ -1,5 +1,5 @@
 #pragma once
-// X-Twilio-Signature: how Twilio signs its webhooks and how we check them (twilio-facts.md §2, checklist §7).
+// X-Twilio-Signature: how Twilio signs its webhooks and how we check them (twilio-facts.md §2 and §7).
 // The URL passed in is the public URL exactly as Twilio requested it, built by the caller from
 // WEBHOOK_BASE_URL and the raw request target, never re-encoded.
 
