@@ -34,11 +34,6 @@ void print_entry_table(const nlohmann::json& reply) {
                        entry_cell(entry, "tags", k_tags_cell_width)});
     }
     fmt::print("{}", table.render());
-    auto total = arguments.value("total", nlohmann::json());
-    if (total.is_number_integer() && total.get<std::size_t>() > entries.size()) {
-        fmt::print("{} of {} entries shown (--offset and --limit show others)\n", entries.size(),
-                   total.get<std::size_t>());
-    }
 }
 
 void print_search_results(const nlohmann::json& reply) {

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 #include <memory>
+#include <regex>
 
 namespace sbc::cli {
 
@@ -25,8 +26,8 @@ constexpr int k_export_page = 1000;
 
 struct Batch {
     nlohmann::json entries = nlohmann::json::array();
-    std::size_t first_line = 0;
-    std::size_t last_line = 0;
+    std::vector<std::size_t> lines; // each entry's line in the file (0 in a JSON array)
+    std::size_t first_index = 0;    // the first entry's index in the whole file
 };
 
 nlohmann::json entry_json(const ImportEntry& entry) {
@@ -44,11 +45,12 @@ std::vector<Batch> make_batches(const std::vector<ImportEntry>& entries, std::si
         std::size_t size = json.dump().size() + 1; // and a comma
         if (batches.empty() || batches.back().entries.size() >= k_max_batch_entries ||
             bytes + size + envelope_bytes > k_max_batch_bytes) {
-            batches.push_back(Batch{nlohmann::json::array(), entry.line, entry.line});
+            batches.push_back(
+                Batch{nlohmann::json::array(), {}, static_cast<std::size_t>(&entry - entries.data())});
             bytes = 0;
         }
         batches.back().entries.push_back(std::move(json));
-        batches.back().last_line = entry.line;
+        batches.back().lines.push_back(entry.line);
         bytes += size;
     }
     return batches;
@@ -80,17 +82,32 @@ int report_problems(const GlobalOptions& options, const std::string& path, const
     return report_failure(options, Error{k_exit_invalid, summary});
 }
 
-// Where a failed batch was, and that nothing is lost by running the import again: identical texts are
-// skipped.
-std::string batch_context(const Batch& batch, std::size_t index, std::size_t count, long long added_before) {
-    std::string where = batch.first_line == 0 ? fmt::format("batch {} of {}", index + 1, count)
-                                              : fmt::format("batch {} of {} (lines {}-{})", index + 1, count,
-                                                            batch.first_line, batch.last_line);
-    if (added_before == 0) {
-        return where;
+// Where in the file a failed batch was: the entry sbcd names ("entries[3].tags is too long") when it names
+// one, else the batch's lines when there are several batches; "" when the failure concerns the whole import
+// (say, an unknown business). Running the import again loses nothing, since identical texts are skipped.
+std::string batch_context(const std::string& path, const Batch& batch, std::size_t batch_count,
+                          const std::string& daemon_text, long long added_before) {
+    std::string where;
+    std::smatch match;
+    static const std::regex k_entry_index(R"(entries\[(\d+)\])");
+    if (std::regex_search(daemon_text, match, k_entry_index)) {
+        std::size_t index = std::stoul(match[1].str());
+        if (index < batch.lines.size()) {
+            where = batch.lines[index] == 0 ? fmt::format("{}: entry {}", path, batch.first_index + index + 1)
+                                            : fmt::format("{}:{}", path, batch.lines[index]);
+        }
     }
-    return fmt::format("{}, after {} entries were added (running the import again skips them)", where,
-                       added_before);
+    if (where.empty() && batch_count > 1) {
+        where = batch.lines.front() == 0
+                    ? fmt::format("{}: entries {}-{}", path, batch.first_index + 1,
+                                  batch.first_index + batch.lines.size())
+                    : fmt::format("{}: lines {}-{}", path, batch.lines.front(), batch.lines.back());
+    }
+    if (added_before > 0) {
+        where += fmt::format(" ({} entries before it were added; running the import again skips them)",
+                             added_before);
+    }
+    return where.empty() ? "" : where + ": ";
 }
 
 int import_entries(const GlobalOptions& options, const std::string& business, std::string_view daemon_command,
@@ -109,17 +126,16 @@ int import_entries(const GlobalOptions& options, const std::string& business, st
         auto reply = client->call(protocol::make_request(daemon_command, std::move(arguments)));
         if (!reply) {
             Error error = reply.error();
-            error.message =
-                fmt::format("{}: {}", batch_context(batches[i], i, batches.size(), added), error.message);
+            if (i > 0) {
+                error.message = batch_context(path, batches[i], batches.size(), "", added) + error.message;
+            }
             return report_failure(options, error);
         }
-        int result = reply->at(std::string(protocol::k_result)).get<int>();
-        if (result != protocol::k_ok) {
-            // Kept as sbcd's reply, with the batch in the text, so --json users still get sbcd's result code.
-            if (batches.size() > 1 || added > 0) {
-                (*reply)[std::string(protocol::k_text)] = fmt::format(
-                    "{}: {}", batch_context(batches[i], i, batches.size(), added), reply_text(*reply));
-            }
+        if (reply->at(std::string(protocol::k_result)).get<int>() != protocol::k_ok) {
+            // Still sbcd's reply, with the place in the file added, so --json users get sbcd's result code.
+            std::string text = reply_text(*reply);
+            (*reply)[std::string(protocol::k_text)] =
+                batch_context(path, batches[i], batches.size(), text, added) + text;
             return report_reply(options, *reply, print_reply_text);
         }
         const auto& counts = reply_arguments(*reply);
