@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Installs the dependencies, builds, and runs every test: once on the release build (build/), then again on
+# an AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/). This is the README's test command and
+# what CI runs (.ci/run).
+#
+#   scripts/test.sh [CTEST-ARGS...]     e.g. scripts/test.sh -R integration
+#
+# Environment: SBC_SKIP_SANITIZE=1 skips the sanitizer pass (quicker local runs; CI always runs it).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+started=$SECONDS
+total_passed=0
+total_failed=0
+failures=()
+
+# Runs ctest on one build folder; adds its counts to the totals and remembers a failure.
+run_ctest() {
+    local build_dir=$1 name=$2
+    shift 2
+    local log="$build_dir/ctest-output.log"
+    echo "==> tests ($name): ctest --test-dir $build_dir"
+    local status=0
+    ctest --test-dir "$build_dir" --output-on-failure -j2 --timeout 300 --no-tests=error "$@" 2>&1 |
+        tee "$log" || status=$?
+    # ctest's closing line: "100% tests passed, 0 tests failed out of 42"
+    local line
+    line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)
+    if [[ -n "$line" ]]; then
+        local failed total
+        failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
+        total=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")
+        total_passed=$((total_passed + total - failed))
+        total_failed=$((total_failed + failed))
+    fi
+    if ((status != 0)); then
+        failures+=("$name (ctest exit $status)")
+    fi
+}
+
+echo "==> dependencies"
+scripts/install-deps.sh
+
+echo "==> build (release)"
+scripts/build.sh
+run_ctest build release "$@"
+
+if [[ "${SBC_SKIP_SANITIZE:-0}" == 1 ]]; then
+    echo "==> sanitizer pass skipped (SBC_SKIP_SANITIZE=1)"
+else
+    echo "==> build (AddressSanitizer + UndefinedBehaviorSanitizer)"
+    scripts/build.sh --sanitize
+    # Any report fails the test that triggered it; leaks included. Callers may set their own options.
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:strict_string_checks=1}
+    export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+    run_ctest build-asan "asan+ubsan" "$@"
+fi
+
+elapsed=$((SECONDS - started))
+if ((${#failures[@]} > 0)); then
+    echo "test.sh: FAILED: ${failures[*]} (${elapsed}s)"
+    echo "tests: $total_passed passed, $total_failed failed"
+    exit 1
+fi
+echo "test.sh: all tests passed (${elapsed}s)"
+echo "tests: $total_passed passed, $total_failed failed"
