@@ -2,7 +2,13 @@
 
 #include "daemon/control/dispatch.hpp"
 #include "daemon/control/socket_server.hpp"
+#include "daemon/http/server.hpp"
+#include "daemon/http/status_pages.hpp"
+#include "daemon/http/webhook_handler.hpp"
 #include "daemon/log/log.hpp"
+#include "daemon/metrics/counters.hpp"
+#include "daemon/outbox/sender.hpp"
+#include "daemon/pipeline/pipeline.hpp"
 #include "daemon/store/store.hpp"
 
 #include <csignal>
@@ -37,6 +43,21 @@ void prepare_data_dir(const std::string& dir) {
 
 std::string actor_of(const control::Peer& peer) { return fmt::format("sbcctl:uid={}", peer.uid); }
 
+void warn_about(const config::Config& config) {
+    if (config.insecure_skip_signature_check) {
+        log_warn("http", "SIGNATURE CHECK IS OFF (http.insecure_skip_signature_check): anyone who can reach this "
+                         "port can post messages; use this only for local development");
+    } else if (config.twilio_auth_token.empty()) {
+        log_warn("http", "TWILIO_AUTH_TOKEN is not set: webhooks cannot be verified and will get 403");
+    } else if (config.webhook_base_url.empty()) {
+        log_warn("http", "WEBHOOK_BASE_URL is not set: signatures are checked against http://<Host header>, which "
+                         "fails behind a TLS proxy; set it to the public URL Twilio calls");
+    }
+    if (!config.twilio_live()) {
+        log_info("outbox", "no Twilio credentials: dry-run, replies are logged and not sent");
+    }
+}
+
 int wait_for_stop(const sigset_t& set) {
     for (;;) {
         int signal = 0;
@@ -62,8 +83,21 @@ int run(const config::Config& config) {
         auto store = std::make_unique<store::Store>(db_path);
         log_info("store", "database {} at schema version {}", db_path, store->schema_version());
 
+        warn_about(config);
+        metrics::Counters counters;
+        auto sender = std::make_unique<outbox::Sender>(*store, config, counters);
+        pipeline::Pipeline pipeline(*store, config, [&sender] { sender->wake(); });
+        http::WebhookHandler webhooks(config, pipeline, *store, counters);
+        http::StatusSources status{config, *store, counters, std::chrono::steady_clock::now()};
+        auto http_server = std::make_unique<http::HttpServer>(config.listen_host, config.listen_port,
+                                                              config.http_threads,
+                                                              static_cast<std::size_t>(config.max_body_bytes),
+                                                              webhooks, status);
+        log_info("http", "listening on {}:{}", config.listen_host, http_server->port());
+        int http_port = http_server->port();
+
         auto handle_line = [&](std::string_view line, const control::Peer& peer) {
-            control::Context ctx{*store, config, started_at, actor_of(peer), 0};
+            control::Context ctx{*store, config, started_at, actor_of(peer), http_port, &pipeline};
             return control::dispatch(line, ctx).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         };
         auto control_server = std::make_unique<control::SocketServer>(config.socket(), config.socket_group,
@@ -73,7 +107,10 @@ int run(const config::Config& config) {
 
         int signal = wait_for_stop(signals);
         log_info("sbcd", "{} received, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+        http_server.reset();    // no new webhooks; those in flight finish and are committed
+        store->stop_waiting();  // long polls (sbcctl logs --follow) answer now
         control_server.reset(); // no new requests; requests in flight finish first
+        sender.reset();         // calls to Twilio in progress finish; unsent rows stay for the next start
         store.reset();          // the writer commits everything queued, then the database closes
         log_info("sbcd", "stopped cleanly");
         return 0;

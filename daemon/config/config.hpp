@@ -29,7 +29,9 @@ struct Config {
     int send_timeout_ms = 10000;
     int sender_threads = 2;
     int max_send_attempts = 8;
+    std::string notify_template_sid; // ContentSid used to reach an owner outside the 24-hour window
     // Answers
+    int min_confidence_percent = 50;
     std::string openai_api_key;
     std::string openai_base_url = "https://api.openai.com/v1";
     // Rate limits (per hour), the seed deployment's figures

@@ -32,9 +32,15 @@ std::string unquote(std::string_view raw, std::string& error) {
         auto hash = raw.find(" #");
         return std::string(text::trim(raw.substr(0, hash)));
     }
-    auto close = raw.find(quote, 1);
-    while (quote == '"' && close != std::string_view::npos && raw[close - 1] == '\\') {
-        close = raw.find(quote, close + 1);
+    // In double quotes a backslash escapes the next character, so "a\\" ends at its second quote.
+    auto close = std::string_view::npos;
+    for (std::size_t i = 1; i < raw.size(); ++i) {
+        if (quote == '"' && raw[i] == '\\') {
+            ++i;
+        } else if (raw[i] == quote) {
+            close = i;
+            break;
+        }
     }
     if (close == std::string_view::npos) {
         error = "unterminated quote";

@@ -133,6 +133,8 @@ Option listen_option() {
 
 std::vector<Option> make_options() {
     std::vector<Option> rows = {
+        integer("answer.min_confidence_percent", "SBC_MIN_CONFIDENCE_PERCENT", &Config::min_confidence_percent, 0,
+                100, "below this confidence a question gets the fallback text and goes to the owner"),
         string("data_dir", "SBC_DATA_DIR", &Config::data_dir, "directory of the database and files",
                check_not_empty),
         string("log_level", "LOG_LEVEL", &Config::log_level, "debug, info, warn, error or off", check_level),
@@ -170,6 +172,8 @@ std::vector<Option> make_options() {
                "Twilio auth token: signs webhooks and authenticates sends", {}, true),
         integer("twilio.max_send_attempts", "SBC_MAX_SEND_ATTEMPTS", &Config::max_send_attempts, 1, 100,
                 "attempts before a reply is marked dead"),
+        string("twilio.notify_template_sid", "TWILIO_NOTIFY_TEMPLATE_SID", &Config::notify_template_sid,
+               "template (ContentSid HX...) with one variable, used to notify an owner outside the 24-hour window"),
         integer("twilio.send_timeout_ms", "SBC_SEND_TIMEOUT_MS", &Config::send_timeout_ms, 100, 120000,
                 "timeout of one Messages API call"),
         integer("twilio.sender_threads", "SBC_SENDER_THREADS", &Config::sender_threads, 1, 64,

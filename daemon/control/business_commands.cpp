@@ -8,6 +8,7 @@
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/event_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
+#include "daemon/store/stats_repo.hpp"
 #include "daemon/store/store.hpp"
 
 #include <fmt/format.h>
@@ -131,7 +132,13 @@ Response business_register(Context& ctx, Arguments& args) {
                                                                                        : "owner"));
     }
     Business wanted;
-    wanted.id = id_arg ? *id_arg : unwrap(text::slugify(*given.name));
+    if (id_arg) {
+        wanted.id = *id_arg;
+    } else if (auto slug = text::slugify(*given.name)) {
+        wanted.id = *slug;
+    } else {
+        fail(protocol::k_invalid, slug.error().message); // bad input, not a daemon error
+    }
     if (auto ok = text::check_slug(wanted.id); !ok) {
         fail(protocol::k_invalid, ok.error().message);
     }
@@ -222,6 +229,38 @@ Response business_remove(Context& ctx, Arguments& args) {
     return {protocol::k_ok,
             fmt::format("removed business '{}' and its {} knowledge entries", id, removed["knowledge_count"].get<int>()),
             {{"business", removed}}};
+}
+
+} // namespace sbc::control
+
+namespace sbc::control {
+
+Response business_stats(Context& ctx, Arguments& args) {
+    auto id = args.required_string("id");
+    args.check_unknown();
+    auto st = unwrap(ctx.store.read([&](Database& db) -> Result<store::BusinessStats> {
+        auto b = business_or_error(db, id);
+        if (!b) {
+            return b.error();
+        }
+        return store::business_stats(db, b->rowid);
+    }));
+    nlohmann::json out = {
+        {"business", id},
+        {"total_queries", st.queries},
+        {"answered", st.answered},
+        {"unanswered", st.unanswered},
+        {"knowledge_base_size", st.knowledge},
+        {"messages_sent", st.sent},
+        {"messages_failed", st.failed},
+        {"messages_pending", st.pending},
+        {"avg_response_ms", st.avg_response_ms},
+        {"p95_response_ms", st.p95_response_ms},
+        {"recent_unanswered", st.recent_unanswered},
+    };
+    return {protocol::k_ok,
+            fmt::format("{}: {} questions, {} answered, {} unanswered", id, st.queries, st.answered, st.unanswered),
+            out};
 }
 
 } // namespace sbc::control

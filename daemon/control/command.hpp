@@ -16,6 +16,9 @@ struct Config;
 namespace sbc::store {
 class Store;
 }
+namespace sbc::pipeline {
+class Pipeline;
+}
 
 namespace sbc::control {
 
@@ -26,6 +29,7 @@ struct Context {
     std::chrono::system_clock::time_point started_at;
     std::string actor; // who asks, for the audit log: "sbcctl:uid=1000"
     int http_port = 0; // the port actually bound (the configured one may be 0)
+    pipeline::Pipeline* pipeline = nullptr; // for send-test and send; null in tests of other commands
 };
 
 struct Response {

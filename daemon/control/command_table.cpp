@@ -14,6 +14,7 @@ constexpr Command k_commands[] = {
     {"business-register", Access::write, business_register, "register a business (idempotent)"},
     {"business-remove", Access::write, business_remove, "remove a business and its knowledge"},
     {"business-show", Access::read, business_show, "show one business and its settings"},
+    {"business-stats", Access::read, business_stats, "questions, answers, gaps, response times of a business"},
     {"business-update", Access::write, business_update, "change a business's number, owner or settings"},
     {"kb-add", Access::write, kb_add, "add a knowledge entry to a business"},
     {"kb-export", Access::read, kb_export, "export a business's knowledge entries, in pages"},
@@ -22,6 +23,9 @@ constexpr Command k_commands[] = {
     {"kb-remove", Access::write, kb_remove, "remove a knowledge entry by its number"},
     {"kb-search", Access::read, kb_search, "search a business's knowledge as a customer question would"},
     {"list-commands", Access::read, list_commands, "list the commands this daemon supports"},
+    {"logs", Access::read, logs, "the message log, newest first; waits for new messages with wait_ms"},
+    {"send", Access::write, send, "send a message to a customer (24-hour window and opt-out respected)"},
+    {"send-test", Access::write, send_test, "run a message through the pipeline as if it came from WhatsApp"},
     {"status", Access::read, status, "daemon version, uptime, database and counts"},
 };
 

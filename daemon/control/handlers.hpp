@@ -15,6 +15,7 @@ Response business_list(Context& ctx, Arguments& args);
 Response business_show(Context& ctx, Arguments& args);
 Response business_update(Context& ctx, Arguments& args);
 Response business_remove(Context& ctx, Arguments& args);
+Response business_stats(Context& ctx, Arguments& args);
 
 // knowledge_commands.cpp
 Response kb_add(Context& ctx, Arguments& args);
@@ -23,5 +24,10 @@ Response kb_search(Context& ctx, Arguments& args);
 Response kb_remove(Context& ctx, Arguments& args);
 Response kb_import(Context& ctx, Arguments& args);
 Response kb_export(Context& ctx, Arguments& args);
+
+// message_commands.cpp
+Response send_test(Context& ctx, Arguments& args);
+Response send(Context& ctx, Arguments& args);
+Response logs(Context& ctx, Arguments& args);
 
 } // namespace sbc::control

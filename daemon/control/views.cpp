@@ -34,4 +34,32 @@ nlohmann::json entry_json(const store::Entry& e, std::string_view business_id) {
     };
 }
 
+namespace {
+template <typename T>
+nlohmann::json or_null(const std::optional<T>& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+} // namespace
+
+nlohmann::json message_json(const store::Message& m, std::string_view business_id) {
+    return {
+        {"id", m.id},
+        {"business", business_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(business_id)},
+        {"direction", m.direction},
+        {"sid", or_null(m.message_sid)},
+        {"customer", m.customer},
+        {"our_number", m.our_number},
+        {"body", m.body},
+        {"kind", m.kind},
+        {"status", m.status},
+        {"error_code", or_null(m.error_code)},
+        {"error_message", or_null(m.error_message)},
+        {"reply_to", or_null(m.reply_to)},
+        {"entry", or_null(m.entry_number)},
+        {"score", or_null(m.score)},
+        {"created_at", time_format::iso8601_ms(m.created_at)},
+        {"sent_at", m.sent_at ? nlohmann::json(time_format::iso8601_ms(*m.sent_at)) : nlohmann::json(nullptr)},
+    };
+}
+
 } // namespace sbc::control

@@ -75,6 +75,9 @@ void add_secret(std::string secret) {
     std::lock_guard lock(g_mutex);
     if (std::find(g_secrets.begin(), g_secrets.end(), secret) == g_secrets.end()) {
         g_secrets.push_back(std::move(secret));
+        // Longest first: a secret that starts with a shorter one must not be half masked ("***rest").
+        std::stable_sort(g_secrets.begin(), g_secrets.end(),
+                         [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
     }
 }
 

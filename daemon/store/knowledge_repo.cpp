@@ -66,6 +66,25 @@ std::optional<Entry> find_entry(Database& db, std::int64_t business_rowid, std::
     return read_row(s);
 }
 
+std::optional<Entry> find_entry_by_rowid(Database& db, std::int64_t rowid) {
+    auto s = db.prepare(fmt::format("SELECT {} FROM knowledge WHERE id = ?", k_columns));
+    s.bind(1, rowid);
+    if (!s.step()) {
+        return std::nullopt;
+    }
+    return read_row(s);
+}
+
+std::vector<std::int64_t> entries_matching(Database& db, std::int64_t business_rowid, std::string_view term, int limit) {
+    auto s = db.cached("SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH ? LIMIT ?");
+    s->bind(1, fmt::format("business_id : \"{}\" AND {{text tags}} : {}", business_rowid, quote(term))).bind(2, limit);
+    std::vector<std::int64_t> rows;
+    while (s->step()) {
+        rows.push_back(s->int64(0));
+    }
+    return rows;
+}
+
 bool has_entry_text(Database& db, std::int64_t business_rowid, std::string_view text) {
     auto s = db.prepare("SELECT 1 FROM knowledge WHERE business_id = ? AND text = ? LIMIT 1");
     s.bind(1, business_rowid).bind(2, text);

@@ -68,6 +68,83 @@ CREATE TABLE events (
 );
 CREATE INDEX events_by_business ON events(business, at);
 )sql",
+    // 2: the message pipeline: the message log (also the inbound dedupe key), the outbox, customers and their
+    // 24-hour window and opt-out, menu choices on shared numbers, status callbacks, unanswered questions.
+    R"sql(
+CREATE TABLE messages (
+    id            INTEGER PRIMARY KEY,
+    business_id   INTEGER REFERENCES businesses(id) ON DELETE SET NULL,
+    direction     TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+    message_sid   TEXT UNIQUE,
+    customer      TEXT NOT NULL,
+    our_number    TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    error_code    INTEGER,
+    error_message TEXT,
+    reply_to      INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+    entry_number  INTEGER,
+    score         REAL,
+    content_sid   TEXT,
+    content_vars  TEXT,
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL,
+    sent_at       INTEGER
+);
+CREATE INDEX messages_by_business ON messages(business_id, id);
+CREATE INDEX messages_by_customer ON messages(business_id, customer, direction, created_at);
+CREATE INDEX messages_by_time ON messages(direction, created_at);
+
+CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY,
+    message_id      INTEGER NOT NULL UNIQUE REFERENCES messages(id) ON DELETE CASCADE,
+    after_message   INTEGER,
+    state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    ambiguous       INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT,
+    created_at      INTEGER NOT NULL
+);
+CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+
+CREATE TABLE customers (
+    business_id     INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+    phone           TEXT NOT NULL,
+    profile_name    TEXT NOT NULL DEFAULT '',
+    last_inbound_at INTEGER,
+    opted_out       INTEGER NOT NULL DEFAULT 0,
+    rate_notice_at  INTEGER,
+    PRIMARY KEY (business_id, phone)
+) WITHOUT ROWID;
+
+CREATE TABLE number_choices (
+    number      TEXT NOT NULL,
+    phone       TEXT NOT NULL,
+    business_id INTEGER REFERENCES businesses(id) ON DELETE CASCADE,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (number, phone)
+) WITHOUT ROWID;
+
+CREATE TABLE status_events (
+    message_sid TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    error_code  INTEGER,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (message_sid, status)
+) WITHOUT ROWID;
+
+CREATE TABLE unanswered (
+    id          INTEGER PRIMARY KEY,
+    business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+    customer    TEXT NOT NULL,
+    question    TEXT NOT NULL,
+    message_id  INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX unanswered_by_business ON unanswered(business_id, created_at);
+)sql",
 };
 
 constexpr int k_count = static_cast<int>(sizeof(k_migrations) / sizeof(k_migrations[0]));

@@ -104,8 +104,16 @@ std::uint64_t Store::commit_count() const {
 
 std::uint64_t Store::wait_for_commit(std::uint64_t seen, std::chrono::milliseconds timeout) const {
     std::unique_lock lock(m_mutex);
-    m_done_cv.wait_for(lock, timeout, [&] { return m_commits != seen || m_stopping; });
+    m_done_cv.wait_for(lock, timeout, [&] { return m_commits != seen || m_stopping || m_no_waiting; });
     return m_commits;
+}
+
+void Store::stop_waiting() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_no_waiting = true;
+    }
+    m_done_cv.notify_all();
 }
 
 Store::ReaderLease Store::borrow_reader() {

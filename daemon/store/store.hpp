@@ -62,6 +62,9 @@ class Store {
     std::uint64_t commit_count() const;
     std::uint64_t wait_for_commit(std::uint64_t seen, std::chrono::milliseconds timeout) const;
 
+    // Ends every wait_for_commit() now and from now on (shutdown: long polls must not hold it up).
+    void stop_waiting();
+
     const std::string& path() const { return m_path; }
     int schema_version() const { return m_schema_version; }
 
@@ -93,6 +96,7 @@ class Store {
     mutable std::condition_variable m_done_cv;
     std::deque<Job*> m_queue;
     bool m_stopping = false;
+    bool m_no_waiting = false;
     std::uint64_t m_commits = 0;
 
     std::mutex m_readers_mutex;

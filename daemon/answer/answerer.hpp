@@ -1,0 +1,31 @@
+#pragma once
+// The built-in answerer: greetings and opening hours from the business's settings, everything else from its
+// knowledge base, with a confidence score so that a weak match becomes a hand-off instead of a wrong answer.
+
+#include "daemon/store/business_repo.hpp"
+#include "daemon/store/database.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sbc::answer {
+
+struct Answer {
+    enum class Kind { greeting, hours, knowledge, fallback };
+    Kind kind = Kind::fallback;
+    std::string text;
+    std::optional<std::int64_t> entry_number; // the knowledge entry that answered
+    double confidence = 0;                    // 0..1: the share of the question's weight the entry covers
+};
+
+const char* kind_name(Answer::Kind kind);
+
+// Below this confidence the customer gets the fallback text and the owner is told.
+inline constexpr double k_default_threshold = 0.5;
+
+// Answers a customer's question for one business. Reads only; SQLite errors throw DbError.
+Answer answer_question(store::Database& db, const store::Business& business, std::string_view question,
+                       double threshold = k_default_threshold);
+
+} // namespace sbc::answer

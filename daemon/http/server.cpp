@@ -1,0 +1,118 @@
+#include "daemon/http/server.hpp"
+
+#include "daemon/http/status_pages.hpp"
+#include "daemon/http/webhook_handler.hpp"
+#include "daemon/log/log.hpp"
+
+#include <httplib.h>
+#include <stdexcept>
+
+namespace sbc::http {
+namespace {
+
+void send_json(httplib::Response& res, const nlohmann::json& body, int status = 200) {
+    res.status = status;
+    res.set_content(body.dump(), "application/json");
+}
+
+// Reads the body through the ContentReader, stopping at max_body (then too_large is set).
+WebhookRequest read_webhook(const httplib::Request& req, const httplib::ContentReader& reader, std::size_t max_body) {
+    WebhookRequest w;
+    w.target = req.target;
+    w.host = req.get_header_value("Host");
+    w.content_type = req.get_header_value("Content-Type");
+    w.signature = req.get_header_value("X-Twilio-Signature");
+    if (req.get_header_value_count("Content-Length") > 0 &&
+        req.get_header_value<std::uint64_t>("Content-Length") > max_body) {
+        w.too_large = true;
+        return w;
+    }
+    reader([&](const char* data, std::size_t length) {
+        if (w.body.size() + length > max_body) {
+            w.too_large = true;
+            return false;
+        }
+        w.body.append(data, length);
+        return true;
+    });
+    return w;
+}
+
+void send(httplib::Response& res, const HttpReply& reply) {
+    res.status = reply.status;
+    if (reply.status == 413) {
+        res.set_header("Connection", "close"); // the rest of the body was never read
+    }
+    res.set_content(reply.body, reply.content_type.c_str());
+}
+
+} // namespace
+
+HttpServer::HttpServer(const std::string& host, int port, int threads, std::size_t max_body,
+                       WebhookHandler& webhooks, StatusSources& status)
+    : m_server(std::make_unique<httplib::Server>()) {
+    auto& s = *m_server;
+    s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+    s.set_tcp_nodelay(true);
+    s.set_keep_alive_max_count(1000);
+    s.set_keep_alive_timeout(2);
+    s.set_read_timeout(10);
+    s.set_write_timeout(10);
+    s.set_payload_max_length(max_body);
+    s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown error";
+        try {
+            std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+            what = e.what();
+        } catch (...) {
+        }
+        log_error("http", "{} {} failed: {}", req.method, req.path, what);
+        res.status = 500;
+        res.set_content("internal error (see sbcd's log)\n", "text/plain");
+    });
+    routes(max_body, webhooks, status);
+    m_port = port == 0 ? s.bind_to_any_port(host) : (s.bind_to_port(host, port) ? port : -1);
+    if (m_port <= 0) {
+        throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) +
+                                 " (is another program using it? set SBC_LISTEN)");
+    }
+    m_thread = std::thread([this] { m_server->listen_after_bind(); });
+}
+
+HttpServer::~HttpServer() {
+    m_server->stop();
+    if (m_thread.joinable()) {
+        m_thread.join();
+    }
+}
+
+void HttpServer::routes(std::size_t max_body, WebhookHandler& webhooks, StatusSources& status) {
+    auto& s = *m_server;
+    s.Post("/webhooks/twilio/whatsapp",
+           [&webhooks, max_body](const httplib::Request& req, httplib::Response& res,
+                                 const httplib::ContentReader& reader) {
+               send(res, webhooks.inbound(read_webhook(req, reader, max_body)));
+           });
+    s.Post("/webhooks/twilio/status",
+           [&webhooks, max_body](const httplib::Request& req, httplib::Response& res,
+                                 const httplib::ContentReader& reader) {
+               send(res, webhooks.status(read_webhook(req, reader, max_body)));
+           });
+    s.Post("/webhooks/test", [](const httplib::Request&, httplib::Response& res) { send_json(res, webhook_test()); });
+    s.Get("/health", [&status](const httplib::Request&, httplib::Response& res) {
+        auto [body, healthy] = health(status);
+        send_json(res, body, healthy ? 200 : 503);
+    });
+    s.Get("/webhooks/status",
+          [&status](const httplib::Request&, httplib::Response& res) { send_json(res, webhooks_status(status)); });
+    s.Get("/api/twilio/status",
+          [&status](const httplib::Request&, httplib::Response& res) { send_json(res, twilio_status(status)); });
+    s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+        if (res.status == 404) {
+            send_json(res, {{"error", "not found"}, {"path", req.path}}, 404);
+        }
+    });
+}
+
+} // namespace sbc::http

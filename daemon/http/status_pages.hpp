@@ -1,0 +1,36 @@
+#pragma once
+// The read-only JSON endpoints of the seed deployment: /health, /webhooks/test, /webhooks/status and
+// /api/twilio/status. Each reports real state (the database answers, the index answers, the sender's last call).
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+namespace sbc::config {
+struct Config;
+}
+namespace sbc::store {
+class Store;
+}
+namespace sbc::metrics {
+class Counters;
+}
+
+namespace sbc::http {
+
+struct StatusSources {
+    const config::Config& config;
+    store::Store& store;
+    metrics::Counters& counters;
+    std::chrono::steady_clock::time_point started;
+};
+
+// GET /health: the body, and whether everything is healthy (else the caller answers 503).
+std::pair<nlohmann::json, bool> health(StatusSources& sources);
+// POST /webhooks/test
+nlohmann::json webhook_test();
+// GET /webhooks/status
+nlohmann::json webhooks_status(StatusSources& sources);
+// GET /api/twilio/status
+nlohmann::json twilio_status(StatusSources& sources);
+
+} // namespace sbc::http

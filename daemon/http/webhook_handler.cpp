@@ -1,0 +1,172 @@
+#include "daemon/http/webhook_handler.hpp"
+
+#include "common/phone.hpp"
+#include "common/text.hpp"
+#include "common/time_format.hpp"
+#include "daemon/config/config.hpp"
+#include "daemon/http/form_parser.hpp"
+#include "daemon/log/log.hpp"
+#include "daemon/metrics/counters.hpp"
+#include "daemon/pipeline/pipeline.hpp"
+#include "daemon/store/message_repo.hpp"
+#include "daemon/store/store.hpp"
+#include "daemon/twilio/signature.hpp"
+
+#include <charconv>
+#include <fmt/format.h>
+
+namespace sbc::http {
+
+const char* const k_empty_twiml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
+
+namespace {
+
+bool is_form(std::string_view content_type) {
+    auto semicolon = content_type.find(';');
+    auto media = text::trim(content_type.substr(0, semicolon));
+    std::string lower;
+    for (char c : media) {
+        lower.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
+    }
+    return lower == "application/x-www-form-urlencoded";
+}
+
+HttpReply twiml_ok() { return HttpReply{200, "text/xml", k_empty_twiml}; }
+
+} // namespace
+
+WebhookHandler::WebhookHandler(const config::Config& config, pipeline::Pipeline& pipeline, store::Store& store,
+                               metrics::Counters& counters)
+    : m_config(config), m_pipeline(pipeline), m_store(store), m_counters(counters) {}
+
+HttpReply WebhookHandler::reject(const std::string& reason, int status, const std::string& message) {
+    m_counters.rejected(reason);
+    log_warn("http", "webhook rejected ({}): {}", reason, message);
+    return HttpReply{status, "text/plain; charset=utf-8", message + "\n"};
+}
+
+bool WebhookHandler::verified(const WebhookRequest& req, FormParams& params, HttpReply& reply) {
+    if (req.too_large) {
+        reply = reject("too-large", 413,
+                       fmt::format("request body is larger than {} bytes (http.max_body_bytes)", m_config.max_body_bytes));
+        return false;
+    }
+    if (!is_form(req.content_type)) {
+        reply = reject("content-type", 415,
+                       fmt::format("expected Content-Type application/x-www-form-urlencoded, got '{}'",
+                                   req.content_type.substr(0, 100)));
+        return false;
+    }
+    auto parsed = parse_form(req.body);
+    if (!parsed) {
+        reply = reject("malformed", 400, "malformed form body: " + parsed.error().message);
+        return false;
+    }
+    for (const auto& [name, value] : parsed->pairs) {
+        if (!text::is_valid_utf8(name) || !text::is_valid_utf8(value)) {
+            reply = reject("invalid-utf8", 400,
+                           fmt::format("parameter '{}' is not valid UTF-8", text::is_valid_utf8(name) ? name : "?"));
+            return false;
+        }
+    }
+    if (!m_config.insecure_skip_signature_check) {
+        if (m_config.twilio_auth_token.empty()) {
+            reply = reject("signature", 403, "cannot verify X-Twilio-Signature: TWILIO_AUTH_TOKEN is not set");
+            return false;
+        }
+        std::string base = m_config.webhook_base_url.empty() ? "http://" + req.host : m_config.webhook_base_url;
+        auto valid = twilio::validate_form_request(m_config.twilio_auth_token, base + req.target, *parsed,
+                                                   req.signature);
+        if (!valid) {
+            reply = reject("signature", 403, "invalid X-Twilio-Signature: " + valid.error().message);
+            return false;
+        }
+    }
+    params = std::move(*parsed);
+    return true;
+}
+
+HttpReply WebhookHandler::inbound(const WebhookRequest& req) {
+    FormParams params;
+    HttpReply reply;
+    if (!verified(req, params, reply)) {
+        return reply;
+    }
+    for (const char* name : {"MessageSid", "From", "To"}) {
+        if (!params.first(name) || params.first(name)->empty()) {
+            return reject("missing-field", 400, fmt::format("required parameter {} is missing", name));
+        }
+    }
+    auto from = phone::normalize(*params.first("From"));
+    auto to = phone::normalize(*params.first("To"));
+    if (!from || !to) {
+        return reject("bad-number", 400, "From/To: " + (!from ? from.error().message : to.error().message));
+    }
+    pipeline::Inbound in;
+    in.sid = std::string(*params.first("MessageSid"));
+    in.from = *from;
+    in.to = *to;
+    in.body = std::string(params.first("Body").value_or(""));
+    in.profile_name = std::string(params.first("ProfileName").value_or(""));
+    in.received_at_ms = time_format::now_ms();
+    auto media = params.first("NumMedia").value_or("0");
+    std::from_chars(media.data(), media.data() + media.size(), in.num_media);
+
+    auto outcome = m_pipeline.handle(in);
+    if (!outcome) {
+        m_counters.rejected("store");
+        log_error("http", "message {} not stored: {}", in.sid, outcome.error().message);
+        return HttpReply{503, "text/plain; charset=utf-8", "storage unavailable; retry later\n"};
+    }
+    switch (outcome->kind) {
+    case pipeline::Outcome::Kind::unknown_number:
+        return reject("unknown-number", 404,
+                      fmt::format("no business is registered on {} (sbcctl business register --number {})", in.to,
+                                  in.to));
+    case pipeline::Outcome::Kind::duplicate:
+        m_counters.webhooks_duplicate++;
+        log_debug("http", "duplicate webhook for {} ignored", in.sid);
+        break;
+    case pipeline::Outcome::Kind::processed:
+        m_counters.webhooks_received++;
+        m_counters.last_received_ms = in.received_at_ms;
+        log_debug("http", "message {} from {} to {}: {}, {} repl{}", in.sid, in.from, outcome->business_id,
+                  outcome->classification, outcome->replies.size(), outcome->replies.size() == 1 ? "y" : "ies");
+        break;
+    }
+    return twiml_ok();
+}
+
+HttpReply WebhookHandler::status(const WebhookRequest& req) {
+    FormParams params;
+    HttpReply reply;
+    if (!verified(req, params, reply)) {
+        return reply;
+    }
+    auto sid = params.first("MessageSid");
+    auto status = params.first("MessageStatus");
+    if (!sid || sid->empty() || !status || status->empty()) {
+        return reject("missing-field", 400, "required parameters MessageSid and MessageStatus");
+    }
+    std::optional<int> code;
+    if (auto raw = params.first("ErrorCode"); raw && !raw->empty()) {
+        int value = 0;
+        if (std::from_chars(raw->data(), raw->data() + raw->size(), value).ec == std::errc()) {
+            code = value;
+        }
+    }
+    auto now = time_format::now_ms();
+    std::string s(*sid), st(*status);
+    auto applied = m_store.write([&](store::Database& db) -> Result<bool> {
+        return store::apply_status(db, s, st, code, now);
+    });
+    if (!applied) {
+        m_counters.rejected("store");
+        return HttpReply{503, "text/plain; charset=utf-8", "storage unavailable; retry later\n"};
+    }
+    m_counters.status_callbacks++;
+    log_debug("http", "status {} for {}{}", st, s, *applied ? "" : " (duplicate)");
+    return twiml_ok();
+}
+
+} // namespace sbc::http

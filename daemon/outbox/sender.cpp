@@ -1,0 +1,207 @@
+#include "daemon/outbox/sender.hpp"
+
+#include "common/time_format.hpp"
+#include "daemon/config/config.hpp"
+#include "daemon/log/log.hpp"
+#include "daemon/metrics/counters.hpp"
+#include "daemon/store/customer_repo.hpp"
+#include "daemon/store/message_repo.hpp"
+#include "daemon/store/store.hpp"
+#include "daemon/twilio/messages_client.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <random>
+
+namespace sbc::outbox {
+
+using twilio::SendOutcome;
+
+// One claimed row and the client to send it with (none in dry-run).
+struct Delivery {
+    store::Claim claim;
+    twilio::MessagesClient* client;
+};
+
+namespace {
+
+constexpr int k_claim_batch = 4;
+constexpr std::int64_t k_backoff_base_ms = 1000;
+constexpr std::int64_t k_backoff_cap_ms = 5 * 60 * 1000;
+constexpr std::int64_t k_idle_wait_ms = 1000;
+
+twilio::OutboundMessage to_outbound(const store::Message& m, const config::Config& config) {
+    twilio::OutboundMessage out;
+    out.to = m.customer;
+    out.from = m.our_number;
+    out.body = m.body;
+    if (m.content_sid) {
+        out.content_sid = m.content_sid;
+        out.content_variables = m.content_vars;
+    }
+    if (!config.webhook_base_url.empty()) {
+        out.status_callback = config.webhook_base_url + "/webhooks/twilio/status";
+    }
+    // Stable per message, so that Twilio can drop a retried copy if it honours the header.
+    out.idempotency_token = "sbc-" + std::to_string(m.id) + "-" + std::to_string(m.created_at);
+    return out;
+}
+
+std::string describe(const SendOutcome& o) {
+    if (o.error_code != 0) {
+        return "Twilio error " + std::to_string(o.error_code) + ": " + o.error_message;
+    }
+    return o.error_message;
+}
+
+} // namespace
+
+Sender::Sender(store::Store& store, const config::Config& config, metrics::Counters& counters)
+    : m_store(store), m_config(config), m_counters(counters) {
+    auto now = time_format::now_ms();
+    auto recovered = m_store.write([&](store::Database& db) -> Result<int> { return store::recover_in_flight(db, now); });
+    if (recovered && *recovered > 0) {
+        log_warn("outbox", "{} message(s) were being sent when sbcd stopped; they may or may not have reached Twilio "
+                           "and will be sent again (recorded as ambiguous)",
+                 *recovered);
+    }
+    for (int i = 0; i < m_config.sender_threads; ++i) {
+        m_threads.emplace_back([this] { run(); });
+    }
+}
+
+Sender::~Sender() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_cv.notify_all();
+    for (auto& t : m_threads) {
+        t.join();
+    }
+}
+
+void Sender::wake() {
+    {
+        std::lock_guard lock(m_mutex);
+        ++m_wakes;
+    }
+    m_cv.notify_all();
+}
+
+std::int64_t Sender::backoff_ms(std::int64_t attempts, std::int64_t retry_after_ms) {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    std::int64_t ceiling = k_backoff_cap_ms;
+    if (attempts < 20) {
+        ceiling = std::min(k_backoff_cap_ms, k_backoff_base_ms << attempts);
+    }
+    std::int64_t delay = std::uniform_int_distribution<std::int64_t>(0, ceiling)(rng);
+    return std::max(delay, retry_after_ms);
+}
+
+void Sender::deliver(Delivery& d) {
+    const auto& m = d.claim.message;
+    auto now = time_format::now_ms();
+    if (d.client == nullptr) {
+        log_info("outbox", "dry-run (no Twilio credentials): to {} from {}: {}", m.customer, m.our_number, m.body);
+        m_counters.dry_run++;
+        m_store.write([&](store::Database& db) -> Status {
+            store::record_dry_run(db, d.claim, now);
+            return ok_status();
+        });
+        return;
+    }
+    SendOutcome o = d.client->send(to_outbound(m, m_config));
+    now = time_format::now_ms();
+    m_counters.last_api_ok = (o.kind == SendOutcome::Kind::sent) ? 1 : 0;
+    auto result = m_store.write([&](store::Database& db) -> Status {
+        switch (o.kind) {
+        case SendOutcome::Kind::sent:
+            store::record_sent(db, d.claim, o.sid, o.status, now);
+            break;
+        case SendOutcome::Kind::permanent:
+            store::record_failed(db, d.claim, "failed", o.error_code, describe(o), now);
+            if (twilio::is_opt_out_code(o.error_code) && m.business_rowid) {
+                store::set_opted_out(db, *m.business_rowid, m.customer, true);
+            }
+            break;
+        case SendOutcome::Kind::retry:
+        case SendOutcome::Kind::ambiguous:
+            if (d.claim.attempts >= m_config.max_send_attempts) {
+                store::record_failed(db, d.claim, "dead", o.error_code,
+                                     "gave up after " + std::to_string(d.claim.attempts) + " attempts: " + describe(o),
+                                     now);
+            } else {
+                auto delay = backoff_ms(d.claim.attempts, o.retry_after_ms.value_or(0));
+                store::record_retry(db, d.claim, now + delay, describe(o), o.kind == SendOutcome::Kind::ambiguous);
+            }
+            break;
+        }
+        return ok_status();
+    });
+    if (!result) {
+        log_error("outbox", "could not record the outcome of message {}: {}", m.id, result.error().message);
+    }
+    switch (o.kind) {
+    case SendOutcome::Kind::sent:
+        m_counters.sent++;
+        log_debug("outbox", "message {} to {} accepted by Twilio as {}", m.id, m.customer, o.sid);
+        break;
+    case SendOutcome::Kind::permanent:
+        m_counters.failed++;
+        m_counters.set_last_error(describe(o));
+        log_warn("outbox", "message {} to {} refused: {}", m.id, m.customer, describe(o));
+        break;
+    default:
+        m_counters.retried++;
+        if (o.kind == SendOutcome::Kind::ambiguous) {
+            m_counters.ambiguous++;
+        }
+        m_counters.set_last_error(describe(o));
+        log_warn("outbox", "message {} to {}: {} (attempt {}, {})", m.id, m.customer, describe(o), d.claim.attempts,
+                 twilio::kind_name(o.kind));
+        break;
+    }
+}
+
+void Sender::run() {
+    std::optional<twilio::MessagesClient> client;
+    if (m_config.twilio_live()) {
+        client.emplace(twilio::MessagesClient::Config{m_config.twilio_api_base_url, m_config.twilio_account_sid,
+                                                      m_config.twilio_auth_token, m_config.send_timeout_ms,
+                                                      std::min(5000, m_config.send_timeout_ms)});
+    }
+    std::uint64_t seen = 0;
+    for (;;) {
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_stopping) {
+                return;
+            }
+            seen = m_wakes;
+        }
+        auto now = time_format::now_ms();
+        auto lease = static_cast<std::int64_t>(m_config.send_timeout_ms) * 2;
+        auto claims = m_store.write([&](store::Database& db) -> Result<std::vector<store::Claim>> {
+            return store::claim_due(db, now, k_claim_batch, lease);
+        });
+        if (claims && !claims->empty()) {
+            for (auto& claim : *claims) {
+                Delivery d{std::move(claim), client ? &*client : nullptr};
+                deliver(d);
+            }
+            continue;
+        }
+        auto due = m_store.read([](store::Database& db) -> Result<std::optional<std::int64_t>> {
+            return store::next_due(db);
+        });
+        std::int64_t wait = k_idle_wait_ms;
+        if (due && *due) {
+            wait = std::clamp<std::int64_t>(**due - time_format::now_ms(), 0, k_idle_wait_ms);
+        }
+        std::unique_lock lock(m_mutex);
+        m_cv.wait_for(lock, std::chrono::milliseconds(wait), [&] { return m_stopping || m_wakes != seen; });
+    }
+}
+
+} // namespace sbc::outbox

@@ -1,0 +1,224 @@
+#include "daemon/pipeline/owner_commands.hpp"
+
+#include "common/text.hpp"
+#include "daemon/answer/query_terms.hpp"
+#include "daemon/store/event_repo.hpp"
+#include "daemon/store/knowledge_repo.hpp"
+#include "daemon/store/stats_repo.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+
+namespace sbc::pipeline {
+namespace {
+
+constexpr std::int64_t k_page_size = 10;
+constexpr std::size_t k_max_entry_chars = 4000;
+constexpr std::size_t k_preview_chars = 80;
+
+std::string preview(std::string_view text) {
+    std::string out;
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        bool start = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+        if (start && ++chars > k_preview_chars) {
+            return out + "…";
+        }
+        out.push_back(text[i] == '\n' ? ' ' : text[i]);
+    }
+    return out;
+}
+
+std::optional<std::string> entry_text_problem(std::string_view text) {
+    if (text::trim(text).empty()) {
+        return "The text is empty.";
+    }
+    if (text::utf8_length(text) > k_max_entry_chars) {
+        return fmt::format("That is {} characters; an entry holds at most {}. Split it into several !add messages.",
+                           text::utf8_length(text), k_max_entry_chars);
+    }
+    return std::nullopt;
+}
+
+std::string add(OwnerContext& ctx, const std::string& args) {
+    if (auto problem = entry_text_problem(args)) {
+        return *problem + " Usage: !add <text>";
+    }
+    store::Entry e;
+    e.business_rowid = ctx.business.rowid;
+    e.text = args;
+    e.source = "whatsapp";
+    store::insert_entry(ctx.db, e);
+    store::record_event(ctx.db, ctx.actor, "kb-add", ctx.business.id, {{"number", e.number}, {"text", e.text}});
+    return fmt::format("Added #{}: {}", e.number, preview(e.text));
+}
+
+std::string list(OwnerContext& ctx, const std::string& args) {
+    std::int64_t page = 1;
+    if (!text::trim(args).empty()) {
+        auto n = leading_number(args);
+        if (!n) {
+            return "Usage: !list [page], e.g. !list 2";
+        }
+        page = *n;
+    }
+    std::int64_t total = store::count_entries(ctx.db, ctx.business.rowid);
+    if (total == 0) {
+        return "The knowledge base is empty. Teach me with !add <text>.";
+    }
+    std::int64_t pages = (total + k_page_size - 1) / k_page_size;
+    if (page > pages) {
+        return fmt::format("There are only {} page{}.", pages, pages == 1 ? "" : "s");
+    }
+    auto entries = store::list_entries(ctx.db, ctx.business.rowid, k_page_size, (page - 1) * k_page_size);
+    std::string out = fmt::format("Knowledge ({} entries, page {}/{}):", total, page, pages);
+    for (const auto& e : entries) {
+        out += fmt::format("\n#{} {}", e.number, preview(e.text));
+    }
+    if (page < pages) {
+        out += fmt::format("\n!list {} for more", page + 1);
+    }
+    return out;
+}
+
+std::string remove(OwnerContext& ctx, const std::string& args) {
+    auto n = leading_number(args);
+    if (!n) {
+        return "Usage: !delete <number>, e.g. !delete 3 (!list shows the numbers)";
+    }
+    auto e = store::find_entry(ctx.db, ctx.business.rowid, *n);
+    if (!e) {
+        return fmt::format("There is no entry #{}. !list shows the numbers.", *n);
+    }
+    store::delete_entry(ctx.db, e->rowid);
+    store::record_event(ctx.db, ctx.actor, "kb-remove", ctx.business.id, {{"number", e->number}, {"text", e->text}});
+    return fmt::format("Deleted #{}: {}", e->number, preview(e->text));
+}
+
+std::string edit(OwnerContext& ctx, const std::string& args) {
+    std::string_view rest;
+    auto n = leading_number(args, &rest);
+    if (!n || rest.empty()) {
+        return "Usage: !edit <number> <new text>, e.g. !edit 3 We deliver until 11pm";
+    }
+    if (auto problem = entry_text_problem(rest)) {
+        return *problem;
+    }
+    auto e = store::find_entry(ctx.db, ctx.business.rowid, *n);
+    if (!e) {
+        return fmt::format("There is no entry #{}. !list shows the numbers.", *n);
+    }
+    std::string before = e->text;
+    e->text = std::string(rest);
+    store::update_entry_text(ctx.db, *e);
+    store::record_event(ctx.db, ctx.actor, "kb-edit", ctx.business.id,
+                        {{"number", e->number}, {"before", before}, {"after", e->text}});
+    return fmt::format("Updated #{}: {}", e->number, preview(e->text));
+}
+
+std::string search(OwnerContext& ctx, const std::string& args) {
+    auto terms = answer::query_terms(args);
+    if (terms.empty()) {
+        return "Usage: !search <words>, e.g. !search delivery";
+    }
+    auto hits = store::search_entries(ctx.db, ctx.business.rowid, terms, 5);
+    if (hits.empty()) {
+        return fmt::format("Nothing matches \"{}\".", preview(args));
+    }
+    std::string out = fmt::format("{} match{}:", hits.size(), hits.size() == 1 ? "" : "es");
+    for (const auto& h : hits) {
+        out += fmt::format("\n#{} {}", h.entry.number, preview(h.entry.text));
+    }
+    return out;
+}
+
+std::string stats(OwnerContext& ctx, const std::string&) {
+    auto st = store::business_stats(ctx.db, ctx.business.rowid);
+    std::string out = fmt::format("{}: {} questions, {} answered, {} unanswered; {} knowledge entries; "
+                                  "{} messages sent, {} failed; replies in {:.0f} ms on average (p95 {:.0f} ms).",
+                                  ctx.business.name, st.queries, st.answered, st.unanswered, st.knowledge, st.sent,
+                                  st.failed, st.avg_response_ms, st.p95_response_ms);
+    if (!st.recent_unanswered.empty()) {
+        out += "\nRecent unanswered:";
+        for (const auto& q : st.recent_unanswered) {
+            out += "\n- " + preview(q);
+        }
+        out += "\nTeach me with !add <text>.";
+    }
+    return out;
+}
+
+void save_business(OwnerContext& ctx, const nlohmann::json& details) {
+    store::update_business(ctx.db, ctx.business);
+    store::record_event(ctx.db, ctx.actor, "business-update", ctx.business.id, details);
+}
+
+std::string hours(OwnerContext& ctx, const std::string& args) {
+    if (text::trim(args).empty()) {
+        return ctx.business.hours.empty() ? "No opening hours set. Usage: !hours Mon-Sat 11am-11pm"
+                                          : "Opening hours: " + ctx.business.hours;
+    }
+    if (text::utf8_length(args) > 1000) {
+        return "That is too long for opening hours (at most 1000 characters).";
+    }
+    std::string before = ctx.business.hours;
+    ctx.business.hours = args;
+    save_business(ctx, {{"changed", {"hours"}}, {"before", before}, {"after", args}});
+    return "Opening hours set: " + args;
+}
+
+std::string pause(OwnerContext& ctx, const std::string&) {
+    if (ctx.business.paused) {
+        return "Already paused. !resume to answer customers again.";
+    }
+    ctx.business.paused = true;
+    save_business(ctx, {{"changed", {"paused"}}, {"after", true}});
+    return "Paused: customers get no answers until you send !resume.";
+}
+
+std::string resume(OwnerContext& ctx, const std::string&) {
+    if (!ctx.business.paused) {
+        return "Not paused: customers are being answered.";
+    }
+    ctx.business.paused = false;
+    save_business(ctx, {{"changed", {"paused"}}, {"after", false}});
+    return "Resumed: customers are answered again.";
+}
+
+std::string help(OwnerContext& ctx, const std::string&);
+
+constexpr OwnerCommandRow k_commands[] = {
+    {"add", "!add <text>", "teach a new answer", add},
+    {"list", "!list [page]", "show the knowledge base", list},
+    {"delete", "!delete <n>", "remove entry n", remove},
+    {"edit", "!edit <n> <text>", "replace entry n", edit},
+    {"search", "!search <words>", "find entries", search},
+    {"stats", "!stats", "questions, answers and gaps", stats},
+    {"hours", "!hours <text>", "set the opening hours", hours},
+    {"pause", "!pause", "stop answering customers", pause},
+    {"resume", "!resume", "start answering again", resume},
+    {"help", "!help", "this list", help},
+};
+
+std::string help(OwnerContext& ctx, const std::string&) {
+    std::string out = fmt::format("Commands for {}:", ctx.business.name);
+    for (const auto& row : k_commands) {
+        out += fmt::format("\n{} - {}", row.usage, row.help);
+    }
+    return out;
+}
+
+} // namespace
+
+std::span<const OwnerCommandRow> owner_command_table() { return k_commands; }
+
+std::string run_owner_command(OwnerContext& ctx, const OwnerCommand& command) {
+    for (const auto& row : k_commands) {
+        if (row.name == command.name) {
+            return row.run(ctx, command.args);
+        }
+    }
+    return fmt::format("Unknown command !{}. Send !help for the list.", preview(command.name));
+}
+
+} // namespace sbc::pipeline

@@ -1,0 +1,33 @@
+#pragma once
+// The owner's commands from WhatsApp (!add, !list, ...): one table, each row a name, a handler and its help line.
+
+#include "daemon/pipeline/owner_command_parser.hpp"
+#include "daemon/store/business_repo.hpp"
+#include "daemon/store/database.hpp"
+
+#include <span>
+#include <string>
+
+namespace sbc::pipeline {
+
+struct OwnerContext {
+    store::Database& db; // the writer's connection, inside the message's transaction
+    store::Business& business;
+    std::string actor; // "owner:+1555..."
+};
+
+struct OwnerCommandRow {
+    std::string_view name;
+    std::string_view usage; // "!add <text>"
+    std::string_view help;
+    std::string (*run)(OwnerContext& ctx, const std::string& args);
+};
+
+// Every owner command, in the order !help shows them.
+std::span<const OwnerCommandRow> owner_command_table();
+
+// Runs the command and returns the reply for the owner; an unknown command or bad arguments give a hint, not an
+// error. SQLite failures throw DbError (the whole message is then not acknowledged).
+std::string run_owner_command(OwnerContext& ctx, const OwnerCommand& command);
+
+} // namespace sbc::pipeline

@@ -1,0 +1,422 @@
+#include "daemon/pipeline/pipeline.hpp"
+
+#include "common/protocol.hpp"
+#include "common/text.hpp"
+#include "common/time_format.hpp"
+#include "daemon/answer/answerer.hpp"
+#include "daemon/answer/message_split.hpp"
+#include "daemon/config/config.hpp"
+#include "daemon/log/log.hpp"
+#include "daemon/pipeline/keywords.hpp"
+#include "daemon/pipeline/owner_commands.hpp"
+#include "daemon/store/business_repo.hpp"
+#include "daemon/store/customer_repo.hpp"
+#include "daemon/store/event_repo.hpp"
+#include "daemon/store/stats_repo.hpp"
+#include "daemon/store/store.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace sbc::pipeline {
+namespace {
+
+using store::Business;
+using store::Database;
+using store::Message;
+
+constexpr std::int64_t k_hour_ms = 3'600'000;
+constexpr std::int64_t k_window_ms = 24 * k_hour_ms;
+
+// What one message leads to, built up while it is classified, then written.
+struct Plan {
+    Outcome outcome;
+    std::optional<answer::Answer> answer;
+};
+
+// The state needed to write one message, shared by the steps below.
+struct Step {
+    Database& db;
+    const config::Config& config;
+    const Inbound& in;
+    Outcome& outcome;
+    bool queued = false; // something was put in the outbox
+};
+
+// Writes a reply (split into ordered parts when long) to `to` from our number. Test messages are only logged.
+void reply(Step& st, const std::optional<Business>& business, const std::string& to, const std::string& text,
+           const std::string& kind, std::optional<std::int64_t> entry = {}, std::optional<double> score = {},
+           std::optional<std::string> refused = {}) {
+    std::optional<std::int64_t> previous;
+    for (auto& part : answer::split_message(text)) {
+        Message m;
+        m.business_rowid = business ? std::optional(business->rowid) : std::nullopt;
+        m.customer = to;
+        m.our_number = st.in.to;
+        m.body = std::move(part);
+        m.kind = kind;
+        if (st.outcome.message_id != 0) {
+            m.reply_to = st.outcome.message_id;
+        }
+        m.entry_number = entry;
+        m.score = score;
+        m.created_at = st.in.received_at_ms;
+        bool queue = !st.in.test && !refused;
+        m.status = st.in.test ? "test" : (refused ? "refused" : "pending");
+        m.error_message = refused;
+        store::insert_outbound(st.db, m, queue, previous);
+        previous = m.id;
+        st.queued = st.queued || queue;
+        st.outcome.replies.push_back(std::move(m));
+    }
+}
+
+// Tells the owner about a question the knowledge base could not answer, inside the owner's 24-hour window or
+// through the configured template; otherwise the notice is logged as refused with the reason.
+void notify_owner(Step& st, const Business& b, const std::string& question) {
+    std::string text = fmt::format("A customer ({}) asked {}: \"{}\"\nReply to them from your phone, or teach me "
+                                   "with !add <text>.",
+                                   st.in.from, b.name, question);
+    auto owner = store::find_customer(st.db, b.rowid, b.owner);
+    bool inside = owner && owner->last_inbound_at && *owner->last_inbound_at > st.in.received_at_ms - k_window_ms;
+    if (inside || st.in.test) {
+        reply(st, b, b.owner, text, "owner-notify");
+        return;
+    }
+    if (!st.config.notify_template_sid.empty()) {
+        Message m;
+        m.business_rowid = b.rowid;
+        m.customer = b.owner;
+        m.our_number = st.in.to;
+        m.body = text;
+        m.kind = "owner-notify";
+        m.reply_to = st.outcome.message_id;
+        m.content_sid = st.config.notify_template_sid;
+        m.content_vars = nlohmann::json{{"1", question.substr(0, 900)}}.dump();
+        m.status = "pending";
+        m.created_at = st.in.received_at_ms;
+        store::insert_outbound(st.db, m, true);
+        st.queued = true;
+        st.outcome.replies.push_back(std::move(m));
+        return;
+    }
+    reply(st, b, b.owner, text, "owner-notify", {}, {},
+          "outside the owner's 24-hour window and no twilio.notify_template_sid is configured: the owner must "
+          "message the business number first");
+}
+
+// The inbound message itself; false when its MessageSid is already stored.
+bool record_inbound(Step& st, const std::optional<Business>& business, const std::string& kind) {
+    Message m;
+    m.business_rowid = business ? std::optional(business->rowid) : std::nullopt;
+    m.message_sid = st.in.sid;
+    m.customer = st.in.from;
+    m.our_number = st.in.to;
+    m.body = st.in.body;
+    m.kind = kind;
+    m.status = "received";
+    m.created_at = st.in.received_at_ms;
+    auto id = store::insert_inbound(st.db, m);
+    if (!id) {
+        return false;
+    }
+    st.outcome.message_id = *id;
+    st.outcome.classification = kind;
+    if (business) {
+        st.outcome.business_id = business->id;
+        store::touch_customer(st.db, business->rowid, st.in.from, st.in.profile_name, st.in.received_at_ms);
+    }
+    return true;
+}
+
+std::string menu_text(const std::vector<Business>& choices) {
+    std::string text = "Welcome! Who would you like to talk to?";
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+        text += fmt::format("\nReply {} for {}", i + 1, choices[i].name);
+    }
+    text += "\n(Send \"menu\" at any time to see this again.)";
+    return text;
+}
+
+// A limit of 0 means none.
+bool over(std::int64_t count, int limit) { return limit > 0 && count >= limit; }
+
+// True when the owner has sent too many commands this hour; the owner hears so once per hour.
+bool owner_rate_limited(Step& st, const Business& b) {
+    auto count = store::count_inbound(st.db, b.rowid, st.in.from, "owner-command", st.in.received_at_ms - k_hour_ms);
+    return over(count, st.config.rate_owner_per_hour);
+}
+
+void handle_owner(Step& st, Business b) {
+    auto command = parse_owner_command(st.in.body);
+    bool limited = command && owner_rate_limited(st, b);
+    if (!record_inbound(st, b, limited ? "rate-limited" : (command ? "owner-command" : "owner-message"))) {
+        st.outcome.kind = Outcome::Kind::duplicate;
+        return;
+    }
+    if (limited) {
+        auto customer = store::find_customer(st.db, b.rowid, st.in.from);
+        if (!customer || !customer->rate_notice_at || *customer->rate_notice_at <= st.in.received_at_ms - k_hour_ms) {
+            store::set_rate_notice(st.db, b.rowid, st.in.from, st.in.received_at_ms);
+            reply(st, b, st.in.from,
+                  fmt::format("You have sent {} commands this hour, the limit. Please try again later.",
+                              st.config.rate_owner_per_hour),
+                  "rate-notice");
+        }
+        return;
+    }
+    if (!command) {
+        reply(st, b, st.in.from,
+              fmt::format("Hi! You are the owner of {}. Send !help for your commands. (To see what customers get, "
+                          "use sbcctl send-test or another phone.)",
+                          b.name),
+              "owner-reply");
+        return;
+    }
+    OwnerContext ctx{st.db, b, "owner:" + st.in.from};
+    reply(st, b, st.in.from, run_owner_command(ctx, *command), "owner-reply");
+}
+
+// Opt-out and opt-in keywords; true when the message was one (and has been fully handled).
+bool handle_keyword(Step& st, const Business& b, Keyword keyword) {
+    auto customer = store::find_customer(st.db, b.rowid, st.in.from);
+    bool was_out = customer && customer->opted_out;
+    if (!record_inbound(st, b, keyword == Keyword::stop ? "opt-out" : "opt-in")) {
+        st.outcome.kind = Outcome::Kind::duplicate;
+        return true;
+    }
+    if (keyword == Keyword::stop) {
+        store::set_opted_out(st.db, b.rowid, st.in.from, true);
+        if (!was_out) {
+            reply(st, b, st.in.from,
+                  fmt::format("You will get no more messages from {}. Send START to change your mind.", b.name),
+                  "opt-out-confirm");
+        }
+    } else {
+        store::set_opted_out(st.db, b.rowid, st.in.from, false);
+        reply(st, b, st.in.from,
+              was_out ? fmt::format("Welcome back! {} will answer your messages again.", b.name)
+                      : fmt::format("You are subscribed to {}. Ask us anything.", b.name),
+              "opt-in-confirm");
+    }
+    return true;
+}
+
+// The daemon-wide limit on questions answered per hour (the seed's "global" limit).
+bool global_rate_limited(Step& st) {
+    auto since = st.in.received_at_ms - k_hour_ms;
+    return over(store::count_all_inbound(st.db, "question", since), st.config.rate_global_per_hour);
+}
+
+void handle_question(Step& st, const Business& b, const std::optional<answer::Answer>& precomputed) {
+    auto customer = store::find_customer(st.db, b.rowid, st.in.from);
+    if (customer && customer->opted_out) {
+        if (!record_inbound(st, b, "ignored-opted-out")) {
+            st.outcome.kind = Outcome::Kind::duplicate;
+        }
+        return;
+    }
+    if (b.paused) {
+        if (!record_inbound(st, b, "paused")) {
+            st.outcome.kind = Outcome::Kind::duplicate;
+        }
+        return;
+    }
+    // Over a limit a customer gets one polite notice per hour, then silence until the hour has passed.
+    auto since = st.in.received_at_ms - k_hour_ms;
+    bool limited = global_rate_limited(st) ||
+                   over(store::count_inbound(st.db, b.rowid, st.in.from, "question", since),
+                        st.config.rate_customer_per_hour);
+    if (!record_inbound(st, b, limited ? "rate-limited" : "question")) {
+        st.outcome.kind = Outcome::Kind::duplicate;
+        return;
+    }
+    if (limited) {
+        if (!customer || !customer->rate_notice_at || *customer->rate_notice_at <= since) {
+            store::set_rate_notice(st.db, b.rowid, st.in.from, st.in.received_at_ms);
+            reply(st, b, st.in.from,
+                  "You have sent us a lot of questions in the last hour. We will answer again a little later.",
+                  "rate-notice");
+        }
+        return;
+    }
+    double threshold = st.config.min_confidence_percent / 100.0;
+    answer::Answer a = precomputed ? *precomputed : answer::answer_question(st.db, b, st.in.body, threshold);
+    st.outcome.entry_number = a.entry_number;
+    st.outcome.confidence = a.confidence;
+    reply(st, b, st.in.from, a.text, answer::kind_name(a.kind), a.entry_number, a.confidence);
+    if (a.kind == answer::Answer::Kind::fallback) {
+        store::record_unanswered(st.db, b.rowid, st.in.from, st.in.body, st.outcome.message_id, st.in.received_at_ms);
+        notify_owner(st, b, st.in.body);
+    }
+}
+
+// On a shared number: the business this customer chose, or the menu.
+std::optional<Business> route_shared(Step& st, const std::vector<Business>& choices) {
+    std::string body(text::trim(st.in.body));
+    std::transform(body.begin(), body.end(), body.begin(), [](unsigned char c) { return std::tolower(c); });
+    auto chosen = store::chosen_business(st.db, st.in.to, st.in.from);
+    if (body == "menu" || !chosen) {
+        std::optional<std::size_t> pick;
+        if (!chosen && body.size() <= 3) {
+            auto n = leading_number(body);
+            if (n && *n >= 1 && static_cast<std::size_t>(*n) <= choices.size()) {
+                pick = static_cast<std::size_t>(*n - 1);
+            }
+        }
+        if (pick) {
+            const Business& b = choices[*pick];
+            if (!record_inbound(st, b, "menu-choice")) {
+                st.outcome.kind = Outcome::Kind::duplicate;
+                return std::nullopt;
+            }
+            store::choose_business(st.db, st.in.to, st.in.from, b.rowid, st.in.received_at_ms);
+            std::string hello = b.greeting.empty() ? "How can we help you?" : b.greeting;
+            reply(st, b, st.in.from, fmt::format("You are now talking to {}. {}", b.name, hello), "menu-choice");
+            return std::nullopt;
+        }
+        if (!record_inbound(st, std::nullopt, "menu")) {
+            st.outcome.kind = Outcome::Kind::duplicate;
+            return std::nullopt;
+        }
+        store::choose_business(st.db, st.in.to, st.in.from, std::nullopt, st.in.received_at_ms);
+        reply(st, std::nullopt, st.in.from, menu_text(choices), "menu");
+        return std::nullopt;
+    }
+    for (const auto& b : choices) {
+        if (b.rowid == *chosen) {
+            return b;
+        }
+    }
+    return std::nullopt;
+}
+
+void process(Step& st, const std::optional<answer::Answer>& precomputed, std::int64_t precomputed_for) {
+    if (store::find_message_by_sid(st.db, st.in.sid)) {
+        st.outcome.kind = Outcome::Kind::duplicate;
+        return;
+    }
+    auto on_number = store::businesses_on_number(st.db, st.in.to);
+    if (on_number.empty()) {
+        st.outcome.kind = Outcome::Kind::unknown_number;
+        return;
+    }
+    for (const auto& b : on_number) {
+        if (b.owner == st.in.from && parse_owner_command(st.in.body)) {
+            handle_owner(st, b);
+            return;
+        }
+    }
+    std::optional<Business> business = on_number.front();
+    auto hinted = std::find_if(on_number.begin(), on_number.end(),
+                               [&](const Business& b) { return st.in.business_hint == b.id; });
+    if (hinted != on_number.end()) {
+        business = *hinted;
+    } else if (on_number.size() > 1 || on_number.front().shared) {
+        business = route_shared(st, on_number);
+        if (!business) {
+            return; // the menu or a choice was handled
+        }
+    }
+    if (auto keyword = detect_keyword(st.in.body)) {
+        handle_keyword(st, *business, *keyword);
+        return;
+    }
+    if (business->owner == st.in.from) {
+        handle_owner(st, *business);
+        return;
+    }
+    handle_question(st, *business, precomputed_for == business->rowid ? precomputed : std::nullopt);
+}
+
+} // namespace
+
+Pipeline::Pipeline(store::Store& store, const config::Config& config, std::function<void()> wake_sender)
+    : m_store(store), m_config(config), m_wake_sender(std::move(wake_sender)) {}
+
+Result<Outcome> Pipeline::handle(const Inbound& in) {
+    // The answer is composed on this thread with a reader connection, so the single writer only records it.
+    double threshold = m_config.min_confidence_percent / 100.0;
+    auto pre = m_store.read([&](Database& db) -> Result<std::pair<std::optional<answer::Answer>, std::int64_t>> {
+        auto on_number = store::businesses_on_number(db, in.to);
+        std::optional<Business> target;
+        if (on_number.size() == 1 && !on_number.front().shared) {
+            target = on_number.front();
+        } else if (in.business_hint) {
+            for (const auto& b : on_number) {
+                if (b.id == *in.business_hint) {
+                    target = b;
+                }
+            }
+        } else if (!on_number.empty()) {
+            if (auto chosen = store::chosen_business(db, in.to, in.from)) {
+                for (const auto& b : on_number) {
+                    if (b.rowid == *chosen) {
+                        target = b;
+                    }
+                }
+            }
+        }
+        if (!target || target->owner == in.from || parse_owner_command(in.body) || detect_keyword(in.body)) {
+            return std::make_pair(std::optional<answer::Answer>(), std::int64_t{0});
+        }
+        return std::make_pair(std::optional(answer::answer_question(db, *target, in.body, threshold)), target->rowid);
+    });
+    std::optional<answer::Answer> precomputed;
+    std::int64_t precomputed_for = 0;
+    if (pre) {
+        std::tie(precomputed, precomputed_for) = *pre;
+    }
+    bool queued = false;
+    auto result = m_store.write([&](Database& db) -> Result<Outcome> {
+        Outcome outcome;
+        Step st{db, m_config, in, outcome};
+        process(st, precomputed, precomputed_for);
+        queued = st.queued;
+        return outcome;
+    });
+    if (result && queued && m_wake_sender) {
+        m_wake_sender();
+    }
+    return result;
+}
+
+Result<std::vector<Message>> Pipeline::send_manual(const std::string& business_id, const std::string& to,
+                                                   const std::string& text, const std::string& actor) {
+    bool queued = false;
+    auto result = m_store.write([&](Database& db) -> Result<std::vector<Message>> {
+        auto b = store::find_business(db, business_id);
+        if (!b) {
+            return Error{protocol::k_not_found,
+                         fmt::format("business '{}' not found (sbcctl business list shows the registered ones)",
+                                     business_id)};
+        }
+        auto now = time_format::now_ms();
+        auto customer = store::find_customer(db, b->rowid, to);
+        if (customer && customer->opted_out) {
+            return Error{protocol::k_conflict, fmt::format("{} opted out of {} (they must send START first)", to, b->id)};
+        }
+        if (!customer || !customer->last_inbound_at || *customer->last_inbound_at <= now - k_window_ms) {
+            return Error{protocol::k_conflict,
+                         fmt::format("{} has not written to {} in the last 24 hours: WhatsApp allows only approved "
+                                     "templates outside that window",
+                                     to, b->id)};
+        }
+        Inbound in;
+        in.to = b->number;
+        in.from = to;
+        in.received_at_ms = now;
+        Outcome outcome;
+        Step st{db, m_config, in, outcome};
+        reply(st, b, to, text, "manual");
+        store::record_event(db, actor, "send", b->id, {{"to", to}, {"parts", outcome.replies.size()}});
+        queued = st.queued;
+        return outcome.replies;
+    });
+    if (result && queued && m_wake_sender) {
+        m_wake_sender();
+    }
+    return result;
+}
+
+} // namespace sbc::pipeline

@@ -1,0 +1,68 @@
+#pragma once
+// The message pipeline: what happens to one inbound WhatsApp message, whether it came from Twilio's webhook or
+// from `sbcctl send-test`. It routes the message to a business, classifies it (duplicate, owner command, opt-out,
+// menu choice, rate-limited, question), composes the reply, and writes the inbound message, state changes and
+// outbound replies in ONE transaction. The caller acknowledges only after that commit.
+
+#include "common/result.hpp"
+#include "daemon/store/message_repo.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sbc::config {
+struct Config;
+}
+namespace sbc::store {
+class Store;
+}
+
+namespace sbc::pipeline {
+
+struct Inbound {
+    std::string sid;  // MessageSid (send-test makes one up)
+    std::string from; // E.164
+    std::string to;   // E.164, one of our numbers
+    std::string body;
+    std::string profile_name;
+    int num_media = 0;
+    bool test = false; // from send-test: replies are recorded, never sent
+    // send-test names the business: on a shared number it is reached without the menu.
+    std::optional<std::string> business_hint;
+    std::int64_t received_at_ms = 0;
+};
+
+struct Outcome {
+    enum class Kind { processed, duplicate, unknown_number };
+    Kind kind = Kind::processed;
+    std::string business_id;
+    std::string classification; // the inbound message's kind: question, owner-command, opt-out, ...
+    std::int64_t message_id = 0;
+    std::vector<store::Message> replies; // to the sender of the inbound message and to the owner, in order
+    std::optional<std::int64_t> entry_number;
+    double confidence = 0;
+};
+
+class Pipeline {
+  public:
+    // `wake_sender` is called after a commit that queued messages, so the sender need not poll.
+    Pipeline(store::Store& store, const config::Config& config, std::function<void()> wake_sender);
+
+    // Processes one message. Fails (code 1) only when the store cannot commit: the caller must then not
+    // acknowledge it (Twilio retries). An unknown number is an outcome, not a failure.
+    Result<Outcome> handle(const Inbound& inbound);
+
+    // Sends a message a person wrote (sbcctl send) to a customer, respecting opt-out and the 24-hour window.
+    // Errors: not-found business, conflict (opted out, outside the window without a template), invalid text.
+    Result<std::vector<store::Message>> send_manual(const std::string& business_id, const std::string& to,
+                                                    const std::string& text, const std::string& actor);
+
+  private:
+    store::Store& m_store;
+    const config::Config& m_config;
+    std::function<void()> m_wake_sender;
+};
+
+} // namespace sbc::pipeline
