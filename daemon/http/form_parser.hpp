@@ -28,6 +28,7 @@ struct FormParams {
     // Appends a pair (names may repeat); never fails.
     void add(std::string name, std::string value);
 
+    // Number of pairs, repeated names counted each time.
     std::size_t size() const { return pairs.size(); }
     bool empty() const { return pairs.empty(); }
 };

@@ -109,7 +109,9 @@ class FakeTwilio {
 
     // "http://127.0.0.1:<port>", for TWILIO_API_BASE_URL.
     std::string base_url() const;
+    // The port the OS chose.
     int port() const;
+    // The credentials the fake accepts (Basic auth and the account in the path).
     const std::string& account_sid() const;
     const std::string& auth_token() const;
 
@@ -117,6 +119,7 @@ class FakeTwilio {
     std::vector<FakeRequest> requests() const;
     // The requests for which a message was created (answered 201), in arrival order.
     std::vector<FakeRequest> created_messages() const;
+    // How many requests have arrived so far.
     std::size_t request_count() const;
 
     // Waits until at least n requests have arrived; false if the deadline passes first.
