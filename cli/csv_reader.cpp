@@ -28,6 +28,19 @@ class Cursor {
         return m_text.substr(start, m_pos - start);
     }
     char take() { return m_text[m_pos++]; }
+    // True when only spaces or tabs stand between here and a quote: `a, "b, c"` as people write it by hand.
+    bool blanks_then_quote() const {
+        std::size_t i = m_pos;
+        while (i < m_text.size() && (m_text[i] == ' ' || m_text[i] == '\t')) {
+            ++i;
+        }
+        return i < m_text.size() && m_text[i] == '"';
+    }
+    void skip_blanks() {
+        while (!done() && (peek() == ' ' || peek() == '\t')) {
+            ++m_pos;
+        }
+    }
 
   private:
     std::string_view m_text;
@@ -64,6 +77,7 @@ Field read_quoted(Cursor& in) {
             field += in.take(); // "" stands for one quote
             continue;
         }
+        in.skip_blanks(); // tolerated, like blanks before the opening quote
         if (!in.done() && in.peek() != ',' && !in.at_line_end()) {
             return csv_error(in.line(),
                              "text after a closing quote (write a quote inside a quoted field as \"\")");
@@ -95,7 +109,11 @@ CsvDocument read_csv(std::string_view document) {
     while (!in.done()) {
         CsvRecord record{in.line(), {}};
         for (;;) {
-            auto field = !in.done() && in.peek() == '"' ? read_quoted(in) : read_unquoted(in);
+            bool quoted = in.blanks_then_quote();
+            if (quoted) {
+                in.skip_blanks();
+            }
+            auto field = quoted ? read_quoted(in) : read_unquoted(in);
             if (auto* error = std::get_if<CsvError>(&field)) {
                 out.error = std::move(*error);
                 return out;

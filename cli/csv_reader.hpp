@@ -1,6 +1,7 @@
 #pragma once
 // An RFC 4180 CSV reader: quoted fields with embedded commas, doubled quotes and line breaks; CRLF, LF or CR
-// line ends; a UTF-8 byte order mark at the start is skipped.
+// line ends; a UTF-8 byte order mark at the start is skipped. Blanks around a quoted field are tolerated,
+// as hand-written files have them.
 
 #include <cstddef>
 #include <optional>

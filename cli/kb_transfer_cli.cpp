@@ -144,8 +144,9 @@ int import_entries(const GlobalOptions& options, const std::string& business, st
     }
     auto summary = protocol::make_response(
         protocol::k_ok,
-        fmt::format("imported {} entries from {} ({}) into {}: {} added, {} unchanged", file.entries.size(),
-                    display_path(path), file.format, business, added, unchanged),
+        fmt::format("imported {} {} from {} ({}) into {}: {} added, {} unchanged", file.entries.size(),
+                    file.entries.size() == 1 ? "entry" : "entries", display_path(path), file.format, business,
+                    added, unchanged),
         {{"added", added}, {"unchanged", unchanged}});
     return report_reply(options, summary, print_reply_text);
 }
