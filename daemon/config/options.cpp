@@ -174,6 +174,8 @@ std::vector<Option> make_options() {
                 "attempts before a reply is marked dead"),
         string("twilio.notify_template_sid", "TWILIO_NOTIFY_TEMPLATE_SID", &Config::notify_template_sid,
                "template (ContentSid HX...) with one variable, used to notify an owner outside the 24-hour window"),
+        integer("twilio.retry_base_ms", "SBC_RETRY_BASE_MS", &Config::retry_base_ms, 1, 600000,
+                "base of the exponential backoff between send attempts"),
         integer("twilio.send_timeout_ms", "SBC_SEND_TIMEOUT_MS", &Config::send_timeout_ms, 100, 120000,
                 "timeout of one Messages API call"),
         integer("twilio.sender_threads", "SBC_SENDER_THREADS", &Config::sender_threads, 1, 64,

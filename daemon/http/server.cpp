@@ -10,6 +10,8 @@
 namespace sbc::http {
 namespace {
 
+constexpr std::size_t k_backstop_body_limit = 16 * 1024 * 1024;
+
 void send_json(httplib::Response& res, const nlohmann::json& body, int status = 200) {
     res.status = status;
     res.set_content(body.dump(), "application/json");
@@ -58,7 +60,9 @@ HttpServer::HttpServer(const std::string& host, int port, int threads, std::size
     s.set_keep_alive_timeout(2);
     s.set_read_timeout(10);
     s.set_write_timeout(10);
-    s.set_payload_max_length(max_body);
+    // The library's own 413 would come before our handlers and go uncounted: webhooks bound their bodies
+    // themselves (read_webhook), so its limit is only a backstop for the other routes.
+    s.set_payload_max_length(k_backstop_body_limit);
     s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unknown error";
         try {
@@ -109,7 +113,7 @@ void HttpServer::routes(std::size_t max_body, WebhookHandler& webhooks, StatusSo
     s.Get("/api/twilio/status",
           [&status](const httplib::Request&, httplib::Response& res) { send_json(res, twilio_status(status)); });
     s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-        if (res.status == 404) {
+        if (res.status == 404 && res.body.empty()) {
             send_json(res, {{"error", "not found"}, {"path", req.path}}, 404);
         }
     });

@@ -26,7 +26,6 @@ struct Delivery {
 namespace {
 
 constexpr int k_claim_batch = 4;
-constexpr std::int64_t k_backoff_base_ms = 1000;
 constexpr std::int64_t k_backoff_cap_ms = 5 * 60 * 1000;
 constexpr std::int64_t k_idle_wait_ms = 1000;
 
@@ -93,7 +92,7 @@ std::int64_t Sender::backoff_ms(std::int64_t attempts, std::int64_t retry_after_
     thread_local std::mt19937_64 rng{std::random_device{}()};
     std::int64_t ceiling = k_backoff_cap_ms;
     if (attempts < 20) {
-        ceiling = std::min(k_backoff_cap_ms, k_backoff_base_ms << attempts);
+        ceiling = std::min(k_backoff_cap_ms, static_cast<std::int64_t>(m_config.retry_base_ms) << attempts);
     }
     std::int64_t delay = std::uniform_int_distribution<std::int64_t>(0, ceiling)(rng);
     return std::max(delay, retry_after_ms);

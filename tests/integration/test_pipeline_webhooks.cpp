@@ -1,0 +1,364 @@
+// The WhatsApp pipeline end to end: the real sbcd, signed webhooks over HTTP on loopback, the fake Twilio
+// recording what sbcd posts to the Messages API, and the SQLite file read back.
+
+#include "tests/support/fake_twilio.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/webhook.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+using namespace sbc::test;
+
+namespace {
+
+constexpr const char* k_number = "+14155238886";
+constexpr const char* k_owner = "+15550001111";
+constexpr const char* k_customer = "+15552223333";
+constexpr const char* k_inbound = "/webhooks/twilio/whatsapp";
+constexpr const char* k_status = "/webhooks/twilio/status";
+
+Env live_env(const FakeTwilio& fake, Env extra = {}) {
+    Env env = {{"TWILIO_ACCOUNT_SID", fake.account_sid()},
+               {"TWILIO_AUTH_TOKEN", fake.auth_token()},
+               {"TWILIO_API_BASE_URL", fake.base_url()},
+               {"WEBHOOK_BASE_URL", k_public_base},
+               {"SBC_RETRY_BASE_MS", "10"}};
+    for (auto& [k, v] : extra) {
+        env[k] = v;
+    }
+    return env;
+}
+
+// A running sbcd wired to a fake Twilio, with one business and two knowledge entries.
+struct Live {
+    TempDir dir;
+    FakeTwilio fake;
+    Daemon daemon;
+    explicit Live(Env extra = {}) : daemon(dir, live_env(fake, std::move(extra))) {
+        REQUIRE(daemon.ctl({"business", "register", "--name", "Pizza Palace", "--number", k_number, "--owner", k_owner,
+                            "--hours", "Mon-Sat 11am-11pm"})
+                    .exit_code == 0);
+        REQUIRE(daemon.ctl({"kb", "add", "--business", "pizza-palace", "We deliver downtown until 10pm"}).exit_code == 0);
+        REQUIRE(daemon.ctl({"kb", "add", "--business", "pizza-palace", "Gift cards are sold at the counter"})
+                    .exit_code == 0);
+    }
+    HttpResult message(int n, const std::string& from, const std::string& body) {
+        return post_form(daemon.http_port(), k_inbound, inbound_message(make_sid(n), from, k_number, body),
+                         fake.auth_token());
+    }
+    HttpResult status(const std::string& sid, const std::string& status, const std::string& error_code = "") {
+        sbc::http::FormParams p;
+        p.add("AccountSid", fake.account_sid());
+        p.add("ApiVersion", "2010-04-01");
+        p.add("ChannelPrefix", "whatsapp");
+        if (!error_code.empty()) {
+            p.add("ErrorCode", error_code);
+        }
+        p.add("From", std::string("whatsapp:") + k_number);
+        p.add("MessageSid", sid);
+        p.add("MessageStatus", status);
+        p.add("SmsSid", sid);
+        p.add("SmsStatus", status);
+        p.add("To", std::string("whatsapp:") + k_customer);
+        return post_form(daemon.http_port(), k_status, p, fake.auth_token());
+    }
+    long long count(const std::string& sql) { return query_int(daemon.database(), sql); }
+    std::string one(const std::string& sql) { return query_one(daemon.database(), sql); }
+};
+
+} // namespace
+
+TEST_CASE("a signed question gets exactly one correct reply through the Messages API", "[pipeline]") {
+    Live live;
+    auto r = live.message(1, k_customer, "Do you deliver downtown?");
+    REQUIRE(r.status == 200);
+    CHECK(r.content_type.find("text/xml") == 0);
+    CHECK(r.body == "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>");
+    REQUIRE(live.fake.wait_for_requests(1, std::chrono::seconds(10)));
+    REQUIRE(wait_until([&] { return live.count("SELECT COUNT(*) FROM messages WHERE status = 'queued'") == 1; }));
+    auto requests = live.fake.requests();
+    REQUIRE(requests.size() == 1);
+    const auto& q = requests[0];
+    CHECK(q.method == "POST");
+    CHECK(q.path == fmt::format("/2010-04-01/Accounts/{}/Messages.json", live.fake.account_sid()));
+    CHECK(q.form.first("To") == fmt::format("whatsapp:{}", k_customer));
+    CHECK(q.form.first("From") == fmt::format("whatsapp:{}", k_number));
+    CHECK(q.form.first("Body") == "We deliver downtown until 10pm");
+    CHECK(q.form.first("StatusCallback") == fmt::format("{}/webhooks/twilio/status", k_public_base));
+    CHECK(q.authorization.rfind("Basic ", 0) == 0);
+    CHECK(q.idempotency_token.has_value());
+    // The SID Twilio returned is stored on the reply.
+    CHECK(live.one("SELECT message_sid FROM messages WHERE direction = 'out'") == q.sid);
+    CHECK(live.count("SELECT COUNT(*) FROM outbox") == 0);
+    CHECK(live.daemon.log().find(live.fake.auth_token()) == std::string::npos);
+}
+
+TEST_CASE("a forged or missing signature gets 403 and stores nothing", "[pipeline][security]") {
+    Live live;
+    auto params = inbound_message(make_sid(2), k_customer, k_number, "Do you deliver downtown?");
+    auto forged = post_form(live.daemon.http_port(), k_inbound, params, "", "NOTRSOYDt4T1cUTdK1PDd93/VVr8B8=");
+    CHECK(forged.status == 403);
+    auto wrong_key = post_form(live.daemon.http_port(), k_inbound, params, "not-the-token");
+    CHECK(wrong_key.status == 403);
+    auto missing = post_form(live.daemon.http_port(), k_inbound, params, "");
+    CHECK(missing.status == 403);
+    // A tampered body under a signature computed for other content.
+    auto tampered = inbound_message(make_sid(2), k_customer, k_number, "Give me a refund");
+    auto good_sig_other_body = post_raw(live.daemon.http_port(), k_inbound, sbc::http::encode_form(tampered),
+                                        "application/x-www-form-urlencoded",
+                                        "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+    CHECK(good_sig_other_body.status == 403);
+    CHECK(live.count("SELECT COUNT(*) FROM messages") == 0);
+    CHECK(live.fake.request_count() == 0);
+    auto stats = nlohmann::json::parse(get(live.daemon.http_port(), "/webhooks/status").body);
+    CHECK(stats["rejectedByReason"]["signature"] == 4);
+}
+
+TEST_CASE("a retried webhook with the same MessageSid gives one reply", "[pipeline]") {
+    Live live;
+    CHECK(live.message(3, k_customer, "Do you deliver downtown?").status == 200);
+    CHECK(live.message(3, k_customer, "Do you deliver downtown?").status == 200);
+    CHECK(live.message(3, k_customer, "Do you deliver downtown?").status == 200);
+    REQUIRE(live.fake.wait_for_requests(1, std::chrono::seconds(10)));
+    REQUIRE(wait_until([&] { return live.count("SELECT COUNT(*) FROM outbox") == 0; }));
+    CHECK(live.count("SELECT COUNT(*) FROM messages WHERE direction = 'in'") == 1);
+    CHECK(live.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'") == 1);
+    CHECK(live.fake.request_count() == 1);
+    auto stats = nlohmann::json::parse(get(live.daemon.http_port(), "/webhooks/status").body);
+    CHECK(stats["duplicates"] == 2);
+    CHECK(stats["received"] == 1);
+}
+
+TEST_CASE("Twilio answering 500 then 201 delivers the reply once", "[pipeline][faults]") {
+    Live live;
+    live.fake.push_fault(FakeFault::server_error(500), 1);
+    live.fake.push_fault(FakeFault::rate_limited("0"), 1);
+    CHECK(live.message(4, k_customer, "Do you deliver downtown?").status == 200);
+    REQUIRE(live.fake.wait_for_requests(3, std::chrono::seconds(10)));
+    REQUIRE(wait_until([&] { return live.count("SELECT COUNT(*) FROM messages WHERE status = 'queued'") == 1; }));
+    CHECK(live.fake.created_messages().size() == 1);
+    CHECK(live.fake.request_count() == 3);
+    auto api = nlohmann::json::parse(get(live.daemon.http_port(), "/api/twilio/status").body);
+    CHECK(api["retried"] == 2);
+    CHECK(api["sent"] == 1);
+}
+
+TEST_CASE("a permanent Twilio error is recorded with its code and not retried", "[pipeline][faults]") {
+    Live live;
+    live.fake.push_fault(FakeFault::twilio_error(400, 21211), 1);
+    CHECK(live.message(5, k_customer, "Do you deliver downtown?").status == 200);
+    REQUIRE(wait_until([&] { return live.count("SELECT COUNT(*) FROM messages WHERE status = 'failed'") == 1; }));
+    CHECK(live.one("SELECT error_code FROM messages WHERE direction = 'out'") == "21211");
+    CHECK(live.count("SELECT COUNT(*) FROM outbox") == 0);
+    CHECK(live.fake.request_count() == 1);
+}
+
+TEST_CASE("status callbacks in any order end in the furthest state", "[pipeline]") {
+    Live live;
+    CHECK(live.message(6, k_customer, "Do you deliver downtown?").status == 200);
+    REQUIRE(wait_until([&] { return live.count("SELECT COUNT(*) FROM messages WHERE status = 'queued'") == 1; }));
+    auto sid = live.one("SELECT message_sid FROM messages WHERE direction = 'out'");
+    CHECK(live.status(sid, "delivered").status == 200);
+    CHECK(live.status(sid, "sent").status == 200);
+    CHECK(live.one("SELECT status FROM messages WHERE message_sid = '" + sid + "'") == "delivered");
+    CHECK(live.status(sid, "read").status == 200);
+    CHECK(live.status(sid, "delivered").status == 200); // a duplicate, late
+    CHECK(live.one("SELECT status FROM messages WHERE message_sid = '" + sid + "'") == "read");
+
+    // A failure is terminal, with its code.
+    CHECK(live.message(7, k_customer, "Do you sell gift cards?").status == 200);
+    REQUIRE(wait_until([&] { return live.count("SELECT COUNT(*) FROM messages WHERE status = 'queued'") == 1; }));
+    auto sid2 = live.one("SELECT message_sid FROM messages WHERE direction = 'out' AND status = 'queued'");
+    CHECK(live.status(sid2, "undelivered", "63016").status == 200);
+    CHECK(live.status(sid2, "delivered").status == 200);
+    CHECK(live.one("SELECT status || ':' || error_code FROM messages WHERE message_sid = '" + sid2 + "'") ==
+          "undelivered:63016");
+    // A callback must be signed too.
+    sbc::http::FormParams p;
+    p.add("MessageSid", sid);
+    p.add("MessageStatus", "failed");
+    CHECK(post_form(live.daemon.http_port(), k_status, p, "").status == 403);
+    CHECK(live.one("SELECT status FROM messages WHERE message_sid = '" + sid + "'") == "read");
+}
+
+TEST_CASE("owner commands from WhatsApp change the knowledge base", "[pipeline][owner]") {
+    Live live;
+    CHECK(live.message(8, k_owner, "!add We have vegan pizza on Fridays").status == 200);
+    REQUIRE(wait_until([&] { return live.fake.request_count() == 1; }));
+    CHECK(live.fake.requests()[0].form.first("To") == fmt::format("whatsapp:{}", k_owner));
+    CHECK(live.fake.requests()[0].form.first("Body") == "Added #3: We have vegan pizza on Fridays");
+    auto list = live.daemon.ctl_json({"kb", "list", "--business", "pizza-palace"});
+    CHECK(list["arguments"]["total"] == 3);
+    CHECK(live.message(9, k_owner, "!delete 1").status == 200);
+    CHECK(live.message(10, k_owner, "!edit 2 Gift cards: 10, 20 or 50 dollars").status == 200);
+    CHECK(live.message(11, k_owner, "!frobnicate").status == 200);
+    REQUIRE(wait_until([&] { return live.fake.request_count() == 4; }));
+    auto requests = live.fake.requests();
+    CHECK(requests[3].form.first("Body") == "Unknown command !frobnicate. Send !help for the list.");
+    list = live.daemon.ctl_json({"kb", "list", "--business", "pizza-palace"});
+    REQUIRE(list["arguments"]["entries"].size() == 2);
+    CHECK(list["arguments"]["entries"][0]["text"] == "Gift cards: 10, 20 or 50 dollars");
+    CHECK(live.count("SELECT COUNT(*) FROM events WHERE actor = 'owner:+15550001111'") == 3);
+}
+
+TEST_CASE("an unanswered question gets the fallback and is recorded for the owner", "[pipeline]") {
+    Live live;
+    // The owner wrote recently, so the notice may go out inside the owner's 24-hour window.
+    CHECK(live.message(12, k_owner, "!help").status == 200);
+    CHECK(live.message(13, k_customer, "Can I bring my parrot to the terrace?").status == 200);
+    REQUIRE(wait_until([&] { return live.fake.request_count() == 3; }));
+    auto requests = live.fake.requests();
+    CHECK(requests[1].form.first("To") == fmt::format("whatsapp:{}", k_customer));
+    CHECK(requests[1].form.first("Body")->find("Sorry") == 0);
+    CHECK(requests[2].form.first("To") == fmt::format("whatsapp:{}", k_owner));
+    CHECK(requests[2].form.first("Body")->find("parrot") != std::string::npos);
+    CHECK(live.count("SELECT COUNT(*) FROM unanswered") == 1);
+    auto stats = live.daemon.ctl_json({"business", "stats", "pizza-palace"});
+    CHECK(stats["arguments"]["unanswered"] == 1);
+}
+
+TEST_CASE("opt-out is confirmed once and then nothing is sent until START", "[pipeline][optout]") {
+    Live live;
+    CHECK(live.message(20, k_customer, "STOP").status == 200);
+    CHECK(live.message(21, k_customer, "stop").status == 200);
+    CHECK(live.message(22, k_customer, "Do you deliver downtown?").status == 200);
+    CHECK(live.message(23, k_customer, "START").status == 200);
+    CHECK(live.message(24, k_customer, "Do you deliver downtown?").status == 200);
+    REQUIRE(wait_until([&] { return live.count("SELECT COUNT(*) FROM outbox") == 0 && live.fake.request_count() == 3; }));
+    auto requests = live.fake.requests();
+    REQUIRE(requests.size() == 3);
+    CHECK(requests[0].form.first("Body")->find("no more messages") != std::string::npos);
+    CHECK(requests[1].form.first("Body")->find("Welcome back") != std::string::npos);
+    CHECK(requests[2].form.first("Body") == "We deliver downtown until 10pm");
+    auto send = live.daemon.ctl({"send", "--business", "pizza-palace", "--to", "+15559990000", "Hello"});
+    CHECK(send.exit_code == 6); // never wrote: outside the 24-hour window
+    CHECK(send.err.find("24 hours") != std::string::npos);
+}
+
+TEST_CASE("rate limits: one notice per window, then silence", "[pipeline][rate]") {
+    Live live(Env{{"SBC_RATE_CUSTOMER_PER_HOUR", "2"}});
+    for (int i = 0; i < 5; ++i) {
+        CHECK(live.message(30 + i, k_customer, "Do you deliver downtown?").status == 200);
+    }
+    REQUIRE(wait_until([&] { return live.count("SELECT COUNT(*) FROM outbox") == 0 && live.fake.request_count() == 3; }));
+    auto requests = live.fake.requests();
+    CHECK(requests[2].form.first("Body")->find("a lot of questions") != std::string::npos);
+    CHECK(live.count("SELECT COUNT(*) FROM messages WHERE kind = 'rate-limited'") == 3);
+    // Another customer is not affected.
+    CHECK(live.message(40, "+15557778888", "Do you deliver downtown?").status == 200);
+    REQUIRE(wait_until([&] { return live.fake.request_count() == 4; }));
+}
+
+TEST_CASE("a shared number shows a menu and remembers the choice", "[pipeline][shared]") {
+    TempDir dir;
+    FakeTwilio fake;
+    Daemon daemon(dir, live_env(fake));
+    REQUIRE(daemon.ctl({"business", "register", "--name", "Pizza Palace", "--number", k_number, "--owner", k_owner,
+                        "--shared"}).exit_code == 0);
+    REQUIRE(daemon.ctl({"business", "register", "--name", "Coffee Corner", "--number", k_number, "--owner",
+                        "+15550002222", "--shared"}).exit_code == 0);
+    REQUIRE(daemon.ctl({"kb", "add", "--business", "coffee-corner", "Our espresso is made from Brazilian beans"})
+                .exit_code == 0);
+    auto post = [&](int n, const std::string& body) {
+        return post_form(daemon.http_port(), k_inbound, inbound_message(make_sid(n), k_customer, k_number, body),
+                         fake.auth_token())
+            .status;
+    };
+    CHECK(post(50, "hello") == 200);
+    REQUIRE(fake.wait_for_requests(1, std::chrono::seconds(10)));
+    auto menu = std::string(*fake.requests()[0].form.first("Body"));
+    CHECK(menu.find("Reply 1 for Pizza Palace") != std::string::npos);
+    CHECK(menu.find("Reply 2 for Coffee Corner") != std::string::npos);
+    CHECK(post(51, "2") == 200);
+    CHECK(post(52, "Where are your espresso beans from?") == 200);
+    REQUIRE(fake.wait_for_requests(3, std::chrono::seconds(10)));
+    auto requests = fake.requests();
+    CHECK(requests[1].form.first("Body")->find("You are now talking to Coffee Corner") == 0);
+    CHECK(requests[2].form.first("Body") == "Our espresso is made from Brazilian beans");
+    CHECK(post(53, "menu") == 200);
+    REQUIRE(fake.wait_for_requests(4, std::chrono::seconds(10)));
+    CHECK(fake.requests()[3].form.first("Body")->find("Reply 1 for Pizza Palace") != std::string::npos);
+}
+
+TEST_CASE("without credentials replies are dry-run: logged, never sent", "[pipeline][dryrun]") {
+    TempDir dir;
+    FakeTwilio fake; // listening, but sbcd is not told about it
+    Daemon daemon(dir, {{"SBC_INSECURE_SKIP_SIGNATURE_CHECK", "true"}});
+    REQUIRE(daemon.ctl({"business", "register", "--name", "Pizza Palace", "--number", k_number, "--owner", k_owner})
+                .exit_code == 0);
+    auto r = post_form(daemon.http_port(), k_inbound, inbound_message(make_sid(60), k_customer, k_number, "hi"), "");
+    CHECK(r.status == 200);
+    REQUIRE(wait_until([&] {
+        return query_int(daemon.database(), "SELECT COUNT(*) FROM messages WHERE status = 'dry-run'") == 1;
+    }));
+    CHECK(daemon.log().find("dry-run") != std::string::npos);
+    CHECK(daemon.log().find("SIGNATURE CHECK IS OFF") != std::string::npos);
+    auto health = nlohmann::json::parse(get(daemon.http_port(), "/health").body);
+    CHECK(health["twilio"]["mode"] == "dry-run");
+    CHECK(fake.request_count() == 0);
+}
+
+TEST_CASE("bad webhook input gets a precise 4xx and stores nothing", "[pipeline][badinput]") {
+    Live live;
+    int port = live.daemon.http_port();
+    auto token = live.fake.auth_token();
+    // Not a form.
+    auto json = post_raw(port, k_inbound, "{\"Body\":\"hi\"}", "application/json", "x");
+    CHECK(json.status == 415);
+    // Over the size limit.
+    auto big = post_raw(port, k_inbound, std::string(70 * 1024, 'a'), "application/x-www-form-urlencoded", "x");
+    CHECK(big.status == 413);
+    // A broken percent-escape.
+    auto broken = post_raw(port, k_inbound, "Body=%G1&From=x", "application/x-www-form-urlencoded", "x");
+    CHECK(broken.status == 400);
+    // Invalid UTF-8 in a value, correctly signed.
+    sbc::http::FormParams bad_utf8 = inbound_message(make_sid(70), k_customer, k_number, "caf\xC3");
+    CHECK(post_form(port, k_inbound, bad_utf8, token).status == 400);
+    // A required field missing, correctly signed.
+    sbc::http::FormParams no_from;
+    no_from.add("MessageSid", make_sid(71));
+    no_from.add("To", std::string("whatsapp:") + k_number);
+    no_from.add("Body", "hi");
+    auto missing = post_form(port, k_inbound, no_from, token);
+    CHECK(missing.status == 400);
+    CHECK(missing.body.find("From") != std::string::npos);
+    // A number no business has.
+    auto unknown = post_form(port, k_inbound, inbound_message(make_sid(72), k_customer, "+14155550000", "hi"), token);
+    CHECK(unknown.status == 404);
+    CHECK(unknown.body.find("+14155550000") != std::string::npos);
+    CHECK(live.count("SELECT COUNT(*) FROM messages") == 0);
+    auto stats = nlohmann::json::parse(get(port, "/webhooks/status").body);
+    CHECK(stats["rejected"] == 7);
+}
+
+TEST_CASE("a 1,600-character Cyrillic message (over 8 KiB encoded) is accepted", "[pipeline][badinput]") {
+    Live live;
+    std::string body;
+    for (int i = 0; i < 1600; ++i) {
+        body += "Ж";
+    }
+    auto r = live.message(80, k_customer, body);
+    CHECK(r.status == 200);
+    CHECK(live.one("SELECT length(body) FROM messages WHERE direction = 'in'") == "1600");
+}
+
+TEST_CASE("a long answer goes out as ordered parts under Twilio's limit", "[pipeline]") {
+    Live live;
+    std::string menu = "Menu:";
+    for (int i = 0; i < 300; ++i) {
+        menu += fmt::format(" pizza{} margherita", i);
+    }
+    REQUIRE(menu.size() > 3200);
+    REQUIRE(live.daemon.ctl({"kb", "add", "--business", "pizza-palace", menu.substr(0, 3990)}).exit_code == 0);
+    CHECK(live.message(90, k_customer, "margherita menu").status == 200);
+    REQUIRE(wait_until([&] { return live.fake.request_count() == 3; }));
+    auto requests = live.fake.requests();
+    std::string joined;
+    for (const auto& q : requests) {
+        CHECK(q.form.first("Body")->size() <= 1600);
+        joined += (joined.empty() ? "" : " ") + std::string(*q.form.first("Body"));
+    }
+    CHECK(joined == menu.substr(0, 3990).substr(0, joined.size()));
+    CHECK(requests[0].form.first("Body")->rfind("Menu:", 0) == 0);
+}
