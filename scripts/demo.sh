@@ -11,7 +11,8 @@
 #   SBC_DEMO_LISTEN  HTTP address of the demo sbcd (default 127.0.0.1:8080, or the next free port up to 8099)
 #   SBC_DEMO_NO_BUILD=1  skip installing and building (use what is in build/)
 # The demo sets SBC_DATA_DIR and SBC_SOCKET itself, so an SBC_SOCKET exported for a real sbcd is never touched.
-# Without TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN sbcd runs in dry-run: replies are recorded, never sent.
+# Without TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN sbcd runs in dry-run: replies are recorded and logged, never
+# sent; the demo then also turns the webhook signature check off, so that you can post a message with curl.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -82,6 +83,10 @@ else
     rm -f "$pid_file"
     listen=$(choose_listen)
     export SBC_LISTEN=$listen
+    if [[ -z "${TWILIO_AUTH_TOKEN:-}" && ! -f "$demo_dir/.env" ]]; then
+        # Dry-run: nothing can be sent, and there is no auth token to verify signatures with.
+        export SBC_INSECURE_SKIP_SIGNATURE_CHECK=true
+    fi
     mkdir -p "$SBC_DATA_DIR"
     say "starting sbcd on $listen (log: ${log_file#"$root"/})"
     # Started from the demo folder so that a .env file in your checkout is not read; put one in the demo
@@ -147,8 +152,15 @@ Try it:
   build/cli/sbcctl kb list --business $business
   build/cli/sbcctl kb search --business $business "when do you close on friday"
   build/cli/sbcctl kb add --business $business --tags parking "Parking is free after 6pm."
-  build/cli/sbcctl send-test --business $business --from +15557654321 "Do you deliver?"
-                                        (once the pipeline is built; see README.md)
+
+A customer writes to Pizza Palace, as Twilio would post it (the reply appears in the log, dry-run):
+
+  curl --data-urlencode From=whatsapp:+15557654321 --data-urlencode To=whatsapp:+14155238886 \\
+       --data-urlencode "Body=Do you deliver?" --data-urlencode MessageSid=SM\$(date +%s%N) \\
+       http://$listen/webhooks/twilio/whatsapp
+  curl http://$listen/health
+
+The owner teaches it from WhatsApp (same request, From=whatsapp:+15551234567, "Body=!add We have vegan cheese").
 
 Log: tail -f $rel_log        Stop: kill \$(cat $rel_pid)
 EOF

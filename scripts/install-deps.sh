@@ -15,8 +15,9 @@ PACKAGES=(
     libtomlplusplus-dev libssl-dev
     # tests: Catch2; clang and its runtimes for libFuzzer targets and sanitizer builds
     catch2 clang libclang-rt-14-dev
-    # tooling: formatting, man page checks, time zones for business hours, TLS roots for libcurl
-    clang-format groff-base man-db tzdata ca-certificates
+    # tooling: formatting, man page checks, time zones for business hours, TLS roots for libcurl, curl for
+    # trying the HTTP endpoints by hand
+    clang-format groff-base man-db tzdata ca-certificates curl
 )
 
 check_only=false
