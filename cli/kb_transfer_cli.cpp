@@ -9,9 +9,10 @@
 #include "cli/request.hpp"
 #include "common/protocol.hpp"
 
+#include <charconv>
 #include <fmt/format.h>
 #include <memory>
-#include <regex>
+#include <optional>
 
 namespace sbc::cli {
 
@@ -82,20 +83,32 @@ int report_problems(const GlobalOptions& options, const std::string& path, const
     return report_failure(options, Error{k_exit_invalid, summary});
 }
 
+// N from the first "entries[N]" in sbcd's message: how it names the entry of a request it refused.
+std::optional<std::size_t> entry_index_in(std::string_view text) {
+    constexpr std::string_view k_prefix = "entries[";
+    auto start = text.find(k_prefix);
+    if (start == std::string_view::npos) {
+        return std::nullopt;
+    }
+    const char* first = text.data() + start + k_prefix.size();
+    const char* last = text.data() + text.size();
+    std::size_t index = 0;
+    auto [end, error] = std::from_chars(first, last, index);
+    if (error != std::errc() || end == last || *end != ']') {
+        return std::nullopt;
+    }
+    return index;
+}
+
 // Where in the file a failed batch was: the entry sbcd names ("entries[3].tags is too long") when it names
 // one, else the batch's lines when there are several batches; "" when the failure concerns the whole import
 // (say, an unknown business). Running the import again loses nothing, since identical texts are skipped.
 std::string batch_context(const std::string& path, const Batch& batch, std::size_t batch_count,
                           const std::string& daemon_text, long long added_before) {
     std::string where;
-    std::smatch match;
-    static const std::regex k_entry_index(R"(entries\[(\d+)\])");
-    if (std::regex_search(daemon_text, match, k_entry_index)) {
-        std::size_t index = std::stoul(match[1].str());
-        if (index < batch.lines.size()) {
-            where = batch.lines[index] == 0 ? fmt::format("{}: entry {}", path, batch.first_index + index + 1)
-                                            : fmt::format("{}:{}", path, batch.lines[index]);
-        }
+    if (auto index = entry_index_in(daemon_text); index && *index < batch.lines.size()) {
+        where = batch.lines[*index] == 0 ? fmt::format("{}: entry {}", path, batch.first_index + *index + 1)
+                                         : fmt::format("{}:{}", path, batch.lines[*index]);
     }
     if (where.empty() && batch_count > 1) {
         where = batch.lines.front() == 0
