@@ -1,0 +1,194 @@
+#include "daemon/control/command_table.hpp"
+#include "tests/unit/control_fixture.hpp"
+
+#include <catch2/catch.hpp>
+#include <map>
+#include <set>
+
+using Catch::Matchers::Contains;
+using nlohmann::json;
+using sbc::control::Access;
+using sbc::control::command_table;
+using sbc::control::find_command;
+using sbc::protocol::k_invalid;
+using sbc::test::ControlFixture;
+
+namespace {
+
+constexpr const char* k_customer = "+15550001111";
+
+// A valid request for every command, against a fixture holding business "pizza" with entry 1 and a customer
+// who wrote to it, the arguments it cannot do without, and whether it changes data. A command missing here
+// fails the test below, so every new command gets its cases.
+struct Example {
+    json arguments;
+    std::vector<std::string> required;
+    Access access;
+};
+
+const std::map<std::string, Example>& examples() {
+    static const std::map<std::string, Example> k_examples = {
+        {"business-list", {json::object(), {}, Access::read}},
+        {"business-register",
+         {{{"name", "Cafe"}, {"number", "+14155230000"}, {"owner", "+15551234567"}},
+          {"name", "number", "owner"},
+          Access::write}},
+        {"business-remove", {{{"id", "pizza"}}, {"id"}, Access::write}},
+        {"business-show", {{{"id", "pizza"}}, {"id"}, Access::read}},
+        {"business-stats", {{{"id", "pizza"}}, {"id"}, Access::read}},
+        {"business-update", {{{"id", "pizza"}, {"greeting", "Hello"}}, {"id"}, Access::write}},
+        {"kb-add", {{{"business", "pizza"}, {"text", "We have wifi"}}, {"business", "text"}, Access::write}},
+        {"kb-export", {{{"business", "pizza"}}, {"business"}, Access::read}},
+        {"kb-import",
+         {{{"business", "pizza"}, {"entries", {{{"text", "Cash only"}}}}},
+          {"business", "entries"},
+          Access::write}},
+        {"kb-list", {{{"business", "pizza"}}, {"business"}, Access::read}},
+        {"kb-remove", {{{"business", "pizza"}, {"number", 1}}, {"business", "number"}, Access::write}},
+        {"kb-search", {{{"business", "pizza"}, {"query", "deliver"}}, {"business", "query"}, Access::read}},
+        {"list-commands", {json::object(), {}, Access::read}},
+        {"logs", {{{"business", "pizza"}, {"limit", 10}}, {}, Access::read}},
+        {"send",
+         {{{"business", "pizza"}, {"to", k_customer}, {"text", "Your order is ready"}},
+          {"business", "to", "text"},
+          Access::write}},
+        {"send-test",
+         {{{"business", "pizza"}, {"from", k_customer}, {"text", "Do you deliver?"}},
+          {"business", "text"},
+          Access::write}},
+        {"status", {json::object(), {}, Access::read}},
+    };
+    return k_examples;
+}
+
+// A fixture with business "pizza", its entry 1, and a customer who wrote to it (so that send may answer).
+void seed(ControlFixture& f) {
+    f.register_business("pizza", "+14155238886");
+    f.ok("kb-add", {{"business", "pizza"}, {"text", "We deliver until 10pm"}});
+    f.ok("send-test", {{"business", "pizza"}, {"from", k_customer}, {"text", "Hello, is anyone there?"}});
+}
+
+// A value of the wrong type for an argument.
+json wrong_type(const json& value) {
+    if (value.is_string()) {
+        return 42;
+    }
+    return "1";
+}
+
+} // namespace
+
+TEST_CASE("the command table is sorted alphabetically with unique names", "[control][table]") {
+    auto table = command_table();
+    REQUIRE(table.size() >= 13);
+    for (std::size_t i = 1; i < table.size(); ++i) {
+        INFO(table[i - 1].name << " then " << table[i].name);
+        REQUIRE(table[i - 1].name < table[i].name);
+    }
+}
+
+TEST_CASE("every command has a handler, a one-line help and lower-case dashed name", "[control][table]") {
+    for (const auto& command : command_table()) {
+        INFO(command.name);
+        REQUIRE(command.handler != nullptr);
+        REQUIRE_FALSE(command.help.empty());
+        REQUIRE(command.help.find('\n') == std::string_view::npos);
+        for (char c : command.name) {
+            REQUIRE(((c >= 'a' && c <= 'z') || c == '-'));
+        }
+    }
+}
+
+TEST_CASE("commands that change data are marked write, the others read", "[control][table]") {
+    for (const auto& [name, example] : examples()) {
+        INFO(name);
+        const auto* command = find_command(name);
+        REQUIRE(command != nullptr);
+        REQUIRE(command->access == example.access);
+    }
+}
+
+TEST_CASE("find_command finds every command by its exact name only", "[control][table]") {
+    for (const auto& command : command_table()) {
+        REQUIRE(find_command(command.name) == &command);
+    }
+    REQUIRE(find_command("") == nullptr);
+    REQUIRE(find_command("Status") == nullptr);
+    REQUIRE(find_command("status ") == nullptr);
+    REQUIRE(find_command("kb") == nullptr);
+}
+
+TEST_CASE("every command in the table has test examples", "[control][table]") {
+    std::set<std::string> names;
+    for (const auto& command : command_table()) {
+        names.emplace(command.name);
+    }
+    std::set<std::string> tested;
+    for (const auto& [name, example] : examples()) {
+        tested.insert(name);
+    }
+    REQUIRE(names == tested);
+}
+
+TEST_CASE("every command succeeds with valid arguments", "[control][table]") {
+    for (const auto& [name, example] : examples()) {
+        ControlFixture f;
+        seed(f);
+        f.ok(name, example.arguments);
+    }
+}
+
+// What the seeded fixture holds, to check that refused requests changed nothing.
+struct Snapshot {
+    std::size_t events;
+    json businesses;
+    json entries;
+    bool operator==(const Snapshot&) const = default;
+};
+
+Snapshot snapshot(ControlFixture& f) {
+    return {f.events().size(), f.ok("business-list")["businesses"], f.ok("kb-list", {{"business", "pizza"}})};
+}
+
+TEST_CASE("every command refuses an unknown argument and changes nothing", "[control][table]") {
+    ControlFixture f;
+    seed(f);
+    auto before = snapshot(f);
+    for (const auto& [name, example] : examples()) {
+        auto arguments = example.arguments;
+        arguments["bogus"] = true;
+        REQUIRE_THAT(f.fails(k_invalid, name, arguments), Contains("unknown argument 'bogus'"));
+        INFO(name);
+        REQUIRE(snapshot(f) == before);
+    }
+}
+
+TEST_CASE("every command refuses a missing required argument", "[control][table]") {
+    ControlFixture f;
+    seed(f);
+    auto before = snapshot(f);
+    for (const auto& [name, example] : examples()) {
+        for (const auto& key : example.required) {
+            auto arguments = example.arguments;
+            arguments.erase(key);
+            REQUIRE_THAT(f.fails(k_invalid, name, arguments), Contains("missing argument '" + key + "'"));
+            arguments[key] = nullptr; // null counts as missing
+            REQUIRE_THAT(f.fails(k_invalid, name, arguments), Contains("missing argument '" + key + "'"));
+        }
+    }
+    REQUIRE(snapshot(f) == before);
+}
+
+TEST_CASE("every command refuses a required argument of the wrong type", "[control][table]") {
+    ControlFixture f;
+    seed(f);
+    auto before = snapshot(f);
+    for (const auto& [name, example] : examples()) {
+        for (const auto& key : example.required) {
+            auto arguments = example.arguments;
+            arguments[key] = wrong_type(arguments[key]);
+            REQUIRE_THAT(f.fails(k_invalid, name, arguments), Contains("argument '" + key + "' must be"));
+        }
+    }
+    REQUIRE(snapshot(f) == before);
+}

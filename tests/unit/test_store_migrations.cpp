@@ -1,0 +1,139 @@
+#include "daemon/store/database.hpp"
+#include "daemon/store/migrations.hpp"
+#include "daemon/store/store.hpp"
+#include "tests/support/process.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+using Catch::Matchers::Contains;
+using sbc::store::Database;
+using sbc::store::latest_schema_version;
+using sbc::store::migrate;
+using sbc::store::schema_version;
+using sbc::test::TempDir;
+
+namespace {
+
+bool has_table(Database& db, const char* name) {
+    auto s = db.prepare("SELECT 1 FROM sqlite_master WHERE name = ?");
+    s.bind(1, name);
+    return s.step();
+}
+
+std::string single_text(Database& db, const char* sql) {
+    auto s = db.prepare(sql);
+    REQUIRE(s.step());
+    return s.text(0);
+}
+
+std::int64_t single_int(Database& db, const char* sql) {
+    auto s = db.prepare(sql);
+    REQUIRE(s.step());
+    return s.int64(0);
+}
+
+void insert_business_row(Database& db, const char* slug) {
+    db.exec(fmt::format(
+        "INSERT INTO businesses (slug, name, whatsapp_number, owner_phone, created_at, updated_at) "
+        "VALUES ('{}', 'Name of {}', '+14155238886', '+15551234567', 1, 1)",
+        slug, slug));
+}
+
+} // namespace
+
+TEST_CASE("a new database file starts at schema version 0", "[store][migrations]") {
+    TempDir dir;
+    Database db(dir.file("sbc.db"), true);
+    REQUIRE(schema_version(db) == 0);
+    REQUIRE_FALSE(has_table(db, "businesses"));
+}
+
+TEST_CASE("a fresh database migrates to the latest version with every table", "[store][migrations]") {
+    TempDir dir;
+    Database db(dir.file("sbc.db"), true);
+    migrate(db);
+    REQUIRE(latest_schema_version() >= 1);
+    REQUIRE(schema_version(db) == latest_schema_version());
+    for (const char* table : {"businesses", "knowledge", "knowledge_fts", "events"}) {
+        INFO(table);
+        REQUIRE(has_table(db, table));
+    }
+}
+
+TEST_CASE("databases are opened in WAL mode with foreign keys on", "[store][migrations]") {
+    TempDir dir;
+    Database db(dir.file("sbc.db"), true);
+    REQUIRE(single_text(db, "PRAGMA journal_mode") == "wal");
+    REQUIRE(single_int(db, "PRAGMA foreign_keys") == 1);
+    Database again(dir.file("sbc.db"), false);
+    REQUIRE(single_text(again, "PRAGMA journal_mode") == "wal");
+    REQUIRE(single_int(again, "PRAGMA foreign_keys") == 1);
+}
+
+TEST_CASE("migrating to version 1 creates the business and knowledge tables only", "[store][migrations]") {
+    TempDir dir;
+    Database db(dir.file("sbc.db"), true);
+    migrate(db, 1);
+    REQUIRE(schema_version(db) == 1);
+    REQUIRE(has_table(db, "businesses"));
+    REQUIRE(has_table(db, "knowledge_fts"));
+    if (latest_schema_version() >= 2) {
+        REQUIRE_FALSE(has_table(db, "messages"));
+    }
+}
+
+TEST_CASE("an older database reaches the latest version with its data kept", "[store][migrations]") {
+    TempDir dir;
+    auto path = dir.file("sbc.db");
+    int older = std::max(1, latest_schema_version() - 1);
+    {
+        Database db(path, true);
+        migrate(db, older);
+        REQUIRE(schema_version(db) == older);
+        insert_business_row(db, "pizza");
+        db.exec("INSERT INTO knowledge (business_id, number, text, created_at, updated_at) "
+                "VALUES (1, 1, 'We deliver until 10pm', 1, 1)");
+    }
+    Database db(path, false);
+    migrate(db);
+    REQUIRE(schema_version(db) == latest_schema_version());
+    REQUIRE(single_text(db, "SELECT name FROM businesses WHERE slug = 'pizza'") == "Name of pizza");
+    REQUIRE(single_int(db, "SELECT COUNT(*) FROM knowledge_fts WHERE knowledge_fts MATCH 'deliver'") == 1);
+}
+
+TEST_CASE("migrating an up-to-date database changes nothing", "[store][migrations]") {
+    TempDir dir;
+    Database db(dir.file("sbc.db"), true);
+    migrate(db);
+    insert_business_row(db, "pizza");
+    migrate(db);
+    migrate(db, latest_schema_version());
+    REQUIRE(schema_version(db) == latest_schema_version());
+    REQUIRE(single_int(db, "SELECT COUNT(*) FROM businesses") == 1);
+}
+
+TEST_CASE("a database newer than this sbcd is refused and left alone", "[store][migrations]") {
+    TempDir dir;
+    auto path = dir.file("sbc.db");
+    int newer = latest_schema_version() + 3;
+    {
+        Database db(path, true);
+        migrate(db);
+        db.exec(fmt::format("PRAGMA user_version = {}", newer));
+    }
+    Database db(path, false);
+    REQUIRE_THROWS_WITH(migrate(db), Contains("newer than this sbcd") && Contains(path) &&
+                                         Contains(std::to_string(newer)));
+    REQUIRE(schema_version(db) == newer);
+}
+
+TEST_CASE("the store refuses to open a database newer than this sbcd", "[store][migrations]") {
+    TempDir dir;
+    auto path = dir.file("sbc.db");
+    {
+        Database db(path, true);
+        db.exec(fmt::format("PRAGMA user_version = {}", latest_schema_version() + 1));
+    }
+    REQUIRE_THROWS_WITH(sbc::store::Store(path), Contains("newer than this sbcd"));
+}
