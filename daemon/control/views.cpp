@@ -57,6 +57,8 @@ nlohmann::json message_json(const store::Message& m, std::string_view business_i
         {"reply_to", or_null(m.reply_to)},
         {"entry", or_null(m.entry_number)},
         {"score", or_null(m.score)},
+        {"attempts", m.attempts},
+        {"ambiguous", m.ambiguous},
         {"created_at", time_format::iso8601_ms(m.created_at)},
         {"sent_at", m.sent_at ? nlohmann::json(time_format::iso8601_ms(*m.sent_at)) : nlohmann::json(nullptr)},
     };

@@ -8,7 +8,7 @@ namespace {
 constexpr const char* k_columns =
     "m.id, m.business_id, m.direction, m.message_sid, m.customer, m.our_number, m.body, m.kind, m.status, "
     "m.error_code, m.error_message, m.reply_to, m.entry_number, m.score, m.content_sid, m.content_vars, "
-    "m.created_at, m.updated_at, m.sent_at";
+    "m.created_at, m.updated_at, m.sent_at, m.attempts, m.ambiguous";
 
 template <typename T>
 std::optional<T> opt(Statement& s, int c, T (Statement::*get)(int) const) {
@@ -39,6 +39,8 @@ Message read_row(Statement& s, int f = 0) {
     m.created_at = s.int64(f + 16);
     m.updated_at = s.int64(f + 17);
     m.sent_at = opt(s, f + 18, &Statement::int64);
+    m.attempts = s.int64(f + 19);
+    m.ambiguous = s.integer(f + 20) != 0;
     return m;
 }
 
@@ -60,9 +62,15 @@ std::int64_t insert_message(Database& db, Message& m) {
     return m.id;
 }
 
-void finish_outbox(Database& db, std::int64_t outbox_id) {
-    auto s = db.cached("DELETE FROM outbox WHERE id = ?");
-    s->bind(1, outbox_id);
+// The row leaves the outbox; what its attempts were stays on the message.
+void finish_outbox(Database& db, const Claim& claim) {
+    {
+        auto s = db.cached("DELETE FROM outbox WHERE id = ?");
+        s->bind(1, claim.outbox_id);
+        s->run();
+    }
+    auto s = db.cached("UPDATE messages SET attempts = ?, ambiguous = ? WHERE id = ?");
+    s->bind(1, claim.attempts).bind(2, claim.ambiguous ? 1 : 0).bind(3, claim.message.id);
     s->run();
 }
 
@@ -156,7 +164,7 @@ std::optional<std::int64_t> oldest_pending_created_at(Database& db) {
 
 void record_sent(Database& db, const Claim& claim, const std::string& sid, const std::string& status,
                  std::int64_t now_ms) {
-    finish_outbox(db, claim.outbox_id);
+    finish_outbox(db, claim);
     {
         auto s = db.cached("UPDATE messages SET message_sid = ?, status = ?, sent_at = ?, updated_at = ? WHERE id = ?");
         s->bind(1, sid).bind(2, status.empty() ? "queued" : status).bind(3, now_ms).bind(4, now_ms);
@@ -188,13 +196,13 @@ void record_retry(Database& db, const Claim& claim, std::int64_t next_at_ms, con
 
 void record_failed(Database& db, const Claim& claim, const std::string& status, int error_code,
                    const std::string& error, std::int64_t now_ms) {
-    finish_outbox(db, claim.outbox_id);
+    finish_outbox(db, claim);
     set_message_status(db, claim.message.id, status, error_code == 0 ? std::nullopt : std::optional<int>(error_code),
                        error, now_ms);
 }
 
 void record_dry_run(Database& db, const Claim& claim, std::int64_t now_ms) {
-    finish_outbox(db, claim.outbox_id);
+    finish_outbox(db, claim);
     set_message_status(db, claim.message.id, "dry-run", std::nullopt, std::nullopt, now_ms);
 }
 

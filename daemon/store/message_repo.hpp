@@ -28,6 +28,8 @@ struct Message {
     std::optional<double> score;
     std::optional<std::string> content_sid;
     std::optional<std::string> content_vars;
+    std::int64_t attempts = 0; // send attempts so far
+    bool ambiguous = false;    // an attempt may have reached Twilio without our hearing back: a copy is possible
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
     std::optional<std::int64_t> sent_at;

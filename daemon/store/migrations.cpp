@@ -88,6 +88,8 @@ CREATE TABLE messages (
     score         REAL,
     content_sid   TEXT,
     content_vars  TEXT,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    ambiguous     INTEGER NOT NULL DEFAULT 0,
     created_at    INTEGER NOT NULL,
     updated_at    INTEGER NOT NULL,
     sent_at       INTEGER
