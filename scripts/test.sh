@@ -42,19 +42,29 @@ run_ctest() {
 echo "==> dependencies"
 scripts/install-deps.sh
 
+skip_sanitize=${SBC_SKIP_SANITIZE:-0}
 echo "==> build (release)"
-scripts/build.sh
-run_ctest build release "$@"
+if scripts/build.sh; then
+    run_ctest build release "$@"
+else
+    failures+=("release build")
+    skip_sanitize=build # the same code would not build there either
+fi
 
-if [[ "${SBC_SKIP_SANITIZE:-0}" == 1 ]]; then
+if [[ "$skip_sanitize" == 1 ]]; then
     echo "==> sanitizer pass skipped (SBC_SKIP_SANITIZE=1)"
+elif [[ "$skip_sanitize" == build ]]; then
+    echo "==> sanitizer pass skipped: the release build failed"
 else
     echo "==> build (AddressSanitizer + UndefinedBehaviorSanitizer)"
-    scripts/build.sh --sanitize
-    # Any report fails the test that triggered it; leaks included. Callers may set their own options.
-    export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:strict_string_checks=1}
-    export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-    run_ctest build-asan "asan+ubsan" "$@"
+    if scripts/build.sh --sanitize; then
+        # Any report fails the test that triggered it; leaks included. Callers may set their own options.
+        export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:strict_string_checks=1}
+        export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+        run_ctest build-asan "asan+ubsan" "$@"
+    else
+        failures+=("sanitizer build")
+    fi
 fi
 
 elapsed=$((SECONDS - started))
