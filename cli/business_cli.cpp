@@ -1,4 +1,4 @@
-// sbcctl business register|list|show|update|remove.
+// sbcctl business register|list|show|update|remove|stats.
 
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
@@ -94,6 +94,43 @@ void print_business(const nlohmann::json& reply) {
     fmt::print("{}", render_key_values(pairs));
 }
 
+std::string stats_count(const nlohmann::json& arguments, const char* key) {
+    return display_value(arguments.value(key, nlohmann::json()));
+}
+
+std::string stats_milliseconds(const nlohmann::json& arguments, const char* key) {
+    auto value = arguments.value(key, nlohmann::json());
+    return value.is_number() ? fmt::format("{:.0f} ms", value.get<double>()) : display_value(value);
+}
+
+// The questions that got the fallback, one per line under each other: what the knowledge base lacks. Each
+// is cut to one line (fit_cell turns line breaks into spaces), so the list stays a list.
+std::string recent_unanswered(const nlohmann::json& arguments) {
+    std::string lines;
+    for (const auto& question : arguments.value("recent_unanswered", nlohmann::json::array())) {
+        lines += (lines.empty() ? "" : "\n") + fmt::format("- {}", fit_cell(display_value(question), 100));
+    }
+    return lines.empty() ? "-" : lines;
+}
+
+void print_business_stats(const nlohmann::json& reply) {
+    print_reply_text(reply);
+    const auto& arguments = reply_arguments(reply);
+    KeyValues pairs = {
+        {"total queries", stats_count(arguments, "total_queries")},
+        {"answered", stats_count(arguments, "answered")},
+        {"unanswered", stats_count(arguments, "unanswered")},
+        {"knowledge base size", stats_count(arguments, "knowledge_base_size")},
+        {"messages sent", stats_count(arguments, "messages_sent")},
+        {"messages failed", stats_count(arguments, "messages_failed")},
+        {"messages pending", stats_count(arguments, "messages_pending")},
+        {"avg response", stats_milliseconds(arguments, "avg_response_ms")},
+        {"p95 response", stats_milliseconds(arguments, "p95_response_ms")},
+        {"recent unanswered", recent_unanswered(arguments)},
+    };
+    fmt::print("{}", render_key_values(pairs));
+}
+
 struct IdArgument {
     std::string id;
 };
@@ -181,6 +218,15 @@ CommandAction define_business_remove(CLI::App& command, const GlobalOptions& opt
     auto o = std::make_shared<IdArgument>();
     add_id_argument(command, o->id);
     return [o, &options, daemon_command] { return run_request(options, daemon_command, {{"id", o->id}}); };
+}
+
+CommandAction define_business_stats(CLI::App& command, const GlobalOptions& options,
+                                    std::string_view daemon_command) {
+    auto o = std::make_shared<IdArgument>();
+    add_id_argument(command, o->id);
+    return [o, &options, daemon_command] {
+        return run_request(options, daemon_command, {{"id", o->id}}, print_business_stats);
+    };
 }
 
 } // namespace sbc::cli

@@ -21,6 +21,9 @@ constexpr std::array k_commands = {
                 &define_business_update},
     CommandSpec{"business remove", "business-remove", "remove a business and its knowledge",
                 &define_business_remove},
+    CommandSpec{"business stats", "business-stats",
+                "questions, answers, knowledge gaps, messages and response times of a business",
+                &define_business_stats},
 
     CommandSpec{"kb", "", "manage a business's knowledge base", nullptr},
     CommandSpec{"kb add", "kb-add", "add a knowledge entry", &define_kb_add},
@@ -31,6 +34,13 @@ constexpr std::array k_commands = {
     CommandSpec{"kb import", "kb-import", "import entries from a CSV or JSON lines file", &define_kb_import},
     CommandSpec{"kb export", "kb-export", "print every entry as JSON lines (re-importable)",
                 &define_kb_export},
+
+    CommandSpec{"send-test", "send-test", "run a message through the pipeline as if it came from WhatsApp",
+                &define_send_test},
+    CommandSpec{"send", "send", "send a message to a customer (24-hour window and opt-out respected)",
+                &define_send},
+    CommandSpec{"logs", "logs", "show the message log; --follow prints new messages as they come",
+                &define_logs},
 };
 
 } // namespace

@@ -1,6 +1,7 @@
 #pragma once
 // The define functions of every command, one per row of the command table (command_map.cpp). Each family's
-// file defines its own: status_cli.cpp, business_cli.cpp, kb_cli.cpp, kb_transfer_cli.cpp.
+// file defines its own: status_cli.cpp, business_cli.cpp, kb_cli.cpp, kb_transfer_cli.cpp,
+// message_cli.cpp.
 
 #include "cli/command_map.hpp"
 
@@ -14,6 +15,7 @@ CommandAction define_business_list(CLI::App&, const GlobalOptions&, std::string_
 CommandAction define_business_show(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_business_update(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_business_remove(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_business_stats(CLI::App&, const GlobalOptions&, std::string_view);
 
 CommandAction define_kb_add(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_kb_list(CLI::App&, const GlobalOptions&, std::string_view);
@@ -21,5 +23,9 @@ CommandAction define_kb_search(CLI::App&, const GlobalOptions&, std::string_view
 CommandAction define_kb_remove(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_kb_import(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_kb_export(CLI::App&, const GlobalOptions&, std::string_view);
+
+CommandAction define_send_test(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_send(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_logs(CLI::App&, const GlobalOptions&, std::string_view);
 
 } // namespace sbc::cli

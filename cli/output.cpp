@@ -85,10 +85,10 @@ void Table::add_row(std::vector<std::string> cells) {
     m_rows.push_back(std::move(cells));
 }
 
-std::string Table::render() const {
+std::string Table::render(bool with_title) const {
     std::vector<std::size_t> widths;
     for (const auto& column : m_columns) {
-        widths.push_back(display_width(column.title));
+        widths.push_back(std::max(column.min_width, display_width(column.title)));
     }
     for (const auto& row : m_rows) {
         for (std::size_t i = 0; i < row.size(); ++i) {
@@ -121,7 +121,7 @@ std::string Table::render() const {
     for (const auto& column : m_columns) {
         titles.push_back(column.title);
     }
-    std::string out = render_row(titles);
+    std::string out = with_title ? render_row(titles) : std::string();
     for (const auto& row : m_rows) {
         out += render_row(row);
     }

@@ -23,6 +23,8 @@ enum class Align { left, right };
 struct Column {
     std::string title;
     Align align = Align::left;
+    // At least this wide, so tables printed one after another (logs --follow) line up in the usual case.
+    std::size_t min_width = 0;
 };
 
 // Columns padded to their widest cell, separated by two spaces, with a title row; no trailing blanks.
@@ -32,7 +34,8 @@ class Table {
     // A row with fewer cells than columns is padded with empty cells; extra cells are ignored.
     void add_row(std::vector<std::string> cells);
     bool empty() const { return m_rows.empty(); }
-    std::string render() const;
+    // with_title false leaves out the title row: for rows that continue a table already printed.
+    std::string render(bool with_title = true) const;
 
   private:
     std::vector<Column> m_columns;
