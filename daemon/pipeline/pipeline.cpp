@@ -124,7 +124,11 @@ bool record_inbound(Step& st, const std::optional<Business>& business, const std
     st.outcome.classification = kind;
     if (business) {
         st.outcome.business_id = business->id;
-        store::touch_customer(st.db, business->rowid, st.in.from, st.in.profile_name, st.in.received_at_ms);
+        // Only a real message opens the 24-hour window: a send-test must not let `send` reach a customer who
+        // never wrote (Twilio would refuse it with 63016 anyway).
+        if (!st.in.test) {
+            store::touch_customer(st.db, business->rowid, st.in.from, st.in.profile_name, st.in.received_at_ms);
+        }
     }
     return true;
 }
