@@ -26,6 +26,7 @@ sbcctl=$root/build/cli/sbcctl
 pid_file=$demo_dir/sbcd.pid
 log_file=$demo_dir/sbcd.log
 listen_file=$demo_dir/sbcd.listen
+unsigned_file=$demo_dir/sbcd.unsigned # present while the demo sbcd accepts unsigned webhooks
 knowledge=$root/scripts/demo-knowledge.jsonl
 business=pizza-palace
 
@@ -83,9 +84,11 @@ else
     rm -f "$pid_file"
     listen=$(choose_listen)
     export SBC_LISTEN=$listen
-    if [[ -z "${TWILIO_AUTH_TOKEN:-}" && ! -f "$demo_dir/.env" ]]; then
-        # Dry-run: nothing can be sent, and there is no auth token to verify signatures with.
+    rm -f "$unsigned_file"
+    if [[ -z "${TWILIO_AUTH_TOKEN:-}" && ! -f "$demo_dir/.env" && "$listen" =~ ^(127\.|localhost:|\[::1\]:) ]]; then
+        # Dry-run on loopback: nothing can be sent, and there is no auth token to verify signatures with.
         export SBC_INSECURE_SKIP_SIGNATURE_CHECK=true
+        touch "$unsigned_file"
     fi
     mkdir -p "$SBC_DATA_DIR"
     say "starting sbcd on $listen (log: ${log_file#"$root"/})"
@@ -129,8 +132,8 @@ esac
 say "importing its knowledge (entries already there are skipped)"
 "$sbcctl" kb import --business "$business" "$knowledge"
 
-say "a customer asks \"do you deliver?\""
-"$sbcctl" kb search --business "$business" --limit 1 "do you deliver" || true
+say "a customer asks \"Do you deliver?\" (sbcctl send-test: the same path as a WhatsApp message)"
+"$sbcctl" send-test --business "$business" --from +15557654321 "Do you deliver?" || true
 
 mode="dry-run: replies are recorded, nothing is sent to Twilio"
 if [[ -n "${TWILIO_ACCOUNT_SID:-}" && -n "${TWILIO_AUTH_TOKEN:-}" ]] || [[ -f "$demo_dir/.env" ]]; then
@@ -140,6 +143,16 @@ fi
 rel_socket=$SBC_SOCKET
 rel_pid=${pid_file#"$root"/}
 rel_log=${log_file#"$root"/}
+curl_hint=""
+if [[ -f "$unsigned_file" ]]; then
+    curl_hint="
+A customer writes to Pizza Palace, as Twilio would post it (signature check off; the reply is in the log):
+
+  curl --data-urlencode From=whatsapp:+15557654321 --data-urlencode To=whatsapp:+14155238886 \\
+       --data-urlencode \"Body=Do you deliver?\" --data-urlencode MessageSid=SM\$(date +%s%N) \\
+       http://$listen/webhooks/twilio/whatsapp
+"
+fi
 cat <<EOF
 
 sbcd is running (pid $pid, HTTP on $listen, $mode).
@@ -152,15 +165,11 @@ Try it:
   build/cli/sbcctl kb list --business $business
   build/cli/sbcctl kb search --business $business "when do you close on friday"
   build/cli/sbcctl kb add --business $business --tags parking "Parking is free after 6pm."
-
-A customer writes to Pizza Palace, as Twilio would post it (the reply appears in the log, dry-run):
-
-  curl --data-urlencode From=whatsapp:+15557654321 --data-urlencode To=whatsapp:+14155238886 \\
-       --data-urlencode "Body=Do you deliver?" --data-urlencode MessageSid=SM\$(date +%s%N) \\
-       http://$listen/webhooks/twilio/whatsapp
+  build/cli/sbcctl send-test --business $business --from +15557654321 "Can I park there?"
+  build/cli/sbcctl send-test --business $business --owner "!help"
+  build/cli/sbcctl logs --business $business
+  build/cli/sbcctl business stats $business
   curl http://$listen/health
-
-The owner teaches it from WhatsApp (same request, From=whatsapp:+15551234567, "Body=!add We have vegan cheese").
-
+$curl_hint
 Log: tail -f $rel_log        Stop: kill \$(cat $rel_pid)
 EOF
