@@ -1,4 +1,7 @@
+#include "common/time_format.hpp"
 #include "daemon/control/command_table.hpp"
+#include "daemon/store/business_repo.hpp"
+#include "daemon/store/customer_repo.hpp"
 #include "tests/unit/control_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -65,7 +68,13 @@ const std::map<std::string, Example>& examples() {
 void seed(ControlFixture& f) {
     f.register_business("pizza", "+14155238886");
     f.ok("kb-add", {{"business", "pizza"}, {"text", "We deliver until 10pm"}});
-    f.ok("send-test", {{"business", "pizza"}, {"from", k_customer}, {"text", "Hello, is anyone there?"}});
+    // A customer message through the store, as a webhook would record it: send-test does not open the window.
+    auto opened = f.store().write([](sbc::store::Database& db) -> sbc::Result<bool> {
+        auto pizza = sbc::store::find_business(db, "pizza");
+        sbc::store::touch_customer(db, pizza->rowid, k_customer, "Customer", sbc::time_format::now_ms());
+        return true;
+    });
+    REQUIRE(opened.ok());
 }
 
 // A value of the wrong type for an argument.
