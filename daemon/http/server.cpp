@@ -82,6 +82,11 @@ HttpServer::HttpServer(const std::string& host, int port, int threads, std::size
                                  " (is another program using it? set SBC_LISTEN)");
     }
     m_thread = std::thread([this] { m_server->listen_after_bind(); });
+    // cpp-httplib 0.11.4's stop() does nothing before the listen loop runs, and the join in the destructor would
+    // then wait forever (e.g. when a later start-up step fails): return only once it is running.
+    while (!m_server->is_running()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
 }
 
 HttpServer::~HttpServer() {
