@@ -53,15 +53,17 @@ std::string parsed_command_path(const CLI::App& app) {
 // CLI11's message, except that a mistyped command name ("A subcommand is required") is named as such.
 std::string describe_parse_error(const CLI::App& app, const CLI::Error& error) {
     auto remaining = app.remaining();
-    if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr && !remaining.empty() &&
-        !remaining.front().starts_with("-")) {
-        return fmt::format("unknown command \"{}\" for '{}'", remaining.front(), parsed_command_path(app));
-    }
     const CLI::App* deepest = &app;
     while (!deepest->get_subcommands().empty()) {
         deepest = deepest->get_subcommands().front();
     }
     auto choices = deepest->get_subcommands({});
+    // A leftover word is an unknown command only where a command was expected; on a leaf command the real
+    // problem is the missing option CLI11 names ("--business is required").
+    if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr && !remaining.empty() &&
+        !remaining.front().starts_with("-") && !choices.empty()) {
+        return fmt::format("unknown command \"{}\" for '{}'", remaining.front(), parsed_command_path(app));
+    }
     if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr && remaining.empty() && !choices.empty()) {
         std::string names;
         for (const auto* choice : choices) {
