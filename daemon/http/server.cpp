@@ -18,7 +18,8 @@ void send_json(httplib::Response& res, const nlohmann::json& body, int status = 
 }
 
 // Reads the body through the ContentReader, stopping at max_body (then too_large is set).
-WebhookRequest read_webhook(const httplib::Request& req, const httplib::ContentReader& reader, std::size_t max_body) {
+WebhookRequest read_webhook(const httplib::Request& req, const httplib::ContentReader& reader,
+                            std::size_t max_body) {
     WebhookRequest w;
     w.target = req.target;
     w.host = req.get_header_value("Host");
@@ -82,8 +83,8 @@ HttpServer::HttpServer(const std::string& host, int port, int threads, std::size
                                  " (is another program using it? set SBC_LISTEN)");
     }
     m_thread = std::thread([this] { m_server->listen_after_bind(); });
-    // cpp-httplib 0.11.4's stop() does nothing before the listen loop runs, and the join in the destructor would
-    // then wait forever (e.g. when a later start-up step fails): return only once it is running.
+    // cpp-httplib 0.11.4's stop() does nothing before the listen loop runs, and the join in the destructor
+    // would then wait forever (e.g. when a later start-up step fails): return only once it is running.
     while (!m_server->is_running()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
@@ -108,15 +109,18 @@ void HttpServer::routes(std::size_t max_body, WebhookHandler& webhooks, StatusSo
                                  const httplib::ContentReader& reader) {
                send(res, webhooks.status(read_webhook(req, reader, max_body)));
            });
-    s.Post("/webhooks/test", [](const httplib::Request&, httplib::Response& res) { send_json(res, webhook_test()); });
+    s.Post("/webhooks/test",
+           [](const httplib::Request&, httplib::Response& res) { send_json(res, webhook_test()); });
     s.Get("/health", [&status](const httplib::Request&, httplib::Response& res) {
         auto [body, healthy] = health(status);
         send_json(res, body, healthy ? 200 : 503);
     });
-    s.Get("/webhooks/status",
-          [&status](const httplib::Request&, httplib::Response& res) { send_json(res, webhooks_status(status)); });
-    s.Get("/api/twilio/status",
-          [&status](const httplib::Request&, httplib::Response& res) { send_json(res, twilio_status(status)); });
+    s.Get("/webhooks/status", [&status](const httplib::Request&, httplib::Response& res) {
+        send_json(res, webhooks_status(status));
+    });
+    s.Get("/api/twilio/status", [&status](const httplib::Request&, httplib::Response& res) {
+        send_json(res, twilio_status(status));
+    });
     s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
         if (res.status == 404 && res.body.empty()) {
             send_json(res, {{"error", "not found"}, {"path", req.path}}, 404);
