@@ -69,8 +69,8 @@ std::string iso8601(std::int64_t unix_ms) {
 
 std::string iso8601_ms(std::int64_t unix_ms) {
     std::tm tm = to_tm(unix_ms);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                       tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(unix_ms % 1000));
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(unix_ms % 1000));
 }
 
 std::optional<std::int64_t> parse_time(std::string_view text, std::int64_t now) {

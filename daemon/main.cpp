@@ -19,7 +19,8 @@ int check_config(const sbc::config::Loaded& loaded) {
         for (const auto& problem : loaded.problems) {
             fmt::print(stderr, "{}\n", problem);
         }
-        fmt::print(stderr, "{} problem{} found\n", loaded.problems.size(), loaded.problems.size() == 1 ? "" : "s");
+        fmt::print(stderr, "{} problem{} found\n", loaded.problems.size(),
+                   loaded.problems.size() == 1 ? "" : "s");
         return 1;
     }
     for (const auto& line : sbc::config::describe(loaded.config)) {
@@ -65,7 +66,8 @@ int main(int argc, char** argv) {
         for (const auto& problem : loaded.problems) {
             fmt::print(stderr, "sbcd: {}\n", problem);
         }
-        fmt::print(stderr, "sbcd: not started: fix the configuration (sbcd --check-config lists every problem)\n");
+        fmt::print(stderr,
+                   "sbcd: not started: fix the configuration (sbcd --check-config lists every problem)\n");
         return 2;
     }
     sbc::log::set_level(*sbc::log::parse_level(loaded.config.log_level));

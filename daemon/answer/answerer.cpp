@@ -13,13 +13,14 @@
 namespace sbc::answer {
 namespace {
 
-constexpr std::string_view k_greeting_words[] = {"hi",   "hello", "hey",     "hiya",  "morning", "afternoon",
-                                                 "evening", "good", "hola", "ciao", "bonjour", "hallo", "yo", "there"};
+constexpr std::string_view k_greeting_words[] = {"hi",        "hello",   "hey",  "hiya", "morning",
+                                                 "afternoon", "evening", "good", "hola", "ciao",
+                                                 "bonjour",   "hallo",   "yo",   "there"};
 constexpr std::string_view k_hours_words[] = {
-    "hours",  "hour",    "open",     "opening",  "opened",   "close",   "closing", "closed", "time",
-    "times",  "today",   "tonight",  "tomorrow", "now",      "still",   "late",    "early",  "until",
-    "till",   "weekend", "monday",   "tuesday",  "wednesday", "thursday", "friday", "saturday", "sunday",
-    "holiday", "holidays", "schedule"};
+    "hours",  "hour",     "open",   "opening", "opened",   "close",   "closing",   "closed",
+    "time",   "times",    "today",  "tonight", "tomorrow", "now",     "still",     "late",
+    "early",  "until",    "till",   "weekend", "monday",   "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "holiday", "holidays", "schedule"};
 
 bool all_in(const std::vector<std::string>& words, std::span<const std::string_view> set) {
     return !words.empty() && std::all_of(words.begin(), words.end(), [&](const std::string& w) {
@@ -51,9 +52,9 @@ struct Scored {
     double covered = 0;
 };
 
-// Which entries contain each term (through the index, so stemming applies), weighted by how rare the term is in
-// this business's knowledge. A term no entry has weighs most: a question about something we know nothing of
-// should not be answered from an entry that shares only its common words.
+// Which entries contain each term (through the index, so stemming applies), weighted by how rare the term is
+// in this business's knowledge. A term no entry has weighs most: a question about something we know nothing
+// of should not be answered from an entry that shares only its common words.
 std::optional<std::pair<Scored, double>> best_entry(store::Database& db, std::int64_t business_rowid,
                                                     const std::vector<std::string>& terms) {
     const double n = static_cast<double>(store::count_entries(db, business_rowid));

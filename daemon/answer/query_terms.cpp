@@ -8,17 +8,20 @@ namespace {
 
 // Sorted for binary search. Kept short on purpose: words like "open", "close" or "near" carry meaning here.
 constexpr std::array<std::string_view, 96> k_stop_words = {
-    "a",     "about", "am",    "an",    "and",   "any",   "are",   "as",    "at",    "be",    "been",  "but",
-    "by",    "can",   "could", "did",   "do",    "does",  "for",   "from",  "had",   "has",   "have",  "he",
-    "hello", "her",   "hey",   "hi",    "his",   "how",   "i",     "if",    "im",    "in",    "into",  "is",
-    "it",    "its",   "just",  "know",  "let",   "like",  "may",   "me",    "might", "my",    "of",    "on",
-    "or",    "our",   "please","s",     "she",   "should","so",    "some",  "tell",  "thank", "thanks","that",
-    "the",   "their", "them",  "then",  "there", "these", "they",  "this",  "those", "to",    "u",     "up",
-    "us",    "want",  "was",   "we",    "were",  "what",  "whats", "when",  "where", "which", "who",   "why",
-    "will",  "with",  "would", "ya",    "yes",   "you",   "your",  "yours", "youre" ,"hm",    "ok",    "okay",
+    "a",     "about", "am",    "an",     "and",   "any",  "are",    "as",   "at",   "be",     "been",
+    "but",   "by",    "can",   "could",  "did",   "do",   "does",   "for",  "from", "had",    "has",
+    "have",  "he",    "hello", "her",    "hey",   "hi",   "his",    "how",  "i",    "if",     "im",
+    "in",    "into",  "is",    "it",     "its",   "just", "know",   "let",  "like", "may",    "me",
+    "might", "my",    "of",    "on",     "or",    "our",  "please", "s",    "she",  "should", "so",
+    "some",  "tell",  "thank", "thanks", "that",  "the",  "their",  "them", "then", "there",  "these",
+    "they",  "this",  "those", "to",     "u",     "up",   "us",     "want", "was",  "we",     "were",
+    "what",  "whats", "when",  "where",  "which", "who",  "why",    "will", "with", "would",  "ya",
+    "yes",   "you",   "your",  "yours",  "youre", "hm",   "ok",     "okay",
 };
 
-bool word_byte(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80; }
+bool word_byte(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
 
 } // namespace
 

@@ -1,7 +1,7 @@
 #pragma once
-// Turns a customer's question into search terms: words, lower-cased, stop words dropped. Stemming is the index's
-// (FTS5 porter tokenizer), so "delivering" here still finds "delivered" there; porter does not join the noun
-// to the verb, though: "delivery" and "deliver" stay apart.
+// Turns a customer's question into search terms: words, lower-cased, stop words dropped. Stemming is the
+// index's (FTS5 porter tokenizer), so "delivering" here still finds "delivered" there; porter does not join
+// the noun to the verb, though: "delivery" and "deliver" stay apart.
 
 #include <string>
 #include <string_view>

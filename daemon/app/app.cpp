@@ -35,23 +35,28 @@ void prepare_data_dir(const std::string& dir) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) {
-        throw std::runtime_error(fmt::format("cannot create data directory {}: {} (set SBC_DATA_DIR to a writable "
-                                             "place)",
-                                             dir, ec.message()));
+        throw std::runtime_error(
+            fmt::format("cannot create data directory {}: {} (set SBC_DATA_DIR to a writable "
+                        "place)",
+                        dir, ec.message()));
     }
 }
 
-std::string actor_of(const control::Peer& peer) { return fmt::format("sbcctl:uid={}", peer.uid); }
+std::string actor_of(const control::Peer& peer) {
+    return fmt::format("sbcctl:uid={}", peer.uid);
+}
 
 void warn_about(const config::Config& config) {
     if (config.insecure_skip_signature_check) {
-        log_warn("http", "SIGNATURE CHECK IS OFF (http.insecure_skip_signature_check): anyone who can reach this "
-                         "port can post messages; use this only for local development");
+        log_warn("http",
+                 "SIGNATURE CHECK IS OFF (http.insecure_skip_signature_check): anyone who can reach this "
+                 "port can post messages; use this only for local development");
     } else if (config.twilio_auth_token.empty()) {
         log_warn("http", "TWILIO_AUTH_TOKEN is not set: webhooks cannot be verified and will get 403");
     } else if (config.webhook_base_url.empty()) {
-        log_warn("http", "WEBHOOK_BASE_URL is not set: signatures are checked against http://<Host header>, which "
-                         "fails behind a TLS proxy; set it to the public URL Twilio calls");
+        log_warn("http",
+                 "WEBHOOK_BASE_URL is not set: signatures are checked against http://<Host header>, which "
+                 "fails behind a TLS proxy; set it to the public URL Twilio calls");
     }
     if (!config.twilio_live()) {
         log_info("outbox", "no Twilio credentials: dry-run, replies are logged and not sent");
@@ -89,19 +94,19 @@ int run(const config::Config& config) {
         pipeline::Pipeline pipeline(*store, config, [&sender] { sender->wake(); });
         http::WebhookHandler webhooks(config, pipeline, *store, counters);
         http::StatusSources status{config, *store, counters, std::chrono::steady_clock::now()};
-        auto http_server = std::make_unique<http::HttpServer>(config.listen_host, config.listen_port,
-                                                              config.http_threads,
-                                                              static_cast<std::size_t>(config.max_body_bytes),
-                                                              webhooks, status);
+        auto http_server = std::make_unique<http::HttpServer>(
+            config.listen_host, config.listen_port, config.http_threads,
+            static_cast<std::size_t>(config.max_body_bytes), webhooks, status);
         log_info("http", "listening on {}:{}", config.listen_host, http_server->port());
         int http_port = http_server->port();
 
         auto handle_line = [&](std::string_view line, const control::Peer& peer) {
             control::Context ctx{*store, config, started_at, actor_of(peer), http_port, &pipeline};
-            return control::dispatch(line, ctx).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+            return control::dispatch(line, ctx).dump(-1, ' ', false,
+                                                     nlohmann::json::error_handler_t::replace);
         };
-        auto control_server = std::make_unique<control::SocketServer>(config.socket(), config.socket_group,
-                                                                      handle_line);
+        auto control_server =
+            std::make_unique<control::SocketServer>(config.socket(), config.socket_group, handle_line);
         log_info("control", "control socket {}", config.socket());
         log_info("sbcd", "sbcd {} ready", SBC_VERSION);
 

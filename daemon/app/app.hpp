@@ -5,8 +5,8 @@
 
 namespace sbc::app {
 
-// Runs the daemon until SIGTERM or SIGINT; returns the process exit code. Start-up failures are logged with what to
-// do about them and give exit code 1.
+// Runs the daemon until SIGTERM or SIGINT; returns the process exit code. Start-up failures are logged with
+// what to do about them and give exit code 1.
 int run(const config::Config& config);
 
 } // namespace sbc::app

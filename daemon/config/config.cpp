@@ -51,8 +51,8 @@ void walk_toml(Loaded& loaded, const toml::table& table, const std::string& pref
         }
         const Option* option = find_by_key(key);
         if (option == nullptr) {
-            loaded.problems.push_back(
-                fmt::format("{}: unknown option \"{}\" (sbcd --check-config lists the known ones)", where, key));
+            loaded.problems.push_back(fmt::format(
+                "{}: unknown option \"{}\" (sbcd --check-config lists the known ones)", where, key));
             continue;
         }
         if (node.is_array() || node.is_table()) {
@@ -123,9 +123,13 @@ void normalize(Loaded& loaded) {
 
 } // namespace
 
-std::string Config::socket() const { return socket_path.empty() ? paths::socket_in(data_dir) : socket_path; }
+std::string Config::socket() const {
+    return socket_path.empty() ? paths::socket_in(data_dir) : socket_path;
+}
 
-std::string Config::listen() const { return fmt::format("{}:{}", listen_host, listen_port); }
+std::string Config::listen() const {
+    return fmt::format("{}:{}", listen_host, listen_port);
+}
 
 Loaded load(const Sources& sources) {
     Loaded loaded;

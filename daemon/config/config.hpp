@@ -1,6 +1,7 @@
 #pragma once
-// sbcd's configuration: one table of options (config/options.cpp), each with its TOML key, environment variable,
-// default and check. Sources, weakest first: defaults, the TOML file (--config), a .env file, the environment.
+// sbcd's configuration: one table of options (config/options.cpp), each with its TOML key, environment
+// variable, default and check. Sources, weakest first: defaults, the TOML file (--config), a .env file, the
+// environment.
 
 #include <cstdint>
 #include <optional>
@@ -29,7 +30,7 @@ struct Config {
     int send_timeout_ms = 10000;
     int sender_threads = 2;
     int max_send_attempts = 8;
-    int retry_base_ms = 1000; // backoff before retry n is random in [0, min(5 min, base * 2^n)]
+    int retry_base_ms = 1000;        // backoff before retry n is random in [0, min(5 min, base * 2^n)]
     std::string notify_template_sid; // ContentSid used to reach an owner outside the 24-hour window
     // Answers
     int min_confidence_percent = 50;

@@ -107,10 +107,13 @@ std::string check_phone(std::string_view v) {
 }
 
 std::string check_level(std::string_view v) {
-    return log::parse_level(v) ? std::string() : fmt::format("'{}' is not one of debug, info, warn, error, off", v);
+    return log::parse_level(v) ? std::string()
+                               : fmt::format("'{}' is not one of debug, info, warn, error, off", v);
 }
 
-std::string check_not_empty(std::string_view v) { return v.empty() ? "must not be empty" : ""; }
+std::string check_not_empty(std::string_view v) {
+    return v.empty() ? "must not be empty" : "";
+}
 
 Option listen_option() {
     Setter set = [](Config& c, std::string_view v) -> std::string {
@@ -127,14 +130,15 @@ Option listen_option() {
         return {};
     };
     Shower show = [](const Config& c) { return c.listen(); };
-    return Option{"http.listen", "SBC_LISTEN", "HTTP listen address host:port (port 0: any free port)", false, set,
-                  show};
+    return Option{"http.listen", "SBC_LISTEN", "HTTP listen address host:port (port 0: any free port)",
+                  false,         set,          show};
 }
 
 std::vector<Option> make_options() {
     std::vector<Option> rows = {
-        integer("answer.min_confidence_percent", "SBC_MIN_CONFIDENCE_PERCENT", &Config::min_confidence_percent, 0,
-                100, "below this confidence a question gets the fallback text and goes to the owner"),
+        integer("answer.min_confidence_percent", "SBC_MIN_CONFIDENCE_PERCENT",
+                &Config::min_confidence_percent, 0, 100,
+                "below this confidence a question gets the fallback text and goes to the owner"),
         string("data_dir", "SBC_DATA_DIR", &Config::data_dir, "directory of the database and files",
                check_not_empty),
         string("log_level", "LOG_LEVEL", &Config::log_level, "debug, info, warn, error or off", check_level),
@@ -145,17 +149,18 @@ std::vector<Option> make_options() {
         boolean("http.insecure_skip_signature_check", "SBC_INSECURE_SKIP_SIGNATURE_CHECK",
                 &Config::insecure_skip_signature_check,
                 "accept unsigned webhooks (local development only; logs a warning)"),
-        string("http.webhook_base_url", "WEBHOOK_BASE_URL", &Config::webhook_base_url,
-               "public base URL Twilio calls, e.g. https://sbc.example.com (signatures are checked against it)",
-               check_url),
+        string(
+            "http.webhook_base_url", "WEBHOOK_BASE_URL", &Config::webhook_base_url,
+            "public base URL Twilio calls, e.g. https://sbc.example.com (signatures are checked against it)",
+            check_url),
         string("openai.api_key", "OPENAI_API_KEY", &Config::openai_api_key, "API key of the LLM provider", {},
                true),
         string("openai.base_url", "OPENAI_BASE_URL", &Config::openai_base_url,
                "OpenAI-compatible API base URL", check_url),
         integer("rate.customer_per_hour", "SBC_RATE_CUSTOMER_PER_HOUR", &Config::rate_customer_per_hour, 0,
                 1000000, "questions a customer may ask per hour (0: no limit)"),
-        integer("rate.global_per_hour", "SBC_RATE_GLOBAL_PER_HOUR", &Config::rate_global_per_hour, 0, 100000000,
-                "inbound messages answered per hour for the whole daemon (0: no limit)"),
+        integer("rate.global_per_hour", "SBC_RATE_GLOBAL_PER_HOUR", &Config::rate_global_per_hour, 0,
+                100000000, "inbound messages answered per hour for the whole daemon (0: no limit)"),
         integer("rate.media_per_hour", "SBC_RATE_MEDIA_PER_HOUR", &Config::rate_media_per_hour, 0, 1000000,
                 "media files a sender may send per hour (0: no limit)"),
         integer("rate.owner_per_hour", "SBC_RATE_OWNER_PER_HOUR", &Config::rate_owner_per_hour, 0, 1000000,
@@ -173,7 +178,8 @@ std::vector<Option> make_options() {
         integer("twilio.max_send_attempts", "SBC_MAX_SEND_ATTEMPTS", &Config::max_send_attempts, 1, 100,
                 "attempts before a reply is marked dead"),
         string("twilio.notify_template_sid", "TWILIO_NOTIFY_TEMPLATE_SID", &Config::notify_template_sid,
-               "template (ContentSid HX...) with one variable, used to notify an owner outside the 24-hour window"),
+               "template (ContentSid HX...) with one variable, used to notify an owner outside the 24-hour "
+               "window"),
         integer("twilio.retry_base_ms", "SBC_RETRY_BASE_MS", &Config::retry_base_ms, 1, 600000,
                 "base of the exponential backoff between send attempts"),
         integer("twilio.send_timeout_ms", "SBC_SEND_TIMEOUT_MS", &Config::send_timeout_ms, 100, 120000,

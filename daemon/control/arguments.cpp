@@ -8,7 +8,9 @@
 namespace sbc::control {
 namespace {
 
-std::string type_name(const nlohmann::json& value) { return value.type_name(); }
+std::string type_name(const nlohmann::json& value) {
+    return value.type_name();
+}
 
 } // namespace
 
@@ -51,7 +53,8 @@ std::int64_t Arguments::required_int(std::string_view key) {
         fail(protocol::k_invalid, fmt::format("missing argument '{}'", key));
     }
     if (!value->is_number_integer()) {
-        fail(protocol::k_invalid, fmt::format("argument '{}' must be an integer, not {}", key, type_name(*value)));
+        fail(protocol::k_invalid,
+             fmt::format("argument '{}' must be an integer, not {}", key, type_name(*value)));
     }
     return value->get<std::int64_t>();
 }
@@ -63,11 +66,13 @@ std::int64_t Arguments::optional_int(std::string_view key, std::int64_t fallback
         return fallback;
     }
     if (!value->is_number_integer()) {
-        fail(protocol::k_invalid, fmt::format("argument '{}' must be an integer, not {}", key, type_name(*value)));
+        fail(protocol::k_invalid,
+             fmt::format("argument '{}' must be an integer, not {}", key, type_name(*value)));
     }
     auto n = value->get<std::int64_t>();
     if (n < min || n > max) {
-        fail(protocol::k_invalid, fmt::format("argument '{}' must be between {} and {}, not {}", key, min, max, n));
+        fail(protocol::k_invalid,
+             fmt::format("argument '{}' must be between {} and {}, not {}", key, min, max, n));
     }
     return n;
 }
@@ -78,7 +83,8 @@ std::optional<bool> Arguments::optional_bool(std::string_view key) {
         return std::nullopt;
     }
     if (!value->is_boolean()) {
-        fail(protocol::k_invalid, fmt::format("argument '{}' must be true or false, not {}", key, type_name(*value)));
+        fail(protocol::k_invalid,
+             fmt::format("argument '{}' must be true or false, not {}", key, type_name(*value)));
     }
     return value->get<bool>();
 }
@@ -89,7 +95,8 @@ const nlohmann::json& Arguments::required_array(std::string_view key) {
         fail(protocol::k_invalid, fmt::format("missing argument '{}'", key));
     }
     if (!value->is_array()) {
-        fail(protocol::k_invalid, fmt::format("argument '{}' must be an array, not {}", key, type_name(*value)));
+        fail(protocol::k_invalid,
+             fmt::format("argument '{}' must be an array, not {}", key, type_name(*value)));
     }
     return *value;
 }

@@ -19,7 +19,8 @@ class Arguments {
     std::string required_string(std::string_view key);
     std::optional<std::string> optional_string(std::string_view key);
     std::int64_t required_int(std::string_view key);
-    std::int64_t optional_int(std::string_view key, std::int64_t fallback, std::int64_t min, std::int64_t max);
+    std::int64_t optional_int(std::string_view key, std::int64_t fallback, std::int64_t min,
+                              std::int64_t max);
     std::optional<bool> optional_bool(std::string_view key);
     const nlohmann::json& required_array(std::string_view key);
 

@@ -83,16 +83,19 @@ std::vector<std::string> apply(const Settings& s, Business& b) {
 Status check_number_free(Database& db, const Business& b) {
     for (const auto& other : store::businesses_on_number(db, b.number)) {
         if (other.rowid != b.rowid && !(other.shared && b.shared)) {
-            return Error{protocol::k_conflict,
-                         fmt::format("WhatsApp number {} already belongs to business '{}' (mark both --shared to "
-                                     "let several businesses answer on one number)",
-                                     b.number, other.id)};
+            return Error{
+                protocol::k_conflict,
+                fmt::format("WhatsApp number {} already belongs to business '{}' (mark both --shared to "
+                            "let several businesses answer on one number)",
+                            b.number, other.id)};
         }
     }
     return ok_status();
 }
 
-nlohmann::json audit(const Business& b) { return business_json(b, 0); }
+nlohmann::json audit(const Business& b) {
+    return business_json(b, 0);
+}
 
 struct Registered {
     std::string status;
@@ -105,10 +108,11 @@ Result<Registered> register_in(Database& db, Context& ctx, Business wanted, cons
         Business merged = *existing;
         auto changed = apply(given, merged);
         if (!changed.empty()) {
-            return Error{protocol::k_conflict,
-                         fmt::format("business '{}' already exists with a different {} (use sbcctl business update "
-                                     "{} to change it)",
-                                     wanted.id, changed.front(), wanted.id)};
+            return Error{
+                protocol::k_conflict,
+                fmt::format("business '{}' already exists with a different {} (use sbcctl business update "
+                            "{} to change it)",
+                            wanted.id, changed.front(), wanted.id)};
         }
         return Registered{"unchanged", *existing, store::count_entries(db, existing->rowid)};
     }
@@ -145,10 +149,11 @@ Response business_register(Context& ctx, Arguments& args) {
     wanted.fallback = k_default_fallback;
     apply(given, wanted);
     auto done = unwrap(ctx.store.write([&](Database& db) { return register_in(db, ctx, wanted, given); }));
-    std::string text = done.status == "created"
-                           ? fmt::format("registered business '{}' on {}", done.business.id, done.business.number)
-                           : fmt::format("business '{}' unchanged", done.business.id);
-    return {protocol::k_ok, text,
+    std::string text = done.status == "created" ? fmt::format("registered business '{}' on {}",
+                                                              done.business.id, done.business.number)
+                                                : fmt::format("business '{}' unchanged", done.business.id);
+    return {protocol::k_ok,
+            text,
             {{"status", done.status}, {"business", business_json(done.business, done.knowledge)}}};
 }
 
@@ -161,7 +166,8 @@ Response business_list(Context& ctx, Arguments& args) {
         }
         return out;
     }));
-    return {protocol::k_ok, fmt::format("{} business{}", list.size(), list.size() == 1 ? "" : "es"),
+    return {protocol::k_ok,
+            fmt::format("{} business{}", list.size(), list.size() == 1 ? "" : "es"),
             {{"businesses", list}}};
 }
 
@@ -207,7 +213,8 @@ Response business_update(Context& ctx, Arguments& args) {
     bool changed = !done.changed.empty();
     std::string text = changed ? fmt::format("updated business '{}': {}", id, fmt::join(done.changed, ", "))
                                : fmt::format("business '{}' unchanged", id);
-    return {protocol::k_ok, text,
+    return {protocol::k_ok,
+            text,
             {{"status", changed ? "updated" : "unchanged"},
              {"business", business_json(done.business, done.knowledge)},
              {"changed", done.changed}}};
@@ -227,7 +234,8 @@ Response business_remove(Context& ctx, Arguments& args) {
         return json;
     }));
     return {protocol::k_ok,
-            fmt::format("removed business '{}' and its {} knowledge entries", id, removed["knowledge_count"].get<int>()),
+            fmt::format("removed business '{}' and its {} knowledge entries", id,
+                        removed["knowledge_count"].get<int>()),
             {{"business", removed}}};
 }
 
@@ -259,7 +267,8 @@ Response business_stats(Context& ctx, Arguments& args) {
         {"recent_unanswered", st.recent_unanswered},
     };
     return {protocol::k_ok,
-            fmt::format("{}: {} questions, {} answered, {} unanswered", id, st.queries, st.answered, st.unanswered),
+            fmt::format("{}: {} questions, {} answered, {} unanswered", id, st.queries, st.answered,
+                        st.unanswered),
             out};
 }
 

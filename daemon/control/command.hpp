@@ -1,6 +1,6 @@
 #pragma once
-// What a control command is: a named function from (context, arguments) to a response. Handlers do no I/O on the
-// socket and can be called directly in tests.
+// What a control command is: a named function from (context, arguments) to a response. Handlers do no I/O on
+// the socket and can be called directly in tests.
 
 #include "common/protocol.hpp"
 #include "daemon/control/arguments.hpp"
@@ -27,8 +27,8 @@ struct Context {
     store::Store& store;
     const config::Config& config;
     std::chrono::system_clock::time_point started_at;
-    std::string actor; // who asks, for the audit log: "sbcctl:uid=1000"
-    int http_port = 0; // the port actually bound (the configured one may be 0)
+    std::string actor;                      // who asks, for the audit log: "sbcctl:uid=1000"
+    int http_port = 0;                      // the port actually bound (the configured one may be 0)
     pipeline::Pipeline* pipeline = nullptr; // for send-test and send; null in tests of other commands
 };
 
@@ -55,6 +55,8 @@ struct CommandError {
     std::string text;
 };
 
-[[noreturn]] inline void fail(int result, std::string text) { throw CommandError{result, std::move(text)}; }
+[[noreturn]] inline void fail(int result, std::string text) {
+    throw CommandError{result, std::move(text)};
+}
 
 } // namespace sbc::control

@@ -14,7 +14,8 @@ constexpr Command k_commands[] = {
     {"business-register", Access::write, business_register, "register a business (idempotent)"},
     {"business-remove", Access::write, business_remove, "remove a business and its knowledge"},
     {"business-show", Access::read, business_show, "show one business and its settings"},
-    {"business-stats", Access::read, business_stats, "questions, answers, gaps, response times of a business"},
+    {"business-stats", Access::read, business_stats,
+     "questions, answers, gaps, response times of a business"},
     {"business-update", Access::write, business_update, "change a business's number, owner or settings"},
     {"kb-add", Access::write, kb_add, "add a knowledge entry to a business"},
     {"kb-export", Access::read, kb_export, "export a business's knowledge entries, in pages"},
@@ -31,7 +32,9 @@ constexpr Command k_commands[] = {
 
 } // namespace
 
-std::span<const Command> command_table() { return k_commands; }
+std::span<const Command> command_table() {
+    return k_commands;
+}
 
 const Command* find_command(std::string_view name) {
     auto table = command_table();

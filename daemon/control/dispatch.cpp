@@ -19,9 +19,9 @@ nlohmann::json run(const Command& command, const nlohmann::json& arguments, Cont
         return make_response(e.result, e.text);
     } catch (const std::exception& e) {
         log_error("control", "{} failed: {}", command.name, e.what());
-        return make_response(protocol::k_error,
-                             fmt::format("{} failed inside sbcd: {} (see sbcd's log for details)", command.name,
-                                         e.what()));
+        return make_response(
+            protocol::k_error,
+            fmt::format("{} failed inside sbcd: {} (see sbcd's log for details)", command.name, e.what()));
     }
 }
 
@@ -30,10 +30,12 @@ nlohmann::json run(const Command& command, const nlohmann::json& arguments, Cont
 nlohmann::json dispatch(std::string_view line, Context& ctx) {
     nlohmann::json request = nlohmann::json::parse(line, nullptr, false);
     if (request.is_discarded()) {
-        return make_response(protocol::k_invalid, "request is not valid JSON (send one JSON object per line)");
+        return make_response(protocol::k_invalid,
+                             "request is not valid JSON (send one JSON object per line)");
     }
     if (!request.is_object()) {
-        return make_response(protocol::k_invalid, "request must be a JSON object with \"command\" and \"arguments\"");
+        return make_response(protocol::k_invalid,
+                             "request must be a JSON object with \"command\" and \"arguments\"");
     }
     auto name = request.find(std::string(protocol::k_command));
     if (name == request.end() || !name->is_string()) {

@@ -27,11 +27,13 @@ Entry checked_entry(std::string_view where, std::string_view text, std::optional
     Entry e;
     e.text = checked_text(fmt::format("{}text", where), text, k_max_entry_chars);
     e.tags = tags ? checked_text(fmt::format("{}tags", where), *tags, k_max_tags_chars, true) : "";
-    e.source = source ? checked_text(fmt::format("{}source", where), *source, k_max_source_chars, true) : "cli";
+    e.source =
+        source ? checked_text(fmt::format("{}source", where), *source, k_max_source_chars, true) : "cli";
     return e;
 }
 
-std::optional<std::string> optional_member(const nlohmann::json& object, const char* key, std::string_view where) {
+std::optional<std::string> optional_member(const nlohmann::json& object, const char* key,
+                                           std::string_view where) {
     auto it = object.find(key);
     if (it == object.end() || it->is_null()) {
         return std::nullopt;
@@ -57,7 +59,8 @@ std::vector<Entry> checked_import(const nlohmann::json& entries) {
         }
         for (const auto& [key, value] : item.items()) {
             if (key != "text" && key != "tags" && key != "source") {
-                fail(protocol::k_invalid, fmt::format("{}{}: unknown field (use text, tags, source)", where, key));
+                fail(protocol::k_invalid,
+                     fmt::format("{}{}: unknown field (use text, tags, source)", where, key));
             }
         }
         auto text = optional_member(item, "text", where);
@@ -95,7 +98,8 @@ Response kb_add(Context& ctx, Arguments& args) {
         store::record_event(db, ctx.actor, "kb-add", business, {{"after", entry_json(entry, business)}});
         return entry;
     }));
-    return {protocol::k_ok, fmt::format("added entry {} to {}", added.number, business),
+    return {protocol::k_ok,
+            fmt::format("added entry {} to {}", added.number, business),
             {{"entry", entry_json(added, business)}}};
 }
 
@@ -109,11 +113,12 @@ Response kb_list(Context& ctx, Arguments& args) {
         if (!b) {
             return b.error();
         }
-        return nlohmann::json{{"entries", entries_json(store::list_entries(db, b->rowid, limit, offset), business)},
-                              {"total", store::count_entries(db, b->rowid)}};
+        return nlohmann::json{
+            {"entries", entries_json(store::list_entries(db, b->rowid, limit, offset), business)},
+            {"total", store::count_entries(db, b->rowid)}};
     }));
-    return {protocol::k_ok, fmt::format("{} of {} entries", out["entries"].size(), out["total"].get<std::int64_t>()),
-            out};
+    return {protocol::k_ok,
+            fmt::format("{} of {} entries", out["entries"].size(), out["total"].get<std::int64_t>()), out};
 }
 
 Response kb_search(Context& ctx, Arguments& args) {
@@ -136,10 +141,12 @@ Response kb_search(Context& ctx, Arguments& args) {
         return results;
     }));
     if (out.empty()) {
-        return {protocol::k_ok, fmt::format("no entry of {} matches '{}'", business, query),
+        return {protocol::k_ok,
+                fmt::format("no entry of {} matches '{}'", business, query),
                 {{"results", out}, {"terms", terms}}};
     }
-    return {protocol::k_ok, fmt::format("{} matching entries", out.size()), {{"results", out}, {"terms", terms}}};
+    return {
+        protocol::k_ok, fmt::format("{} matching entries", out.size()), {{"results", out}, {"terms", terms}}};
 }
 
 Response kb_remove(Context& ctx, Arguments& args) {
@@ -193,7 +200,8 @@ Response kb_import(Context& ctx, Arguments& args) {
         return c;
     }));
     return {protocol::k_ok,
-            fmt::format("imported into {}: {} added, {} already present", business, counts.added, counts.unchanged),
+            fmt::format("imported into {}: {} added, {} already present", business, counts.added,
+                        counts.unchanged),
             {{"added", counts.added}, {"unchanged", counts.unchanged}}};
 }
 
@@ -213,7 +221,8 @@ Response kb_export(Context& ctx, Arguments& args) {
     if (static_cast<std::int64_t>(page.size()) == limit) {
         next = page.back().number;
     }
-    return {protocol::k_ok, fmt::format("{} entries", page.size()),
+    return {protocol::k_ok,
+            fmt::format("{} entries", page.size()),
             {{"entries", entries_json(page, business)}, {"next_after", next}}};
 }
 

@@ -65,7 +65,8 @@ Response send_test(Context& ctx, Arguments& args) {
     auto& pipeline = require_pipeline(ctx);
     auto b = unwrap(ctx.store.read([&](Database& db) { return business_or_error(db, business); }));
     if (!as_owner && !from_arg) {
-        fail(protocol::k_invalid, "give the customer's number with 'from' (or 'owner': true to write as the owner)");
+        fail(protocol::k_invalid,
+             "give the customer's number with 'from' (or 'owner': true to write as the owner)");
     }
     pipeline::Inbound in;
     in.sid = test_sid();
@@ -104,8 +105,10 @@ Response send(Context& ctx, Arguments& args) {
     args.check_unknown();
     auto& pipeline = require_pipeline(ctx);
     auto sent = unwrap(pipeline.send_manual(business, to, text, ctx.actor));
-    auto json = unwrap(ctx.store.read([&](Database& db) -> Result<nlohmann::json> { return messages_json(db, sent); }));
-    return {protocol::k_ok, fmt::format("queued {} message{} to {}", sent.size(), sent.size() == 1 ? "" : "s", to),
+    auto json = unwrap(
+        ctx.store.read([&](Database& db) -> Result<nlohmann::json> { return messages_json(db, sent); }));
+    return {protocol::k_ok,
+            fmt::format("queued {} message{} to {}", sent.size(), sent.size() == 1 ? "" : "s", to),
             {{"messages", json}}};
 }
 
@@ -118,9 +121,10 @@ Response logs(Context& ctx, Arguments& args) {
     if (auto since = args.optional_string("since")) {
         auto parsed = time_format::parse_time(*since, time_format::now_ms());
         if (!parsed) {
-            fail(protocol::k_invalid, fmt::format("since: '{}' is not a time (use 2026-11-25, 2026-11-25T10:00, "
-                                                  "or 15m, 2h, 3d ago)",
-                                                  *since));
+            fail(protocol::k_invalid,
+                 fmt::format("since: '{}' is not a time (use 2026-11-25, 2026-11-25T10:00, "
+                             "or 15m, 2h, 3d ago)",
+                             *since));
         }
         filter.since_ms = parsed;
     }
@@ -140,14 +144,16 @@ Response logs(Context& ctx, Arguments& args) {
                 filter.business_rowid = b->rowid;
             }
             auto list = store::list_messages(db, filter);
-            return nlohmann::json{{"messages", messages_json(db, list)}, {"last_id", store::last_message_id(db)}};
+            return nlohmann::json{{"messages", messages_json(db, list)},
+                                  {"last_id", store::last_message_id(db)}};
         }));
     };
     auto seen = ctx.store.commit_count();
     auto out = query();
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
     while (out["messages"].empty() && std::chrono::steady_clock::now() < deadline) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                          std::chrono::steady_clock::now());
         auto now_seen = ctx.store.wait_for_commit(seen, left);
         if (now_seen == seen) {
             break; // the deadline passed, or sbcd is stopping

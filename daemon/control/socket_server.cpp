@@ -24,7 +24,9 @@ constexpr int k_max_connections = 64;
 constexpr int k_idle_timeout_ms = 60'000;
 constexpr int k_write_timeout_ms = 10'000;
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+    return std::strerror(errno);
+}
 
 sockaddr_un address(const std::string& path) {
     sockaddr_un addr{};
@@ -55,7 +57,8 @@ gid_t group_id(const std::string& group) {
     }
     struct group* g = ::getgrnam(group.c_str());
     if (g == nullptr) {
-        throw std::runtime_error("socket group '" + group + "' does not exist (create it or unset SBC_SOCKET_GROUP)");
+        throw std::runtime_error("socket group '" + group +
+                                 "' does not exist (create it or unset SBC_SOCKET_GROUP)");
     }
     return g->gr_gid;
 }
@@ -96,17 +99,20 @@ bool write_all(int fd, std::string_view data) {
     return true;
 }
 
-std::string error_line(int code, std::string text) { return protocol::make_response(code, std::move(text)).dump() + "\n"; }
+std::string error_line(int code, std::string text) {
+    return protocol::make_response(code, std::move(text)).dump() + "\n";
+}
 
 } // namespace
 
 SocketServer::SocketServer(std::string path, const std::string& group, LineHandler handler)
     : m_path(std::move(path)), m_group(group_id(group)), m_handler(std::move(handler)) {
     sockaddr_un addr = address(m_path);
-    struct stat st{};
+    struct stat st {};
     if (::lstat(m_path.c_str(), &st) == 0) {
         if (!S_ISSOCK(st.st_mode)) {
-            throw std::runtime_error("'" + m_path + "' exists and is not a socket; remove it or set SBC_SOCKET");
+            throw std::runtime_error("'" + m_path +
+                                     "' exists and is not a socket; remove it or set SBC_SOCKET");
         }
         if (someone_listens(m_path)) {
             throw std::runtime_error("another sbcd is already serving " + m_path + " (stop it first)");
@@ -160,7 +166,8 @@ void SocketServer::stop() {
     ::unlink(m_path.c_str());
     std::lock_guard lock(m_mutex);
     for (auto& c : m_connections) {
-        ::shutdown(c.fd, SHUT_RD); // wakes a reader blocked in poll; a request in progress still gets its answer
+        ::shutdown(c.fd,
+                   SHUT_RD); // wakes a reader blocked in poll; a request in progress still gets its answer
     }
     for (auto& c : m_connections) {
         c.thread.join();
@@ -172,7 +179,7 @@ bool SocketServer::allowed(const Peer& peer) const {
     if (peer.uid == 0 || peer.uid == ::geteuid()) {
         return true;
     }
-    struct stat st{};
+    struct stat st {};
     gid_t group = m_group;
     if (group == 0 && ::stat(m_path.c_str(), &st) == 0) {
         group = st.st_gid;
@@ -210,7 +217,8 @@ void SocketServer::accept_loop() {
             return false;
         });
         if (m_connections.size() >= k_max_connections) {
-            write_all(fd, error_line(protocol::k_error, "sbcd is serving too many control connections; try again"));
+            write_all(
+                fd, error_line(protocol::k_error, "sbcd is serving too many control connections; try again"));
             ::close(fd);
             continue;
         }
@@ -226,9 +234,12 @@ void SocketServer::accept_loop() {
 
 void SocketServer::serve(int fd, Peer peer) {
     if (!allowed(peer)) {
-        log_warn("control", "refused control connection from uid {} (pid {}): not root, not sbcd's user, not in the "
-                 "socket's group", peer.uid, peer.pid);
-        write_all(fd, error_line(protocol::k_error, "permission denied: add your user to the socket's group"));
+        log_warn("control",
+                 "refused control connection from uid {} (pid {}): not root, not sbcd's user, not in the "
+                 "socket's group",
+                 peer.uid, peer.pid);
+        write_all(fd,
+                  error_line(protocol::k_error, "permission denied: add your user to the socket's group"));
         return;
     }
     std::string buffer;
@@ -250,7 +261,8 @@ void SocketServer::serve(int fd, Peer peer) {
             continue;
         }
         if (buffer.size() > protocol::k_max_request_bytes) {
-            write_all(fd, error_line(protocol::k_invalid, "request is larger than 4 MiB; send it in smaller parts"));
+            write_all(fd, error_line(protocol::k_invalid,
+                                     "request is larger than 4 MiB; send it in smaller parts"));
             return;
         }
         pollfd p{fd, POLLIN, 0};

@@ -1,6 +1,6 @@
 #pragma once
-// The control socket's transport: a Unix-domain stream socket, one JSON request per line. It does framing, size
-// limits, timeouts and the peer check; what a line means is the dispatcher's business.
+// The control socket's transport: a Unix-domain stream socket, one JSON request per line. It does framing,
+// size limits, timeouts and the peer check; what a line means is the dispatcher's business.
 
 #include <atomic>
 #include <functional>
@@ -24,8 +24,8 @@ class SocketServer {
   public:
     using LineHandler = std::function<std::string(std::string_view line, const Peer& peer)>;
 
-    // Binds `path` (mode 0660, group `group` when not empty) and starts accepting. Throws std::runtime_error with
-    // an actionable message when the socket cannot be created or another sbcd already serves it.
+    // Binds `path` (mode 0660, group `group` when not empty) and starts accepting. Throws std::runtime_error
+    // with an actionable message when the socket cannot be created or another sbcd already serves it.
     SocketServer(std::string path, const std::string& group, LineHandler handler);
     SocketServer(const SocketServer&) = delete;
     SocketServer& operator=(const SocketServer&) = delete;

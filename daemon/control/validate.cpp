@@ -8,7 +8,8 @@
 
 namespace sbc::control {
 
-std::string checked_text(std::string_view what, std::string_view value, std::size_t max_chars, bool allow_empty) {
+std::string checked_text(std::string_view what, std::string_view value, std::size_t max_chars,
+                         bool allow_empty) {
     if (!text::is_valid_utf8(value)) {
         fail(protocol::k_invalid, fmt::format("{} is not valid UTF-8", what));
     }
@@ -19,7 +20,8 @@ std::string checked_text(std::string_view what, std::string_view value, std::siz
     std::size_t length = text::utf8_length(trimmed);
     if (length > max_chars) {
         fail(protocol::k_invalid,
-             fmt::format("{} is {} characters long; the limit is {} (split it into several)", what, length, max_chars));
+             fmt::format("{} is {} characters long; the limit is {} (split it into several)", what, length,
+                         max_chars));
     }
     return std::string(trimmed);
 }
@@ -39,11 +41,13 @@ std::string checked_timezone(std::string_view value) {
     bool plausible = !value.empty() && value.find("..") == std::string_view::npos && value.front() != '/';
     const std::filesystem::path zoneinfo = "/usr/share/zoneinfo";
     // Without a zone database on the machine nothing can be checked beyond the name's shape.
-    if (plausible && (!std::filesystem::exists(zoneinfo) || std::filesystem::is_regular_file(zoneinfo / value))) {
+    if (plausible &&
+        (!std::filesystem::exists(zoneinfo) || std::filesystem::is_regular_file(zoneinfo / value))) {
         return std::string(value);
     }
     fail(protocol::k_invalid,
-         fmt::format("unknown time zone '{}' (use an IANA name such as Europe/Rome or America/New_York)", value));
+         fmt::format("unknown time zone '{}' (use an IANA name such as Europe/Rome or America/New_York)",
+                     value));
 }
 
 } // namespace sbc::control

@@ -1,6 +1,6 @@
 #pragma once
-// Checks on user input shared by control handlers (and later by owner commands): each returns the cleaned value
-// or throws CommandError (invalid) with a message naming the field.
+// Checks on user input shared by control handlers (and later by owner commands): each returns the cleaned
+// value or throws CommandError (invalid) with a message naming the field.
 
 #include "common/result.hpp"
 #include "daemon/control/command.hpp"

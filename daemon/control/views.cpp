@@ -60,7 +60,8 @@ nlohmann::json message_json(const store::Message& m, std::string_view business_i
         {"attempts", m.attempts},
         {"ambiguous", m.ambiguous},
         {"created_at", time_format::iso8601_ms(m.created_at)},
-        {"sent_at", m.sent_at ? nlohmann::json(time_format::iso8601_ms(*m.sent_at)) : nlohmann::json(nullptr)},
+        {"sent_at",
+         m.sent_at ? nlohmann::json(time_format::iso8601_ms(*m.sent_at)) : nlohmann::json(nullptr)},
     };
 }
 

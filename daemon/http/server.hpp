@@ -1,7 +1,8 @@
 #pragma once
-// sbcd's HTTP side (cpp-httplib): Twilio's webhooks and the seed deployment's status endpoints. Configured for
-// what engineering-notes.md found: TCP_NODELAY on, short keep-alive, our own body limit through a ContentReader
-// (the library's compiled-in 8 KiB form limit would drop long non-Latin messages), an exception handler.
+// sbcd's HTTP side (cpp-httplib): Twilio's webhooks and the seed deployment's status endpoints. Configured
+// for what engineering-notes.md found: TCP_NODELAY on, short keep-alive, our own body limit through a
+// ContentReader (the library's compiled-in 8 KiB form limit would drop long non-Latin messages), an exception
+// handler.
 
 #include <chrono>
 #include <memory>

@@ -9,7 +9,9 @@
 namespace sbc::http {
 namespace {
 
-std::string now_iso() { return time_format::iso8601_ms(time_format::now_ms()); }
+std::string now_iso() {
+    return time_format::iso8601_ms(time_format::now_ms());
+}
 
 } // namespace
 
@@ -67,9 +69,10 @@ nlohmann::json webhooks_status(StatusSources& s) {
 nlohmann::json twilio_status(StatusSources& s) {
     auto depth = s.store.read([](store::Database& d) -> Result<nlohmann::json> {
         auto oldest = store::oldest_pending_created_at(d);
-        return nlohmann::json{{"depth", store::outbox_depth(d)},
-                              {"oldestAgeSeconds",
-                               oldest ? nlohmann::json((time_format::now_ms() - *oldest) / 1000) : nlohmann::json()}};
+        return nlohmann::json{
+            {"depth", store::outbox_depth(d)},
+            {"oldestAgeSeconds",
+             oldest ? nlohmann::json((time_format::now_ms() - *oldest) / 1000) : nlohmann::json()}};
     });
     auto error = s.counters.last_error();
     return {

@@ -1,6 +1,7 @@
 #pragma once
 // The read-only JSON endpoints of the seed deployment: /health, /webhooks/test, /webhooks/status and
-// /api/twilio/status. Each reports real state (the database answers, the index answers, the sender's last call).
+// /api/twilio/status. Each reports real state (the database answers, the index answers, the sender's last
+// call).
 
 #include <chrono>
 #include <nlohmann/json.hpp>

@@ -31,12 +31,14 @@ bool is_form(std::string_view content_type) {
     return lower == "application/x-www-form-urlencoded";
 }
 
-HttpReply twiml_ok() { return HttpReply{200, "text/xml", k_empty_twiml}; }
+HttpReply twiml_ok() {
+    return HttpReply{200, "text/xml", k_empty_twiml};
+}
 
 } // namespace
 
-WebhookHandler::WebhookHandler(const config::Config& config, pipeline::Pipeline& pipeline, store::Store& store,
-                               metrics::Counters& counters)
+WebhookHandler::WebhookHandler(const config::Config& config, pipeline::Pipeline& pipeline,
+                               store::Store& store, metrics::Counters& counters)
     : m_config(config), m_pipeline(pipeline), m_store(store), m_counters(counters) {}
 
 HttpReply WebhookHandler::reject(const std::string& reason, int status, const std::string& message) {
@@ -48,7 +50,8 @@ HttpReply WebhookHandler::reject(const std::string& reason, int status, const st
 bool WebhookHandler::verified(const WebhookRequest& req, FormParams& params, HttpReply& reply) {
     if (req.too_large) {
         reply = reject("too-large", 413,
-                       fmt::format("request body is larger than {} bytes (http.max_body_bytes)", m_config.max_body_bytes));
+                       fmt::format("request body is larger than {} bytes (http.max_body_bytes)",
+                                   m_config.max_body_bytes));
         return false;
     }
     if (!is_form(req.content_type)) {
@@ -64,17 +67,20 @@ bool WebhookHandler::verified(const WebhookRequest& req, FormParams& params, Htt
     }
     for (const auto& [name, value] : parsed->pairs) {
         if (!text::is_valid_utf8(name) || !text::is_valid_utf8(value)) {
-            reply = reject("invalid-utf8", 400,
-                           fmt::format("parameter '{}' is not valid UTF-8", text::is_valid_utf8(name) ? name : "?"));
+            reply = reject(
+                "invalid-utf8", 400,
+                fmt::format("parameter '{}' is not valid UTF-8", text::is_valid_utf8(name) ? name : "?"));
             return false;
         }
     }
     if (!m_config.insecure_skip_signature_check) {
         if (m_config.twilio_auth_token.empty()) {
-            reply = reject("signature", 403, "cannot verify X-Twilio-Signature: TWILIO_AUTH_TOKEN is not set");
+            reply =
+                reject("signature", 403, "cannot verify X-Twilio-Signature: TWILIO_AUTH_TOKEN is not set");
             return false;
         }
-        std::string base = m_config.webhook_base_url.empty() ? "http://" + req.host : m_config.webhook_base_url;
+        std::string base =
+            m_config.webhook_base_url.empty() ? "http://" + req.host : m_config.webhook_base_url;
         auto valid = twilio::validate_form_request(m_config.twilio_auth_token, base + req.target, *parsed,
                                                    req.signature);
         if (!valid) {
@@ -121,8 +127,8 @@ HttpReply WebhookHandler::inbound(const WebhookRequest& req) {
     switch (outcome->kind) {
     case pipeline::Outcome::Kind::unknown_number:
         return reject("unknown-number", 404,
-                      fmt::format("no business is registered on {} (sbcctl business register --number {})", in.to,
-                                  in.to));
+                      fmt::format("no business is registered on {} (sbcctl business register --number {})",
+                                  in.to, in.to));
     case pipeline::Outcome::Kind::duplicate:
         m_counters.webhooks_duplicate++;
         log_debug("http", "duplicate webhook for {} ignored", in.sid);
@@ -131,7 +137,8 @@ HttpReply WebhookHandler::inbound(const WebhookRequest& req) {
         m_counters.webhooks_received++;
         m_counters.last_received_ms = in.received_at_ms;
         log_debug("http", "message {} from {} to {}: {}, {} repl{}", in.sid, in.from, outcome->business_id,
-                  outcome->classification, outcome->replies.size(), outcome->replies.size() == 1 ? "y" : "ies");
+                  outcome->classification, outcome->replies.size(),
+                  outcome->replies.size() == 1 ? "y" : "ies");
         break;
     }
     return twiml_ok();
@@ -157,9 +164,8 @@ HttpReply WebhookHandler::status(const WebhookRequest& req) {
     }
     auto now = time_format::now_ms();
     std::string s(*sid), st(*status);
-    auto applied = m_store.write([&](store::Database& db) -> Result<bool> {
-        return store::apply_status(db, s, st, code, now);
-    });
+    auto applied = m_store.write(
+        [&](store::Database& db) -> Result<bool> { return store::apply_status(db, s, st, code, now); });
     if (!applied) {
         m_counters.rejected("store");
         return HttpReply{503, "text/plain; charset=utf-8", "storage unavailable; retry later\n"};

@@ -1,8 +1,8 @@
 #pragma once
-// Twilio's two webhooks: inbound messages and delivery status callbacks. Transport-free: the HTTP server hands
-// over what it read (raw target, headers, body) and sends back what this returns, so tests can call it directly.
-// Order of checks: size, content type, form syntax, UTF-8, signature, required fields; any failure is counted
-// under its reason and stores nothing.
+// Twilio's two webhooks: inbound messages and delivery status callbacks. Transport-free: the HTTP server
+// hands over what it read (raw target, headers, body) and sends back what this returns, so tests can call it
+// directly. Order of checks: size, content type, form syntax, UTF-8, signature, required fields; any failure
+// is counted under its reason and stores nothing.
 
 #include <string>
 

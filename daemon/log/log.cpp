@@ -24,7 +24,9 @@ std::string mask_secrets(std::string line) {
     return line;
 }
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 } // namespace
 
@@ -65,8 +67,12 @@ std::string_view level_name(Level level) {
     return "info";
 }
 
-void set_level(Level level) { g_level.store(level); }
-Level level() { return g_level.load(std::memory_order_relaxed); }
+void set_level(Level level) {
+    g_level.store(level);
+}
+Level level() {
+    return g_level.load(std::memory_order_relaxed);
+}
 
 void add_secret(std::string secret) {
     if (secret.size() < 4) {

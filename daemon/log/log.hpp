@@ -18,10 +18,12 @@ std::string_view level_name(Level level);
 
 void set_level(Level level);
 Level level();
-inline bool enabled(Level l) { return l >= level(); }
+inline bool enabled(Level l) {
+    return l >= level();
+}
 
-// Masks this value (an auth token, an API key) in all later log lines. Values shorter than 4 bytes are ignored:
-// masking them would garble ordinary text.
+// Masks this value (an auth token, an API key) in all later log lines. Values shorter than 4 bytes are
+// ignored: masking them would garble ordinary text.
 void add_secret(std::string secret);
 
 // Writes one line; thread-safe. Use the log_* helpers below, which skip formatting when the level is off.

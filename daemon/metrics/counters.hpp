@@ -25,7 +25,8 @@ class Counters {
     std::atomic<std::int64_t> dry_run{0};
     std::atomic<int> last_api_ok{-1}; // -1 no call yet, 0 failed, 1 ok
 
-    // A webhook refused, by reason ("signature", "too-large", "content-type", "malformed", "missing-field", ...).
+    // A webhook refused, by reason ("signature", "too-large", "content-type", "malformed", "missing-field",
+    // ...).
     void rejected(const std::string& reason);
     std::map<std::string, std::int64_t> rejections() const;
     std::int64_t rejected_total() const;

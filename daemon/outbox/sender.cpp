@@ -58,10 +58,12 @@ std::string describe(const SendOutcome& o) {
 Sender::Sender(store::Store& store, const config::Config& config, metrics::Counters& counters)
     : m_store(store), m_config(config), m_counters(counters) {
     auto now = time_format::now_ms();
-    auto recovered = m_store.write([&](store::Database& db) -> Result<int> { return store::recover_in_flight(db, now); });
+    auto recovered =
+        m_store.write([&](store::Database& db) -> Result<int> { return store::recover_in_flight(db, now); });
     if (recovered && *recovered > 0) {
-        log_warn("outbox", "{} message(s) were being sent when sbcd stopped; they may or may not have reached Twilio "
-                           "and will be sent again (recorded as ambiguous)",
+        log_warn("outbox",
+                 "{} message(s) were being sent when sbcd stopped; they may or may not have reached Twilio "
+                 "and will be sent again (recorded as ambiguous)",
                  *recovered);
     }
     for (int i = 0; i < m_config.sender_threads; ++i) {
@@ -102,7 +104,8 @@ void Sender::deliver(Delivery& d) {
     const auto& m = d.claim.message;
     auto now = time_format::now_ms();
     if (d.client == nullptr) {
-        log_info("outbox", "dry-run (no Twilio credentials): to {} from {}: {}", m.customer, m.our_number, m.body);
+        log_info("outbox", "dry-run (no Twilio credentials): to {} from {}: {}", m.customer, m.our_number,
+                 m.body);
         m_counters.dry_run++;
         m_store.write([&](store::Database& db) -> Status {
             store::record_dry_run(db, d.claim, now);
@@ -127,12 +130,13 @@ void Sender::deliver(Delivery& d) {
         case SendOutcome::Kind::retry:
         case SendOutcome::Kind::ambiguous:
             if (d.claim.attempts >= m_config.max_send_attempts) {
-                store::record_failed(db, d.claim, "dead", o.error_code,
-                                     "gave up after " + std::to_string(d.claim.attempts) + " attempts: " + describe(o),
-                                     now);
+                store::record_failed(
+                    db, d.claim, "dead", o.error_code,
+                    "gave up after " + std::to_string(d.claim.attempts) + " attempts: " + describe(o), now);
             } else {
                 auto delay = backoff_ms(d.claim.attempts, o.retry_after_ms.value_or(0));
-                store::record_retry(db, d.claim, now + delay, describe(o), o.kind == SendOutcome::Kind::ambiguous);
+                store::record_retry(db, d.claim, now + delay, describe(o),
+                                    o.kind == SendOutcome::Kind::ambiguous);
             }
             break;
         }
@@ -157,8 +161,8 @@ void Sender::deliver(Delivery& d) {
             m_counters.ambiguous++;
         }
         m_counters.set_last_error(describe(o));
-        log_warn("outbox", "message {} to {}: {} (attempt {}, {})", m.id, m.customer, describe(o), d.claim.attempts,
-                 twilio::kind_name(o.kind));
+        log_warn("outbox", "message {} to {}: {} (attempt {}, {})", m.id, m.customer, describe(o),
+                 d.claim.attempts, twilio::kind_name(o.kind));
         break;
     }
 }
@@ -166,9 +170,9 @@ void Sender::deliver(Delivery& d) {
 void Sender::run() {
     std::optional<twilio::MessagesClient> client;
     if (m_config.twilio_live()) {
-        client.emplace(twilio::MessagesClient::Config{m_config.twilio_api_base_url, m_config.twilio_account_sid,
-                                                      m_config.twilio_auth_token, m_config.send_timeout_ms,
-                                                      std::min(5000, m_config.send_timeout_ms)});
+        client.emplace(twilio::MessagesClient::Config{
+            m_config.twilio_api_base_url, m_config.twilio_account_sid, m_config.twilio_auth_token,
+            m_config.send_timeout_ms, std::min(5000, m_config.send_timeout_ms)});
     }
     std::uint64_t seen = 0;
     for (;;) {
@@ -191,9 +195,8 @@ void Sender::run() {
             }
             continue;
         }
-        auto due = m_store.read([](store::Database& db) -> Result<std::optional<std::int64_t>> {
-            return store::next_due(db);
-        });
+        auto due = m_store.read(
+            [](store::Database& db) -> Result<std::optional<std::int64_t>> { return store::next_due(db); });
         std::int64_t wait = k_idle_wait_ms;
         if (due && *due) {
             wait = std::clamp<std::int64_t>(**due - time_format::now_ms(), 0, k_idle_wait_ms);

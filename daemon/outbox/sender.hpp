@@ -1,8 +1,8 @@
 #pragma once
 // The outbox sender: threads that claim due outbox rows, post them to Twilio's Messages API and record the
 // outcome: sent (with its SID), retry later (backoff with full jitter, Retry-After honoured), failed for good
-// (Twilio's code and message kept), or dead after too many attempts. Without credentials it runs dry: each row
-// is logged and marked dry-run, nothing leaves the machine.
+// (Twilio's code and message kept), or dead after too many attempts. Without credentials it runs dry: each
+// row is logged and marked dry-run, nothing leaves the machine.
 
 #include <condition_variable>
 #include <cstdint>

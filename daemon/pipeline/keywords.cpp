@@ -8,8 +8,8 @@
 namespace sbc::pipeline {
 
 std::optional<Keyword> detect_keyword(std::string_view body) {
-    static constexpr std::array<std::string_view, 7> k_stop = {"stop",   "stopall", "unsubscribe", "cancel",
-                                                                "end",    "quit",    "optout"};
+    static constexpr std::array<std::string_view, 7> k_stop = {"stop", "stopall", "unsubscribe", "cancel",
+                                                               "end",  "quit",    "optout"};
     static constexpr std::array<std::string_view, 4> k_start = {"start", "unstop", "subscribe", "optin"};
     std::string_view trimmed = text::trim(body);
     while (!trimmed.empty() && (trimmed.back() == '.' || trimmed.back() == '!')) {

@@ -15,7 +15,8 @@ struct OwnerCommand {
 // The command in a message that starts with '!' (after leading spaces); nullopt for any other message.
 std::optional<OwnerCommand> parse_owner_command(std::string_view body);
 
-// A positive whole number at the start of args ("3 new text" -> 3, rest "new text"); nullopt when there is none.
+// A positive whole number at the start of args ("3 new text" -> 3, rest "new text"); nullopt when there is
+// none.
 std::optional<std::int64_t> leading_number(std::string_view args, std::string_view* rest = nullptr);
 
 } // namespace sbc::pipeline

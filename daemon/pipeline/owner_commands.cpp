@@ -34,8 +34,9 @@ std::optional<std::string> entry_text_problem(std::string_view text) {
         return "The text is empty.";
     }
     if (text::utf8_length(text) > k_max_entry_chars) {
-        return fmt::format("That is {} characters; an entry holds at most {}. Split it into several !add messages.",
-                           text::utf8_length(text), k_max_entry_chars);
+        return fmt::format(
+            "That is {} characters; an entry holds at most {}. Split it into several !add messages.",
+            text::utf8_length(text), k_max_entry_chars);
     }
     return std::nullopt;
 }
@@ -49,7 +50,8 @@ std::string add(OwnerContext& ctx, const std::string& args) {
     e.text = args;
     e.source = "whatsapp";
     store::insert_entry(ctx.db, e);
-    store::record_event(ctx.db, ctx.actor, "kb-add", ctx.business.id, {{"number", e.number}, {"text", e.text}});
+    store::record_event(ctx.db, ctx.actor, "kb-add", ctx.business.id,
+                        {{"number", e.number}, {"text", e.text}});
     return fmt::format("Added #{}: {}", e.number, preview(e.text));
 }
 
@@ -91,7 +93,8 @@ std::string remove(OwnerContext& ctx, const std::string& args) {
         return fmt::format("There is no entry #{}. !list shows the numbers.", *n);
     }
     store::delete_entry(ctx.db, e->rowid);
-    store::record_event(ctx.db, ctx.actor, "kb-remove", ctx.business.id, {{"number", e->number}, {"text", e->text}});
+    store::record_event(ctx.db, ctx.actor, "kb-remove", ctx.business.id,
+                        {{"number", e->number}, {"text", e->text}});
     return fmt::format("Deleted #{}: {}", e->number, preview(e->text));
 }
 
@@ -134,10 +137,11 @@ std::string search(OwnerContext& ctx, const std::string& args) {
 
 std::string stats(OwnerContext& ctx, const std::string&) {
     auto st = store::business_stats(ctx.db, ctx.business.rowid);
-    std::string out = fmt::format("{}: {} questions, {} answered, {} unanswered; {} knowledge entries; "
-                                  "{} messages sent, {} failed; replies in {:.0f} ms on average (p95 {:.0f} ms).",
-                                  ctx.business.name, st.queries, st.answered, st.unanswered, st.knowledge, st.sent,
-                                  st.failed, st.avg_response_ms, st.p95_response_ms);
+    std::string out =
+        fmt::format("{}: {} questions, {} answered, {} unanswered; {} knowledge entries; "
+                    "{} messages sent, {} failed; replies in {:.0f} ms on average (p95 {:.0f} ms).",
+                    ctx.business.name, st.queries, st.answered, st.unanswered, st.knowledge, st.sent,
+                    st.failed, st.avg_response_ms, st.p95_response_ms);
     if (!st.recent_unanswered.empty()) {
         out += "\nRecent unanswered:";
         for (const auto& q : st.recent_unanswered) {
@@ -210,7 +214,9 @@ std::string help(OwnerContext& ctx, const std::string&) {
 
 } // namespace
 
-std::span<const OwnerCommandRow> owner_command_table() { return k_commands; }
+std::span<const OwnerCommandRow> owner_command_table() {
+    return k_commands;
+}
 
 std::string run_owner_command(OwnerContext& ctx, const OwnerCommand& command) {
     for (const auto& row : k_commands) {

@@ -1,5 +1,6 @@
 #pragma once
-// The owner's commands from WhatsApp (!add, !list, ...): one table, each row a name, a handler and its help line.
+// The owner's commands from WhatsApp (!add, !list, ...): one table, each row a name, a handler and its help
+// line.
 
 #include "daemon/pipeline/owner_command_parser.hpp"
 #include "daemon/store/business_repo.hpp"
@@ -26,8 +27,8 @@ struct OwnerCommandRow {
 // Every owner command, in the order !help shows them.
 std::span<const OwnerCommandRow> owner_command_table();
 
-// Runs the command and returns the reply for the owner; an unknown command or bad arguments give a hint, not an
-// error. SQLite failures throw DbError (the whole message is then not acknowledged).
+// Runs the command and returns the reply for the owner; an unknown command or bad arguments give a hint, not
+// an error. SQLite failures throw DbError (the whole message is then not acknowledged).
 std::string run_owner_command(OwnerContext& ctx, const OwnerCommand& command);
 
 } // namespace sbc::pipeline

@@ -74,11 +74,13 @@ void reply(Step& st, const std::optional<Business>& business, const std::string&
 // Tells the owner about a question the knowledge base could not answer, inside the owner's 24-hour window or
 // through the configured template; otherwise the notice is logged as refused with the reason.
 void notify_owner(Step& st, const Business& b, const std::string& question) {
-    std::string text = fmt::format("A customer ({}) asked {}: \"{}\"\nReply to them from your phone, or teach me "
-                                   "with !add <text>.",
-                                   st.in.from, b.name, question);
+    std::string text =
+        fmt::format("A customer ({}) asked {}: \"{}\"\nReply to them from your phone, or teach me "
+                    "with !add <text>.",
+                    st.in.from, b.name, question);
     auto owner = store::find_customer(st.db, b.rowid, b.owner);
-    bool inside = owner && owner->last_inbound_at && *owner->last_inbound_at > st.in.received_at_ms - k_window_ms;
+    bool inside =
+        owner && owner->last_inbound_at && *owner->last_inbound_at > st.in.received_at_ms - k_window_ms;
     if (inside || st.in.test) {
         reply(st, b, b.owner, text, "owner-notify");
         return;
@@ -100,9 +102,10 @@ void notify_owner(Step& st, const Business& b, const std::string& question) {
         st.outcome.replies.push_back(std::move(m));
         return;
     }
-    reply(st, b, b.owner, text, "owner-notify", {}, {},
-          "outside the owner's 24-hour window and no twilio.notify_template_sid is configured: the owner must "
-          "message the business number first");
+    reply(
+        st, b, b.owner, text, "owner-notify", {}, {},
+        "outside the owner's 24-hour window and no twilio.notify_template_sid is configured: the owner must "
+        "message the business number first");
 }
 
 // The inbound message itself; false when its MessageSid is already stored.
@@ -127,7 +130,8 @@ bool record_inbound(Step& st, const std::optional<Business>& business, const std
         // Only a real message opens the 24-hour window: a send-test must not let `send` reach a customer who
         // never wrote (Twilio would refuse it with 63016 anyway).
         if (!st.in.test) {
-            store::touch_customer(st.db, business->rowid, st.in.from, st.in.profile_name, st.in.received_at_ms);
+            store::touch_customer(st.db, business->rowid, st.in.from, st.in.profile_name,
+                                  st.in.received_at_ms);
         }
     }
     return true;
@@ -143,11 +147,14 @@ std::string menu_text(const std::vector<Business>& choices) {
 }
 
 // A limit of 0 means none.
-bool over(std::int64_t count, int limit) { return limit > 0 && count >= limit; }
+bool over(std::int64_t count, int limit) {
+    return limit > 0 && count >= limit;
+}
 
 // True when the owner has sent too many commands this hour; the owner hears so once per hour.
 bool owner_rate_limited(Step& st, const Business& b) {
-    auto count = store::count_inbound(st.db, b.rowid, st.in.from, "owner-command", st.in.received_at_ms - k_hour_ms);
+    auto count =
+        store::count_inbound(st.db, b.rowid, st.in.from, "owner-command", st.in.received_at_ms - k_hour_ms);
     return over(count, st.config.rate_owner_per_hour);
 }
 
@@ -160,7 +167,8 @@ void handle_owner(Step& st, Business b) {
     }
     if (limited) {
         auto customer = store::find_customer(st.db, b.rowid, st.in.from);
-        if (!customer || !customer->rate_notice_at || *customer->rate_notice_at <= st.in.received_at_ms - k_hour_ms) {
+        if (!customer || !customer->rate_notice_at ||
+            *customer->rate_notice_at <= st.in.received_at_ms - k_hour_ms) {
             store::set_rate_notice(st.db, b.rowid, st.in.from, st.in.received_at_ms);
             reply(st, b, st.in.from,
                   fmt::format("You have sent {} commands this hour, the limit. Please try again later.",
@@ -171,9 +179,10 @@ void handle_owner(Step& st, Business b) {
     }
     if (!command) {
         reply(st, b, st.in.from,
-              fmt::format("Hi! You are the owner of {}. Send !help for your commands. (To see what customers get, "
-                          "use sbcctl send-test or another phone.)",
-                          b.name),
+              fmt::format(
+                  "Hi! You are the owner of {}. Send !help for your commands. (To see what customers get, "
+                  "use sbcctl send-test or another phone.)",
+                  b.name),
               "owner-reply");
         return;
     }
@@ -192,9 +201,10 @@ bool handle_keyword(Step& st, const Business& b, Keyword keyword) {
     if (keyword == Keyword::stop) {
         store::set_opted_out(st.db, b.rowid, st.in.from, true);
         if (!was_out) {
-            reply(st, b, st.in.from,
-                  fmt::format("You will get no more messages from {}. Send START to change your mind.", b.name),
-                  "opt-out-confirm");
+            reply(
+                st, b, st.in.from,
+                fmt::format("You will get no more messages from {}. Send START to change your mind.", b.name),
+                "opt-out-confirm");
         }
     } else {
         store::set_opted_out(st.db, b.rowid, st.in.from, false);
@@ -228,9 +238,9 @@ void handle_question(Step& st, const Business& b, const std::optional<answer::An
     }
     // Over a limit a customer gets one polite notice per hour, then silence until the hour has passed.
     auto since = st.in.received_at_ms - k_hour_ms;
-    bool limited = global_rate_limited(st) ||
-                   over(store::count_inbound(st.db, b.rowid, st.in.from, "question", since),
-                        st.config.rate_customer_per_hour);
+    bool limited =
+        global_rate_limited(st) || over(store::count_inbound(st.db, b.rowid, st.in.from, "question", since),
+                                        st.config.rate_customer_per_hour);
     if (!record_inbound(st, b, limited ? "rate-limited" : "question")) {
         st.outcome.kind = Outcome::Kind::duplicate;
         return;
@@ -238,9 +248,10 @@ void handle_question(Step& st, const Business& b, const std::optional<answer::An
     if (limited) {
         if (!customer || !customer->rate_notice_at || *customer->rate_notice_at <= since) {
             store::set_rate_notice(st.db, b.rowid, st.in.from, st.in.received_at_ms);
-            reply(st, b, st.in.from,
-                  "You have sent us a lot of questions in the last hour. We will answer again a little later.",
-                  "rate-notice");
+            reply(
+                st, b, st.in.from,
+                "You have sent us a lot of questions in the last hour. We will answer again a little later.",
+                "rate-notice");
         }
         return;
     }
@@ -250,7 +261,8 @@ void handle_question(Step& st, const Business& b, const std::optional<answer::An
     st.outcome.confidence = a.confidence;
     reply(st, b, st.in.from, a.text, answer::kind_name(a.kind), a.entry_number, a.confidence);
     if (a.kind == answer::Answer::Kind::fallback) {
-        store::record_unanswered(st.db, b.rowid, st.in.from, st.in.body, st.outcome.message_id, st.in.received_at_ms);
+        store::record_unanswered(st.db, b.rowid, st.in.from, st.in.body, st.outcome.message_id,
+                                 st.in.received_at_ms);
         notify_owner(st, b, st.in.body);
     }
 }
@@ -276,7 +288,8 @@ std::optional<Business> route_shared(Step& st, const std::vector<Business>& choi
             }
             store::choose_business(st.db, st.in.to, st.in.from, b.rowid, st.in.received_at_ms);
             std::string hello = b.greeting.empty() ? "How can we help you?" : b.greeting;
-            reply(st, b, st.in.from, fmt::format("You are now talking to {}. {}", b.name, hello), "menu-choice");
+            reply(st, b, st.in.from, fmt::format("You are now talking to {}. {}", b.name, hello),
+                  "menu-choice");
             return std::nullopt;
         }
         if (!record_inbound(st, std::nullopt, "menu")) {
@@ -341,31 +354,34 @@ Pipeline::Pipeline(store::Store& store, const config::Config& config, std::funct
 Result<Outcome> Pipeline::handle(const Inbound& in) {
     // The answer is composed on this thread with a reader connection, so the single writer only records it.
     double threshold = m_config.min_confidence_percent / 100.0;
-    auto pre = m_store.read([&](Database& db) -> Result<std::pair<std::optional<answer::Answer>, std::int64_t>> {
-        auto on_number = store::businesses_on_number(db, in.to);
-        std::optional<Business> target;
-        if (on_number.size() == 1 && !on_number.front().shared) {
-            target = on_number.front();
-        } else if (in.business_hint) {
-            for (const auto& b : on_number) {
-                if (b.id == *in.business_hint) {
-                    target = b;
-                }
-            }
-        } else if (!on_number.empty()) {
-            if (auto chosen = store::chosen_business(db, in.to, in.from)) {
+    auto pre =
+        m_store.read([&](Database& db) -> Result<std::pair<std::optional<answer::Answer>, std::int64_t>> {
+            auto on_number = store::businesses_on_number(db, in.to);
+            std::optional<Business> target;
+            if (on_number.size() == 1 && !on_number.front().shared) {
+                target = on_number.front();
+            } else if (in.business_hint) {
                 for (const auto& b : on_number) {
-                    if (b.rowid == *chosen) {
+                    if (b.id == *in.business_hint) {
                         target = b;
                     }
                 }
+            } else if (!on_number.empty()) {
+                if (auto chosen = store::chosen_business(db, in.to, in.from)) {
+                    for (const auto& b : on_number) {
+                        if (b.rowid == *chosen) {
+                            target = b;
+                        }
+                    }
+                }
             }
-        }
-        if (!target || target->owner == in.from || parse_owner_command(in.body) || detect_keyword(in.body)) {
-            return std::make_pair(std::optional<answer::Answer>(), std::int64_t{0});
-        }
-        return std::make_pair(std::optional(answer::answer_question(db, *target, in.body, threshold)), target->rowid);
-    });
+            if (!target || target->owner == in.from || parse_owner_command(in.body) ||
+                detect_keyword(in.body)) {
+                return std::make_pair(std::optional<answer::Answer>(), std::int64_t{0});
+            }
+            return std::make_pair(std::optional(answer::answer_question(db, *target, in.body, threshold)),
+                                  target->rowid);
+        });
     std::optional<answer::Answer> precomputed;
     std::int64_t precomputed_for = 0;
     if (pre) {
@@ -391,20 +407,23 @@ Result<std::vector<Message>> Pipeline::send_manual(const std::string& business_i
     auto result = m_store.write([&](Database& db) -> Result<std::vector<Message>> {
         auto b = store::find_business(db, business_id);
         if (!b) {
-            return Error{protocol::k_not_found,
-                         fmt::format("business '{}' not found (sbcctl business list shows the registered ones)",
-                                     business_id)};
+            return Error{
+                protocol::k_not_found,
+                fmt::format("business '{}' not found (sbcctl business list shows the registered ones)",
+                            business_id)};
         }
         auto now = time_format::now_ms();
         auto customer = store::find_customer(db, b->rowid, to);
         if (customer && customer->opted_out) {
-            return Error{protocol::k_conflict, fmt::format("{} opted out of {} (they must send START first)", to, b->id)};
+            return Error{protocol::k_conflict,
+                         fmt::format("{} opted out of {} (they must send START first)", to, b->id)};
         }
         if (!customer || !customer->last_inbound_at || *customer->last_inbound_at <= now - k_window_ms) {
-            return Error{protocol::k_conflict,
-                         fmt::format("{} has not written to {} in the last 24 hours: WhatsApp allows only approved "
-                                     "templates outside that window",
-                                     to, b->id)};
+            return Error{
+                protocol::k_conflict,
+                fmt::format("{} has not written to {} in the last 24 hours: WhatsApp allows only approved "
+                            "templates outside that window",
+                            to, b->id)};
         }
         Inbound in;
         in.to = b->number;

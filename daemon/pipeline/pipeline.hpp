@@ -1,8 +1,8 @@
 #pragma once
-// The message pipeline: what happens to one inbound WhatsApp message, whether it came from Twilio's webhook or
-// from `sbcctl send-test`. It routes the message to a business, classifies it (duplicate, owner command, opt-out,
-// menu choice, rate-limited, question), composes the reply, and writes the inbound message, state changes and
-// outbound replies in ONE transaction. The caller acknowledges only after that commit.
+// The message pipeline: what happens to one inbound WhatsApp message, whether it came from Twilio's webhook
+// or from `sbcctl send-test`. It routes the message to a business, classifies it (duplicate, owner command,
+// opt-out, menu choice, rate-limited, question), composes the reply, and writes the inbound message, state
+// changes and outbound replies in ONE transaction. The caller acknowledges only after that commit.
 
 #include "common/result.hpp"
 #include "daemon/store/message_repo.hpp"

@@ -5,8 +5,9 @@
 namespace sbc::store {
 namespace {
 
-constexpr const char* k_columns = "id, slug, name, whatsapp_number, owner_phone, shared, paused, greeting, hours, "
-                                  "timezone, fallback, created_at, updated_at";
+constexpr const char* k_columns =
+    "id, slug, name, whatsapp_number, owner_phone, shared, paused, greeting, hours, "
+    "timezone, fallback, created_at, updated_at";
 
 Business read_row(Statement& s) {
     Business b;
@@ -34,7 +35,9 @@ std::vector<Business> read_all(Statement& s) {
     return out;
 }
 
-std::string select(const char* where) { return std::string("SELECT ") + k_columns + " FROM businesses " + where; }
+std::string select(const char* where) {
+    return std::string("SELECT ") + k_columns + " FROM businesses " + where;
+}
 
 } // namespace
 
@@ -75,8 +78,9 @@ std::int64_t count_businesses(Database& db) {
 
 std::int64_t insert_business(Database& db, Business& b) {
     b.created_at = b.updated_at = time_format::now_ms();
-    auto s = db.prepare("INSERT INTO businesses (slug, name, whatsapp_number, owner_phone, shared, paused, greeting, "
-                        "hours, timezone, fallback, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    auto s = db.prepare(
+        "INSERT INTO businesses (slug, name, whatsapp_number, owner_phone, shared, paused, greeting, "
+        "hours, timezone, fallback, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, b.id).bind(2, b.name).bind(3, b.number).bind(4, b.owner).bind(5, b.shared ? 1 : 0);
     s.bind(6, b.paused ? 1 : 0).bind(7, b.greeting).bind(8, b.hours).bind(9, b.timezone).bind(10, b.fallback);
     s.bind(11, b.created_at).bind(12, b.updated_at);
@@ -87,8 +91,9 @@ std::int64_t insert_business(Database& db, Business& b) {
 
 void update_business(Database& db, Business& b) {
     b.updated_at = time_format::now_ms();
-    auto s = db.prepare("UPDATE businesses SET slug=?, name=?, whatsapp_number=?, owner_phone=?, shared=?, paused=?, "
-                        "greeting=?, hours=?, timezone=?, fallback=?, updated_at=? WHERE id=?");
+    auto s = db.prepare(
+        "UPDATE businesses SET slug=?, name=?, whatsapp_number=?, owner_phone=?, shared=?, paused=?, "
+        "greeting=?, hours=?, timezone=?, fallback=?, updated_at=? WHERE id=?");
     s.bind(1, b.id).bind(2, b.name).bind(3, b.number).bind(4, b.owner).bind(5, b.shared ? 1 : 0);
     s.bind(6, b.paused ? 1 : 0).bind(7, b.greeting).bind(8, b.hours).bind(9, b.timezone).bind(10, b.fallback);
     s.bind(11, b.updated_at).bind(12, b.rowid);

@@ -23,12 +23,13 @@ std::optional<Customer> find_customer(Database& db, std::int64_t business_rowid,
     return c;
 }
 
-void touch_customer(Database& db, std::int64_t business_rowid, std::string_view phone, std::string_view profile_name,
-                    std::int64_t now_ms) {
-    auto s = db.cached("INSERT INTO customers (business_id, phone, profile_name, last_inbound_at) VALUES (?, ?, ?, ?) "
-                       "ON CONFLICT (business_id, phone) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, "
-                       "profile_name = CASE WHEN excluded.profile_name = '' THEN profile_name "
-                       "ELSE excluded.profile_name END");
+void touch_customer(Database& db, std::int64_t business_rowid, std::string_view phone,
+                    std::string_view profile_name, std::int64_t now_ms) {
+    auto s = db.cached(
+        "INSERT INTO customers (business_id, phone, profile_name, last_inbound_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (business_id, phone) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, "
+        "profile_name = CASE WHEN excluded.profile_name = '' THEN profile_name "
+        "ELSE excluded.profile_name END");
     s->bind(1, business_rowid).bind(2, phone).bind(3, profile_name).bind(4, now_ms);
     s->run();
 }
@@ -46,17 +47,19 @@ void set_rate_notice(Database& db, std::int64_t business_rowid, std::string_view
     s->run();
 }
 
-std::int64_t count_inbound(Database& db, std::int64_t business_rowid, std::string_view phone, std::string_view kind,
-                           std::int64_t since_ms) {
-    auto s = db.cached("SELECT COUNT(*) FROM messages WHERE business_id = ? AND customer = ? AND direction = 'in' "
-                       "AND created_at >= ? AND kind = ?");
+std::int64_t count_inbound(Database& db, std::int64_t business_rowid, std::string_view phone,
+                           std::string_view kind, std::int64_t since_ms) {
+    auto s =
+        db.cached("SELECT COUNT(*) FROM messages WHERE business_id = ? AND customer = ? AND direction = 'in' "
+                  "AND created_at >= ? AND kind = ?");
     s->bind(1, business_rowid).bind(2, phone).bind(3, since_ms).bind(4, kind);
     s->step();
     return s->int64(0);
 }
 
 std::int64_t count_all_inbound(Database& db, std::string_view kind, std::int64_t since_ms) {
-    auto s = db.cached("SELECT COUNT(*) FROM messages WHERE direction = 'in' AND created_at >= ? AND kind = ?");
+    auto s =
+        db.cached("SELECT COUNT(*) FROM messages WHERE direction = 'in' AND created_at >= ? AND kind = ?");
     s->bind(1, since_ms).bind(2, kind);
     s->step();
     return s->int64(0);
@@ -73,9 +76,10 @@ std::optional<std::int64_t> chosen_business(Database& db, std::string_view numbe
 
 void choose_business(Database& db, std::string_view number, std::string_view phone,
                      std::optional<std::int64_t> business_rowid, std::int64_t now_ms) {
-    auto s = db.cached("INSERT INTO number_choices (number, phone, business_id, updated_at) VALUES (?, ?, ?, ?) "
-                       "ON CONFLICT (number, phone) DO UPDATE SET business_id = excluded.business_id, "
-                       "updated_at = excluded.updated_at");
+    auto s =
+        db.cached("INSERT INTO number_choices (number, phone, business_id, updated_at) VALUES (?, ?, ?, ?) "
+                  "ON CONFLICT (number, phone) DO UPDATE SET business_id = excluded.business_id, "
+                  "updated_at = excluded.updated_at");
     s->bind(1, number).bind(2, phone).bind(3, business_rowid).bind(4, now_ms);
     s->run();
 }

@@ -1,6 +1,6 @@
 #pragma once
-// Customers as each business sees them: their 24-hour window, opt-out, rate-limit notices; and which business a
-// customer chose on a shared number.
+// Customers as each business sees them: their 24-hour window, opt-out, rate-limit notices; and which business
+// a customer chose on a shared number.
 
 #include "daemon/store/database.hpp"
 
@@ -21,14 +21,14 @@ struct Customer {
 
 std::optional<Customer> find_customer(Database& db, std::int64_t business_rowid, std::string_view phone);
 // Records an inbound message from the customer: opens or refreshes their 24-hour window.
-void touch_customer(Database& db, std::int64_t business_rowid, std::string_view phone, std::string_view profile_name,
-                    std::int64_t now_ms);
+void touch_customer(Database& db, std::int64_t business_rowid, std::string_view phone,
+                    std::string_view profile_name, std::int64_t now_ms);
 void set_opted_out(Database& db, std::int64_t business_rowid, std::string_view phone, bool opted_out);
 void set_rate_notice(Database& db, std::int64_t business_rowid, std::string_view phone, std::int64_t at_ms);
 
 // Inbound messages of a kind from this customer to this business since `since_ms`.
-std::int64_t count_inbound(Database& db, std::int64_t business_rowid, std::string_view phone, std::string_view kind,
-                           std::int64_t since_ms);
+std::int64_t count_inbound(Database& db, std::int64_t business_rowid, std::string_view phone,
+                           std::string_view kind, std::int64_t since_ms);
 // Inbound messages of a kind to any business since `since_ms`.
 std::int64_t count_all_inbound(Database& db, std::string_view kind, std::int64_t since_ms);
 

@@ -1,6 +1,6 @@
 #pragma once
-// A thin RAII layer over one sqlite3 connection and its prepared statements. SQL errors throw DbError: the store's
-// callers (the writer thread, read helpers) turn them into Result values at their boundary.
+// A thin RAII layer over one sqlite3 connection and its prepared statements. SQL errors throw DbError: the
+// store's callers (the writer thread, read helpers) turn them into Result values at their boundary.
 
 #include <cstdint>
 #include <memory>

@@ -47,9 +47,10 @@ std::string quote(std::string_view term) {
 
 void insert_entry(Database& db, Entry& e) {
     e.created_at = e.updated_at = time_format::now_ms();
-    auto s = db.prepare("INSERT INTO knowledge (business_id, number, text, tags, source, created_at, updated_at) "
-                        "VALUES (?1, (SELECT COALESCE(MAX(number), 0) + 1 FROM knowledge WHERE business_id = ?1), "
-                        "?2, ?3, ?4, ?5, ?5) RETURNING id, number");
+    auto s =
+        db.prepare("INSERT INTO knowledge (business_id, number, text, tags, source, created_at, updated_at) "
+                   "VALUES (?1, (SELECT COALESCE(MAX(number), 0) + 1 FROM knowledge WHERE business_id = ?1), "
+                   "?2, ?3, ?4, ?5, ?5) RETURNING id, number");
     s.bind(1, e.business_rowid).bind(2, e.text).bind(3, e.tags).bind(4, e.source).bind(5, e.created_at);
     s.step();
     e.rowid = s.int64(0);
@@ -58,7 +59,8 @@ void insert_entry(Database& db, Entry& e) {
 }
 
 std::optional<Entry> find_entry(Database& db, std::int64_t business_rowid, std::int64_t number) {
-    auto s = db.prepare(fmt::format("SELECT {} FROM knowledge WHERE business_id = ? AND number = ?", k_columns));
+    auto s =
+        db.prepare(fmt::format("SELECT {} FROM knowledge WHERE business_id = ? AND number = ?", k_columns));
     s.bind(1, business_rowid).bind(2, number);
     if (!s.step()) {
         return std::nullopt;
@@ -75,9 +77,11 @@ std::optional<Entry> find_entry_by_rowid(Database& db, std::int64_t rowid) {
     return read_row(s);
 }
 
-std::vector<std::int64_t> entries_matching(Database& db, std::int64_t business_rowid, std::string_view term, int limit) {
+std::vector<std::int64_t> entries_matching(Database& db, std::int64_t business_rowid, std::string_view term,
+                                           int limit) {
     auto s = db.cached("SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH ? LIMIT ?");
-    s->bind(1, fmt::format("business_id : \"{}\" AND {{text tags}} : {}", business_rowid, quote(term))).bind(2, limit);
+    s->bind(1, fmt::format("business_id : \"{}\" AND {{text tags}} : {}", business_rowid, quote(term)))
+        .bind(2, limit);
     std::vector<std::int64_t> rows;
     while (s->step()) {
         rows.push_back(s->int64(0));
@@ -91,14 +95,16 @@ bool has_entry_text(Database& db, std::int64_t business_rowid, std::string_view 
     return s.step();
 }
 
-std::vector<Entry> list_entries(Database& db, std::int64_t business_rowid, std::int64_t limit, std::int64_t offset) {
-    auto s = db.prepare(
-        fmt::format("SELECT {} FROM knowledge WHERE business_id = ? ORDER BY number LIMIT ? OFFSET ?", k_columns));
+std::vector<Entry> list_entries(Database& db, std::int64_t business_rowid, std::int64_t limit,
+                                std::int64_t offset) {
+    auto s = db.prepare(fmt::format(
+        "SELECT {} FROM knowledge WHERE business_id = ? ORDER BY number LIMIT ? OFFSET ?", k_columns));
     s.bind(1, business_rowid).bind(2, limit).bind(3, offset);
     return read_all(s);
 }
 
-std::vector<Entry> entries_after(Database& db, std::int64_t business_rowid, std::int64_t after, std::int64_t limit) {
+std::vector<Entry> entries_after(Database& db, std::int64_t business_rowid, std::int64_t after,
+                                 std::int64_t limit) {
     auto s = db.prepare(fmt::format(
         "SELECT {} FROM knowledge WHERE business_id = ? AND number > ? ORDER BY number LIMIT ?", k_columns));
     s.bind(1, business_rowid).bind(2, after).bind(3, limit);
@@ -131,8 +137,8 @@ void delete_entry(Database& db, std::int64_t rowid) {
     s.run();
 }
 
-std::vector<Hit> search_entries(Database& db, std::int64_t business_rowid, const std::vector<std::string>& terms,
-                                int limit) {
+std::vector<Hit> search_entries(Database& db, std::int64_t business_rowid,
+                                const std::vector<std::string>& terms, int limit) {
     std::vector<Hit> hits;
     if (terms.empty()) {
         return hits;
@@ -144,10 +150,11 @@ std::vector<Hit> search_entries(Database& db, std::int64_t business_rowid, const
     // The business filter is a term of the query itself, so FTS5 intersects doclists instead of ranking every
     // business's matches and filtering afterwards.
     std::string match = fmt::format("business_id : \"{}\" AND {{text tags}} : ({})", business_rowid, any);
-    auto s = db.prepare("SELECT -bm25(knowledge_fts, 1.0, 0.5, 0.0), k.id, k.business_id, k.number, k.text, k.tags, "
-                        "k.source, k.created_at, k.updated_at FROM knowledge_fts JOIN knowledge k "
-                        "ON k.id = knowledge_fts.rowid WHERE knowledge_fts MATCH ? "
-                        "ORDER BY bm25(knowledge_fts, 1.0, 0.5, 0.0) LIMIT ?");
+    auto s = db.prepare(
+        "SELECT -bm25(knowledge_fts, 1.0, 0.5, 0.0), k.id, k.business_id, k.number, k.text, k.tags, "
+        "k.source, k.created_at, k.updated_at FROM knowledge_fts JOIN knowledge k "
+        "ON k.id = knowledge_fts.rowid WHERE knowledge_fts MATCH ? "
+        "ORDER BY bm25(knowledge_fts, 1.0, 0.5, 0.0) LIMIT ?");
     s.bind(1, match).bind(2, limit);
     while (s.step()) {
         Hit hit;

@@ -33,8 +33,10 @@ std::optional<Entry> find_entry_by_rowid(Database& db, std::int64_t rowid);
 // True when the business already has an entry with exactly this text (import skips it).
 bool has_entry_text(Database& db, std::int64_t business_rowid, std::string_view text);
 // Entries ordered by number.
-std::vector<Entry> list_entries(Database& db, std::int64_t business_rowid, std::int64_t limit, std::int64_t offset);
-std::vector<Entry> entries_after(Database& db, std::int64_t business_rowid, std::int64_t after, std::int64_t limit);
+std::vector<Entry> list_entries(Database& db, std::int64_t business_rowid, std::int64_t limit,
+                                std::int64_t offset);
+std::vector<Entry> entries_after(Database& db, std::int64_t business_rowid, std::int64_t after,
+                                 std::int64_t limit);
 std::int64_t count_entries(Database& db, std::int64_t business_rowid);
 std::int64_t count_all_entries(Database& db);
 void update_entry_text(Database& db, Entry& entry);
@@ -43,9 +45,10 @@ void delete_entry(Database& db, std::int64_t rowid);
 // The best `limit` entries of a business for the terms (any term may match; BM25 ranks), best first.
 // Terms are plain words; they are quoted here, so no FTS5 syntax from a user reaches MATCH.
 // Rowids of up to `limit` entries of the business whose text or tags contain the term (after stemming).
-std::vector<std::int64_t> entries_matching(Database& db, std::int64_t business_rowid, std::string_view term, int limit);
+std::vector<std::int64_t> entries_matching(Database& db, std::int64_t business_rowid, std::string_view term,
+                                           int limit);
 
-std::vector<Hit> search_entries(Database& db, std::int64_t business_rowid, const std::vector<std::string>& terms,
-                                int limit);
+std::vector<Hit> search_entries(Database& db, std::int64_t business_rowid,
+                                const std::vector<std::string>& terms, int limit);
 
 } // namespace sbc::store

@@ -46,10 +46,11 @@ Message read_row(Statement& s, int f = 0) {
 
 std::int64_t insert_message(Database& db, Message& m) {
     m.updated_at = m.created_at;
-    auto s = db.cached("INSERT INTO messages (business_id, direction, message_sid, customer, our_number, body, kind, "
-                       "status, error_code, error_message, reply_to, entry_number, score, content_sid, content_vars, "
-                       "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                       "ON CONFLICT (message_sid) DO NOTHING");
+    auto s = db.cached(
+        "INSERT INTO messages (business_id, direction, message_sid, customer, our_number, body, kind, "
+        "status, error_code, error_message, reply_to, entry_number, score, content_sid, content_vars, "
+        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT (message_sid) DO NOTHING");
     s->bind(1, m.business_rowid).bind(2, m.direction).bind(3, m.message_sid).bind(4, m.customer);
     s->bind(5, m.our_number).bind(6, m.body).bind(7, m.kind).bind(8, m.status).bind(9, m.error_code);
     s->bind(10, m.error_message).bind(11, m.reply_to).bind(12, m.entry_number).bind(13, m.score);
@@ -92,7 +93,8 @@ std::optional<std::int64_t> insert_inbound(Database& db, Message& m) {
     return m.id;
 }
 
-std::int64_t insert_outbound(Database& db, Message& m, bool queue, std::optional<std::int64_t> after_message) {
+std::int64_t insert_outbound(Database& db, Message& m, bool queue,
+                             std::optional<std::int64_t> after_message) {
     m.direction = "out";
     insert_message(db, m);
     if (queue) {
@@ -107,10 +109,12 @@ std::int64_t insert_outbound(Database& db, Message& m, bool queue, std::optional
 std::vector<Claim> claim_due(Database& db, std::int64_t now_ms, int limit, std::int64_t lease_ms) {
     std::vector<Claim> claims;
     {
-        auto s = db.cached("UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = ?1 "
-                           "WHERE id IN (SELECT o.id FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= ?2 "
-                           "AND (o.after_message IS NULL OR NOT EXISTS (SELECT 1 FROM outbox p "
-                           "WHERE p.message_id = o.after_message)) ORDER BY o.next_attempt_at, o.id LIMIT ?3) RETURNING id, attempts, ambiguous, message_id");
+        auto s = db.cached(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = ?1 "
+            "WHERE id IN (SELECT o.id FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= ?2 "
+            "AND (o.after_message IS NULL OR NOT EXISTS (SELECT 1 FROM outbox p "
+            "WHERE p.message_id = o.after_message)) ORDER BY o.next_attempt_at, o.id LIMIT ?3) RETURNING id, "
+            "attempts, ambiguous, message_id");
         s->bind(1, now_ms + lease_ms).bind(2, now_ms).bind(3, limit);
         while (s->step()) {
             Claim c;
@@ -166,7 +170,8 @@ void record_sent(Database& db, const Claim& claim, const std::string& sid, const
                  std::int64_t now_ms) {
     finish_outbox(db, claim);
     {
-        auto s = db.cached("UPDATE messages SET message_sid = ?, status = ?, sent_at = ?, updated_at = ? WHERE id = ?");
+        auto s = db.cached(
+            "UPDATE messages SET message_sid = ?, status = ?, sent_at = ?, updated_at = ? WHERE id = ?");
         s->bind(1, sid).bind(2, status.empty() ? "queued" : status).bind(3, now_ms).bind(4, now_ms);
         s->bind(5, claim.message.id);
         s->run();
@@ -197,8 +202,8 @@ void record_retry(Database& db, const Claim& claim, std::int64_t next_at_ms, con
 void record_failed(Database& db, const Claim& claim, const std::string& status, int error_code,
                    const std::string& error, std::int64_t now_ms) {
     finish_outbox(db, claim);
-    set_message_status(db, claim.message.id, status, error_code == 0 ? std::nullopt : std::optional<int>(error_code),
-                       error, now_ms);
+    set_message_status(db, claim.message.id, status,
+                       error_code == 0 ? std::nullopt : std::optional<int>(error_code), error, now_ms);
 }
 
 void record_dry_run(Database& db, const Claim& claim, std::int64_t now_ms) {
@@ -228,8 +233,8 @@ int status_rank(std::string_view status) {
     return 0; // pending and our own states: any Twilio status moves them on
 }
 
-bool apply_status(Database& db, const std::string& sid, const std::string& status, std::optional<int> error_code,
-                  std::int64_t now_ms) {
+bool apply_status(Database& db, const std::string& sid, const std::string& status,
+                  std::optional<int> error_code, std::int64_t now_ms) {
     {
         auto s = db.cached("INSERT INTO status_events (message_sid, status, error_code, received_at) "
                            "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
@@ -265,7 +270,8 @@ std::optional<Message> find_message_by_sid(Database& db, std::string_view sid) {
 }
 
 std::vector<Message> replies_to(Database& db, std::int64_t inbound_id) {
-    auto s = db.prepare(fmt::format("SELECT {} FROM messages m WHERE m.reply_to = ? ORDER BY m.id", k_columns));
+    auto s =
+        db.prepare(fmt::format("SELECT {} FROM messages m WHERE m.reply_to = ? ORDER BY m.id", k_columns));
     s.bind(1, inbound_id);
     std::vector<Message> out;
     while (s.step()) {

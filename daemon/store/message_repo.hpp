@@ -1,6 +1,7 @@
 #pragma once
-// The message log and the outbox. An outbound message is written together with its outbox row; the sender claims
-// due rows, posts them, and records the outcome here. Status callbacks update outbound messages monotonically.
+// The message log and the outbox. An outbound message is written together with its outbox row; the sender
+// claims due rows, posts them, and records the outcome here. Status callbacks update outbound messages
+// monotonically.
 
 #include "daemon/store/database.hpp"
 
@@ -19,8 +20,10 @@ struct Message {
     std::string customer;   // the other party, E.164
     std::string our_number; // E.164
     std::string body;
-    std::string kind;   // in: question, owner-command, opt-out, opt-in, menu-choice, ...; out: answer, fallback, ...
-    std::string status; // in: received; out: pending, queued, sent, delivered, read, failed, undelivered, dead, ...
+    std::string
+        kind; // in: question, owner-command, opt-out, opt-in, menu-choice, ...; out: answer, fallback, ...
+    std::string
+        status; // in: received; out: pending, queued, sent, delivered, read, failed, undelivered, dead, ...
     std::optional<int> error_code;
     std::optional<std::string> error_message;
     std::optional<std::int64_t> reply_to;
@@ -29,7 +32,7 @@ struct Message {
     std::optional<std::string> content_sid;
     std::optional<std::string> content_vars;
     std::int64_t attempts = 0; // send attempts so far
-    bool ambiguous = false;    // an attempt may have reached Twilio without our hearing back: a copy is possible
+    bool ambiguous = false; // an attempt may have reached Twilio without our hearing back: a copy is possible
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
     std::optional<std::int64_t> sent_at;
@@ -38,8 +41,8 @@ struct Message {
 // Inserts an inbound message; nullopt when its MessageSid is already stored (a retried webhook).
 std::optional<std::int64_t> insert_inbound(Database& db, Message& message);
 // Inserts an outbound message. With `queue` it also gets an outbox row due now; without, it is only logged
-// (refused, test) with the status it carries. `after_message` keeps the parts of a long reply in order: the row
-// is not sent before that message has left the outbox.
+// (refused, test) with the status it carries. `after_message` keeps the parts of a long reply in order: the
+// row is not sent before that message has left the outbox.
 std::int64_t insert_outbound(Database& db, Message& message, bool queue,
                              std::optional<std::int64_t> after_message = std::nullopt);
 
@@ -50,8 +53,8 @@ struct Claim {
     Message message;
 };
 
-// Marks up to `limit` due rows as being sent (leased until now + lease_ms, so a crash leaves them to recovery)
-// and returns them.
+// Marks up to `limit` due rows as being sent (leased until now + lease_ms, so a crash leaves them to
+// recovery) and returns them.
 std::vector<Claim> claim_due(Database& db, std::int64_t now_ms, int limit, std::int64_t lease_ms);
 // The earliest next_attempt_at of a pending row, if any.
 std::optional<std::int64_t> next_due(Database& db);
@@ -62,7 +65,8 @@ std::optional<std::int64_t> oldest_pending_created_at(Database& db);
 
 void record_sent(Database& db, const Claim& claim, const std::string& sid, const std::string& status,
                  std::int64_t now_ms);
-void record_retry(Database& db, const Claim& claim, std::int64_t next_at_ms, const std::string& error, bool ambiguous);
+void record_retry(Database& db, const Claim& claim, std::int64_t next_at_ms, const std::string& error,
+                  bool ambiguous);
 // The final failure of a message: `status` is "failed" (Twilio refused) or "dead" (we gave up).
 void record_failed(Database& db, const Claim& claim, const std::string& status, int error_code,
                    const std::string& error, std::int64_t now_ms);
@@ -71,8 +75,8 @@ void record_dry_run(Database& db, const Claim& claim, std::int64_t now_ms);
 
 // Records a status callback and applies it to the message with that SID when it is known and the new status
 // is further along; returns false for an exact duplicate callback.
-bool apply_status(Database& db, const std::string& sid, const std::string& status, std::optional<int> error_code,
-                  std::int64_t now_ms);
+bool apply_status(Database& db, const std::string& sid, const std::string& status,
+                  std::optional<int> error_code, std::int64_t now_ms);
 // How far along a status is; failed/undelivered/canceled are terminal (highest).
 int status_rank(std::string_view status);
 

@@ -153,7 +153,9 @@ constexpr int k_count = static_cast<int>(sizeof(k_migrations) / sizeof(k_migrati
 
 } // namespace
 
-int latest_schema_version() { return k_count; }
+int latest_schema_version() {
+    return k_count;
+}
 
 int schema_version(Database& db) {
     auto stmt = db.prepare("PRAGMA user_version");
@@ -167,9 +169,10 @@ void migrate(Database& db, int target) {
     }
     int current = schema_version(db);
     if (current > k_count) {
-        throw std::runtime_error(fmt::format("database {} has schema version {}, newer than this sbcd knows ({}); "
-                                             "run the newer sbcd or restore a backup",
-                                             db.path(), current, k_count));
+        throw std::runtime_error(
+            fmt::format("database {} has schema version {}, newer than this sbcd knows ({}); "
+                        "run the newer sbcd or restore a backup",
+                        db.path(), current, k_count));
     }
     for (int version = current + 1; version <= target; ++version) {
         Transaction tx(db);

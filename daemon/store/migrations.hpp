@@ -1,6 +1,7 @@
 #pragma once
 // The schema, as numbered migrations. A database at version N gets N+1.. applied in order, each in its own
-// transaction together with the new PRAGMA user_version, so a crash mid-migration leaves the old version intact.
+// transaction together with the new PRAGMA user_version, so a crash mid-migration leaves the old version
+// intact.
 
 #include "daemon/store/database.hpp"
 

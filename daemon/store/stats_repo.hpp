@@ -25,7 +25,7 @@ struct BusinessStats {
 BusinessStats business_stats(Database& db, std::int64_t business_rowid);
 
 // Records a question that got the fallback, for the owner to see.
-void record_unanswered(Database& db, std::int64_t business_rowid, std::string_view customer, std::string_view question,
-                       std::int64_t message_id, std::int64_t now_ms);
+void record_unanswered(Database& db, std::int64_t business_rowid, std::string_view customer,
+                       std::string_view question, std::int64_t message_id, std::int64_t now_ms);
 
 } // namespace sbc::store

@@ -89,7 +89,8 @@ void Store::run_group(std::vector<Job*>& group) {
         }
         tx.commit();
     } catch (const std::exception& e) {
-        // The whole group is lost (disk full, read-only, I/O error): every caller hears of it, none was acked.
+        // The whole group is lost (disk full, read-only, I/O error): every caller hears of it, none was
+        // acked.
         log_error("store", "commit of {} writes failed: {}", group.size(), e.what());
         for (Job* job : group) {
             job->status = Error{1, std::string("database write failed: ") + e.what()};

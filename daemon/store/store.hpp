@@ -23,16 +23,17 @@ namespace sbc::store {
 
 class Store {
   public:
-    // Opens or creates the database at `path`, migrates it and starts the writer. Throws on failure (start-up).
+    // Opens or creates the database at `path`, migrates it and starts the writer. Throws on failure
+    // (start-up).
     explicit Store(std::string path);
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
     // Finishes every queued write, then closes.
     ~Store();
 
-    // Runs f(Database&) -> Result<T> on the writer thread inside the current group transaction and returns its
-    // result once committed. An error result or an exception rolls back f's changes only. Storage failures
-    // (disk full, read-only file) come back as errors with code 1.
+    // Runs f(Database&) -> Result<T> on the writer thread inside the current group transaction and returns
+    // its result once committed. An error result or an exception rolls back f's changes only. Storage
+    // failures (disk full, read-only file) come back as errors with code 1.
     template <typename F>
     auto write(F&& f) -> std::invoke_result_t<F, Database&> {
         using R = std::invoke_result_t<F, Database&>;

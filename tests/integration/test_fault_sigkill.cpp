@@ -24,10 +24,14 @@ namespace {
 constexpr const char* k_number = "+14155238886";
 
 Env fault_env(const FakeTwilio& fake) {
-    return {{"TWILIO_ACCOUNT_SID", fake.account_sid()}, {"TWILIO_AUTH_TOKEN", fake.auth_token()},
-            {"TWILIO_API_BASE_URL", fake.base_url()},   {"WEBHOOK_BASE_URL", k_public_base},
-            {"SBC_RETRY_BASE_MS", "10"},                {"SBC_RATE_CUSTOMER_PER_HOUR", "0"},
-            {"SBC_RATE_GLOBAL_PER_HOUR", "0"},          {"LOG_LEVEL", "info"}};
+    return {{"TWILIO_ACCOUNT_SID", fake.account_sid()},
+            {"TWILIO_AUTH_TOKEN", fake.auth_token()},
+            {"TWILIO_API_BASE_URL", fake.base_url()},
+            {"WEBHOOK_BASE_URL", k_public_base},
+            {"SBC_RETRY_BASE_MS", "10"},
+            {"SBC_RATE_CUSTOMER_PER_HOUR", "0"},
+            {"SBC_RATE_GLOBAL_PER_HOUR", "0"},
+            {"LOG_LEVEL", "info"}};
 }
 
 // Posts distinct signed messages from several connections until told to stop or the daemon dies; returns the
@@ -47,9 +51,10 @@ std::set<std::string> flood(int port, const std::string& token, int threads, int
                 auto sid = make_sid(n);
                 auto customer = fmt::format("+1555{:07}", n % 50);
                 auto params = inbound_message(sid, customer, k_number, "Do you deliver downtown?");
-                httplib::Headers headers{{"X-Twilio-Signature",
-                                          sbc::twilio::compute_signature(
-                                              token, std::string(k_public_base) + "/webhooks/twilio/whatsapp", params)}};
+                httplib::Headers headers{
+                    {"X-Twilio-Signature",
+                     sbc::twilio::compute_signature(
+                         token, std::string(k_public_base) + "/webhooks/twilio/whatsapp", params)}};
                 auto res = client.Post("/webhooks/twilio/whatsapp", headers, sbc::http::encode_form(params),
                                        "application/x-www-form-urlencoded");
                 if (!res) {
@@ -77,11 +82,12 @@ TEST_CASE("SIGKILL during a load of webhooks loses no acknowledged message", "[f
     std::set<std::string> acked_sids;
     {
         Daemon daemon(dir, fault_env(fake));
-        REQUIRE(daemon.ctl({"business", "register", "--name", "Pizza Palace", "--number", k_number, "--owner",
-                            "+15550001111"})
+        REQUIRE(daemon
+                    .ctl({"business", "register", "--name", "Pizza Palace", "--number", k_number, "--owner",
+                          "+15550001111"})
                     .exit_code == 0);
-        REQUIRE(daemon.ctl({"kb", "add", "--business", "pizza-palace", "We deliver downtown until 10pm"}).exit_code ==
-                0);
+        REQUIRE(daemon.ctl({"kb", "add", "--business", "pizza-palace", "We deliver downtown until 10pm"})
+                    .exit_code == 0);
         std::atomic<int> acked{0};
         std::atomic<bool> stop{false};
         std::thread killer([&] {
@@ -97,7 +103,8 @@ TEST_CASE("SIGKILL during a load of webhooks loses no acknowledged message", "[f
     }
     Daemon restarted(dir, fault_env(fake));
     auto db = restarted.database();
-    REQUIRE(wait_until([&] { return query_int(db, "SELECT COUNT(*) FROM outbox") == 0; }, std::chrono::seconds(30)));
+    REQUIRE(wait_until([&] { return query_int(db, "SELECT COUNT(*) FROM outbox") == 0; },
+                       std::chrono::seconds(30)));
 
     // Every acknowledged message is stored exactly once, with exactly one reply.
     for (const auto& sid : acked_sids) {

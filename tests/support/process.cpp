@@ -89,7 +89,9 @@ TempDir::~TempDir() {
     std::filesystem::remove_all(m_path, ec);
 }
 
-nlohmann::json RunResult::json() const { return nlohmann::json::parse(out); }
+nlohmann::json RunResult::json() const {
+    return nlohmann::json::parse(out);
+}
 
 void write_file(const std::string& path, const std::string& content) {
     std::ofstream f(path, std::ios::binary);
@@ -103,8 +105,8 @@ std::string read_file(const std::string& path) {
     return s.str();
 }
 
-RunResult run(const std::vector<std::string>& argv, const Env& env, const std::string& input, const std::string& cwd,
-              std::chrono::milliseconds timeout) {
+RunResult run(const std::vector<std::string>& argv, const Env& env, const std::string& input,
+              const std::string& cwd, std::chrono::milliseconds timeout) {
     int in[2], out[2], err[2];
     if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC)) {
         throw std::runtime_error("pipe failed");
@@ -232,15 +234,17 @@ Env merged(const TempDir& dir, Env extra) {
 } // namespace
 
 Daemon::Daemon(const TempDir& dir, Env extra_env, bool ready)
-    : m_data_dir(merged(dir, extra_env).at("SBC_DATA_DIR")), m_socket(merged(dir, extra_env).at("SBC_SOCKET")),
-      m_log(dir.file("sbcd.log")), m_env(merged(dir, extra_env)),
-      m_child({SBCD_PATH}, m_env, dir.path(), dir.file("sbcd.log")) {
+    : m_data_dir(merged(dir, extra_env).at("SBC_DATA_DIR")),
+      m_socket(merged(dir, extra_env).at("SBC_SOCKET")), m_log(dir.file("sbcd.log")),
+      m_env(merged(dir, extra_env)), m_child({SBCD_PATH}, m_env, dir.path(), dir.file("sbcd.log")) {
     if (ready && !wait_ready()) {
         throw std::runtime_error("sbcd did not become ready; its log:\n" + log());
     }
 }
 
-Daemon::~Daemon() { m_child.stop(SIGTERM); }
+Daemon::~Daemon() {
+    m_child.stop(SIGTERM);
+}
 
 bool Daemon::wait_ready(std::chrono::milliseconds timeout) {
     auto deadline = Clock::now() + timeout;
@@ -272,11 +276,13 @@ nlohmann::json Daemon::ctl_json(const std::vector<std::string>& args) const {
     try {
         return r.json();
     } catch (const std::exception&) {
-        throw std::runtime_error("sbcctl printed no JSON (exit " + std::to_string(r.exit_code) + "): " + r.out +
-                                 r.err);
+        throw std::runtime_error("sbcctl printed no JSON (exit " + std::to_string(r.exit_code) +
+                                 "): " + r.out + r.err);
     }
 }
 
-std::string Daemon::log() const { return read_file(m_log); }
+std::string Daemon::log() const {
+    return read_file(m_log);
+}
 
 } // namespace sbc::test

@@ -46,12 +46,14 @@ std::string read_file(const std::string& path);
 // A started process whose stderr goes to a file; killed at destruction if still running.
 class Child {
   public:
-    Child(const std::vector<std::string>& argv, const Env& env, const std::string& cwd, const std::string& log_path);
+    Child(const std::vector<std::string>& argv, const Env& env, const std::string& cwd,
+          const std::string& log_path);
     ~Child();
     Child(const Child&) = delete;
     Child& operator=(const Child&) = delete;
     pid_t pid() const { return m_pid; }
-    // Sends a signal and waits up to `timeout` for the exit; returns the exit code (128+signal if killed), or -1.
+    // Sends a signal and waits up to `timeout` for the exit; returns the exit code (128+signal if killed), or
+    // -1.
     int stop(int signal, std::chrono::milliseconds timeout = std::chrono::seconds(10));
     bool running();
 

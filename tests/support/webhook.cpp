@@ -24,8 +24,8 @@ HttpResult send(int port, const std::string& path, const std::string& body, cons
 
 } // namespace
 
-HttpResult post_form(int port, const std::string& path, const http::FormParams& params, const std::string& token,
-                     const std::string& signature_override) {
+HttpResult post_form(int port, const std::string& path, const http::FormParams& params,
+                     const std::string& token, const std::string& signature_override) {
     httplib::Headers headers;
     if (!signature_override.empty()) {
         headers.emplace("X-Twilio-Signature", signature_override);
@@ -35,8 +35,8 @@ HttpResult post_form(int port, const std::string& path, const http::FormParams& 
     return send(port, path, http::encode_form(params), "application/x-www-form-urlencoded", headers);
 }
 
-HttpResult post_raw(int port, const std::string& path, const std::string& body, const std::string& content_type,
-                    const std::string& signature) {
+HttpResult post_raw(int port, const std::string& path, const std::string& body,
+                    const std::string& content_type, const std::string& signature) {
     httplib::Headers headers;
     if (!signature.empty()) {
         headers.emplace("X-Twilio-Signature", signature);
@@ -72,7 +72,9 @@ http::FormParams inbound_message(const std::string& sid, const std::string& from
     return p;
 }
 
-std::string make_sid(int n) { return fmt::format("SM{:032x}", n); }
+std::string make_sid(int n) {
+    return fmt::format("SM{:032x}", n);
+}
 
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;

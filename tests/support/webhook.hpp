@@ -20,11 +20,11 @@ struct HttpResult {
 };
 
 // POSTs a form to 127.0.0.1:port/path, signed with `token` for k_public_base + path (empty token: unsigned).
-HttpResult post_form(int port, const std::string& path, const http::FormParams& params, const std::string& token,
-                     const std::string& signature_override = "");
+HttpResult post_form(int port, const std::string& path, const http::FormParams& params,
+                     const std::string& token, const std::string& signature_override = "");
 // Any request, for bad-input tests: raw body and content type, with an optional signature header.
-HttpResult post_raw(int port, const std::string& path, const std::string& body, const std::string& content_type,
-                    const std::string& signature = "");
+HttpResult post_raw(int port, const std::string& path, const std::string& body,
+                    const std::string& content_type, const std::string& signature = "");
 HttpResult get(int port, const std::string& path);
 
 // The parameters of an inbound WhatsApp message as Twilio posts them.
@@ -34,7 +34,8 @@ http::FormParams inbound_message(const std::string& sid, const std::string& from
 std::string make_sid(int n);
 
 // Calls `condition` until it is true or `timeout` passes; returns its last value.
-bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+bool wait_until(const std::function<bool()>& condition,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 // One value from a read-only query of an SQLite file, as text ("" for NULL or no row).
 std::string query_one(const std::string& db_path, const std::string& sql);
