@@ -29,6 +29,8 @@ struct Config {
     std::string twilio_api_base_url = "https://api.twilio.com";
     int send_timeout_ms = 10000;
     int sender_threads = 2;
+    // How long a claimed outbox row is held by the sender (the send timeout, twice).
+    std::int64_t send_lease_ms() const { return static_cast<std::int64_t>(send_timeout_ms) * 2; }
     int max_send_attempts = 8;
     int retry_base_ms = 1000;        // backoff before retry n is random in [0, min(5 min, base * 2^n)]
     std::string notify_template_sid; // ContentSid used to reach an owner outside the 24-hour window

@@ -80,12 +80,30 @@ Sender::~Sender() {
     for (auto& t : m_threads) {
         t.join();
     }
+    // Claims handed over but never posted go back to the queue as they were, so the next start sends them
+    // without calling them ambiguous.
+    if (!m_handed.empty()) {
+        auto released = m_store.write([&](store::Database& db) -> Status {
+            for (const auto& claim : m_handed) {
+                store::release_claim(db, claim);
+            }
+            return ok_status();
+        });
+        if (!released) {
+            log_warn("outbox",
+                     "could not return {} unsent message(s) to the queue ({}); they will be sent at "
+                     "the next start, marked ambiguous",
+                     m_handed.size(), released.error().message);
+        }
+    }
 }
 
-void Sender::wake() {
+void Sender::hand_over(std::vector<store::Claim> claims) {
     {
         std::lock_guard lock(m_mutex);
-        ++m_wakes;
+        for (auto& claim : claims) {
+            m_handed.push_back(std::move(claim));
+        }
     }
     m_cv.notify_all();
 }
@@ -174,36 +192,52 @@ void Sender::run() {
             m_config.twilio_api_base_url, m_config.twilio_account_sid, m_config.twilio_auth_token,
             m_config.send_timeout_ms, std::min(5000, m_config.send_timeout_ms)});
     }
-    std::uint64_t seen = 0;
-    for (;;) {
-        {
-            std::lock_guard lock(m_mutex);
-            if (m_stopping) {
-                return;
-            }
-            seen = m_wakes;
-        }
-        auto now = time_format::now_ms();
-        auto lease = static_cast<std::int64_t>(m_config.send_timeout_ms) * 2;
-        auto claims = m_store.write([&](store::Database& db) -> Result<std::vector<store::Claim>> {
-            return store::claim_due(db, now, k_claim_batch, lease);
-        });
-        if (claims && !claims->empty()) {
-            for (auto& claim : *claims) {
-                Delivery d{std::move(claim), client ? &*client : nullptr};
-                deliver(d);
-            }
-            continue;
-        }
-        auto due = m_store.read(
-            [](store::Database& db) -> Result<std::optional<std::int64_t>> { return store::next_due(db); });
-        std::int64_t wait = k_idle_wait_ms;
-        if (due && *due) {
-            wait = std::clamp<std::int64_t>(**due - time_format::now_ms(), 0, k_idle_wait_ms);
-        }
-        std::unique_lock lock(m_mutex);
-        m_cv.wait_for(lock, std::chrono::milliseconds(wait), [&] { return m_stopping || m_wakes != seen; });
+    while (work_once(client ? &*client : nullptr)) {
     }
+}
+
+bool Sender::work_once(twilio::MessagesClient* client) {
+    std::optional<store::Claim> handed;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopping) {
+            return false;
+        }
+        if (!m_handed.empty()) {
+            handed = std::move(m_handed.front());
+            m_handed.pop_front();
+        }
+    }
+    if (handed) {
+        Delivery d{std::move(*handed), client};
+        deliver(d);
+        return true;
+    }
+    // Rows due again after a failure, the later parts of split replies, and what a restart left.
+    auto now = time_format::now_ms();
+    auto claims = m_store.write([&](store::Database& db) -> Result<std::vector<store::Claim>> {
+        return store::claim_due(db, now, k_claim_batch, m_config.send_lease_ms());
+    });
+    if (claims && !claims->empty()) {
+        for (auto& claim : *claims) {
+            Delivery d{std::move(claim), client};
+            deliver(d);
+        }
+        return true;
+    }
+    wait_for_work();
+    return true;
+}
+
+void Sender::wait_for_work() {
+    auto due = m_store.read(
+        [](store::Database& db) -> Result<std::optional<std::int64_t>> { return store::next_due(db); });
+    std::int64_t wait = k_idle_wait_ms;
+    if (due && *due) {
+        wait = std::clamp<std::int64_t>(**due - time_format::now_ms(), 0, k_idle_wait_ms);
+    }
+    std::unique_lock lock(m_mutex);
+    m_cv.wait_for(lock, std::chrono::milliseconds(wait), [&] { return m_stopping || !m_handed.empty(); });
 }
 
 } // namespace sbc::outbox

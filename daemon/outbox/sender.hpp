@@ -4,8 +4,11 @@
 // (Twilio's code and message kept), or dead after too many attempts. Without credentials it runs dry: each
 // row is logged and marked dry-run, nothing leaves the machine.
 
+#include "daemon/store/message_repo.hpp"
+
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -19,6 +22,9 @@ class Store;
 namespace sbc::metrics {
 class Counters;
 }
+namespace sbc::twilio {
+class MessagesClient;
+}
 
 namespace sbc::outbox {
 
@@ -28,11 +34,13 @@ class Sender {
     Sender(store::Store& store, const config::Config& config, metrics::Counters& counters);
     Sender(const Sender&) = delete;
     Sender& operator=(const Sender&) = delete;
-    // Stops after the calls in progress; unsent rows stay in the outbox for the next start.
+    // Stops after the calls in progress; unsent rows, handed-over ones included, stay in the outbox for the
+    // next start.
     ~Sender();
 
-    // Something was queued: look now rather than at the next timer.
-    void wake();
+    // Rows claimed in the transaction that queued them (see pipeline::Pipeline::HandOver): posted next, by
+    // whichever thread is free.
+    void hand_over(std::vector<store::Claim> claims);
 
   private:
     void run();
@@ -45,10 +53,15 @@ class Sender {
     const config::Config& m_config;
     metrics::Counters& m_counters;
 
-    std::mutex m_mutex; // guards the two members below
+    // Posts the handed-over claims first, then what claim_due finds; false when stopping.
+    bool work_once(twilio::MessagesClient* client);
+    // Waits until something is handed over, the next row is due, or a second has passed.
+    void wait_for_work();
+
+    std::mutex m_mutex; // guards the members below
     std::condition_variable m_cv;
     bool m_stopping = false;
-    std::uint64_t m_wakes = 0; // each thread compares with the count it last saw
+    std::deque<store::Claim> m_handed;
     std::vector<std::thread> m_threads;
 };
 

@@ -346,10 +346,19 @@ void process(Step& st, const std::optional<answer::Answer>& precomputed, std::in
     handle_question(st, *business, precomputed_for == business->rowid ? precomputed : std::nullopt);
 }
 
+// Claims what this transaction queued (see Pipeline::HandOver); replies that were only logged have no outbox
+// row and the later parts of a split reply wait for claim_due.
+std::vector<store::Claim> claim_for_sender(Database& db, const config::Config& config, const Step& st) {
+    if (!st.queued) {
+        return {};
+    }
+    return store::claim_queued(db, st.outcome.replies, time_format::now_ms(), config.send_lease_ms());
+}
+
 } // namespace
 
-Pipeline::Pipeline(store::Store& store, const config::Config& config, std::function<void()> wake_sender)
-    : m_store(store), m_config(config), m_wake_sender(std::move(wake_sender)) {}
+Pipeline::Pipeline(store::Store& store, const config::Config& config, HandOver hand_over)
+    : m_store(store), m_config(config), m_hand_over(std::move(hand_over)) {}
 
 Result<Outcome> Pipeline::handle(const Inbound& in) {
     // The answer is composed on this thread with a reader connection, so the single writer only records it.
@@ -387,23 +396,23 @@ Result<Outcome> Pipeline::handle(const Inbound& in) {
     if (pre) {
         std::tie(precomputed, precomputed_for) = *pre;
     }
-    bool queued = false;
+    std::vector<store::Claim> claims;
     auto result = m_store.write([&](Database& db) -> Result<Outcome> {
         Outcome outcome;
         Step st{db, m_config, in, outcome};
         process(st, precomputed, precomputed_for);
-        queued = st.queued;
+        claims = claim_for_sender(db, m_config, st);
         return outcome;
     });
-    if (result && queued && m_wake_sender) {
-        m_wake_sender();
+    if (result && !claims.empty() && m_hand_over) {
+        m_hand_over(std::move(claims));
     }
     return result;
 }
 
 Result<std::vector<Message>> Pipeline::send_manual(const std::string& business_id, const std::string& to,
                                                    const std::string& text, const std::string& actor) {
-    bool queued = false;
+    std::vector<store::Claim> claims;
     auto result = m_store.write([&](Database& db) -> Result<std::vector<Message>> {
         auto b = store::find_business(db, business_id);
         if (!b) {
@@ -433,11 +442,11 @@ Result<std::vector<Message>> Pipeline::send_manual(const std::string& business_i
         Step st{db, m_config, in, outcome};
         reply(st, b, to, text, "manual");
         store::record_event(db, actor, "send", b->id, {{"to", to}, {"parts", outcome.replies.size()}});
-        queued = st.queued;
+        claims = claim_for_sender(db, m_config, st);
         return outcome.replies;
     });
-    if (result && queued && m_wake_sender) {
-        m_wake_sender();
+    if (result && !claims.empty() && m_hand_over) {
+        m_hand_over(std::move(claims));
     }
     return result;
 }

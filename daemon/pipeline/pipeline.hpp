@@ -47,8 +47,10 @@ struct Outcome {
 
 class Pipeline {
   public:
-    // `wake_sender` is called after a commit that queued messages, so the sender need not poll.
-    Pipeline(store::Store& store, const config::Config& config, std::function<void()> wake_sender);
+    // Receives, after the commit, the replies claimed in the transaction that queued them: the sender posts
+    // them at once, without polling the outbox or committing a claim of its own.
+    using HandOver = std::function<void(std::vector<store::Claim>)>;
+    Pipeline(store::Store& store, const config::Config& config, HandOver hand_over);
 
     // Processes one message. Fails (code 1) only when the store cannot commit: the caller must then not
     // acknowledge it (Twilio retries). An unknown number is an outcome, not a failure.
@@ -62,7 +64,7 @@ class Pipeline {
   private:
     store::Store& m_store;
     const config::Config& m_config;
-    std::function<void()> m_wake_sender;
+    HandOver m_hand_over;
 };
 
 } // namespace sbc::pipeline

@@ -133,6 +133,36 @@ std::vector<Claim> claim_due(Database& db, std::int64_t now_ms, int limit, std::
     return claims;
 }
 
+std::vector<Claim> claim_queued(Database& db, const std::vector<Message>& queued, std::int64_t now_ms,
+                                std::int64_t lease_ms) {
+    std::vector<Claim> claims;
+    auto s = db.cached("UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = ? "
+                       "WHERE message_id = ? AND state = 'pending' AND after_message IS NULL "
+                       "RETURNING id, attempts, ambiguous");
+    for (const auto& m : queued) {
+        s->reset();
+        s->bind(1, now_ms + lease_ms).bind(2, m.id);
+        if (s->step()) {
+            Claim c;
+            c.outbox_id = s->int64(0);
+            c.attempts = s->int64(1);
+            c.ambiguous = s->integer(2) != 0;
+            c.message = m;
+            claims.push_back(std::move(c));
+            while (s->step()) {
+            }
+        }
+    }
+    return claims;
+}
+
+void release_claim(Database& db, const Claim& claim) {
+    auto s = db.cached("UPDATE outbox SET state = 'pending', attempts = attempts - 1, next_attempt_at = ? "
+                       "WHERE id = ? AND state = 'sending'");
+    s->bind(1, claim.message.created_at).bind(2, claim.outbox_id);
+    s->run();
+}
+
 std::optional<std::int64_t> next_due(Database& db) {
     // Only rows that could be claimed: a later part waits for its predecessor, whatever its own due time.
     auto s = db.cached("SELECT MIN(o.next_attempt_at) FROM outbox o WHERE o.state = 'pending' AND "

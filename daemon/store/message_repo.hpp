@@ -56,6 +56,13 @@ struct Claim {
 // Marks up to `limit` due rows as being sent (leased until now + lease_ms, so a crash leaves them to
 // recovery) and returns them.
 std::vector<Claim> claim_due(Database& db, std::int64_t now_ms, int limit, std::int64_t lease_ms);
+// Claims the outbox rows of messages queued in this same transaction, so the sender can post them as soon as
+// it commits, without a claim commit of its own (one fsync per reply instead of two). The later parts of a
+// split reply are left for claim_due: they wait for their predecessor.
+std::vector<Claim> claim_queued(Database& db, const std::vector<Message>& queued, std::int64_t now_ms,
+                                std::int64_t lease_ms);
+// Returns a claim that was never posted to the queue, as if it had not been claimed (clean shutdown).
+void release_claim(Database& db, const Claim& claim);
 // The earliest next_attempt_at of a pending row, if any.
 std::optional<std::int64_t> next_due(Database& db);
 // Rows left 'sending' by a crash: back to pending, due now, flagged ambiguous. Returns how many.

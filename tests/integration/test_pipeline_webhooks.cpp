@@ -30,12 +30,26 @@ Env live_env(const FakeTwilio& fake, Env extra = {}) {
     return env;
 }
 
-// A running sbcd wired to a fake Twilio, with one business and two knowledge entries.
+// A running sbcd wired to a fake Twilio, with one business and two knowledge entries. The directory and the
+// fake are its own, or a test's that restarts sbcd on the same data (the business is then already there).
 struct Live {
-    TempDir dir;
-    FakeTwilio fake;
+    std::optional<TempDir> own_dir;
+    std::optional<FakeTwilio> own_fake;
+    const TempDir& dir;
+    FakeTwilio& fake;
     Daemon daemon;
-    explicit Live(Env extra = {}) : daemon(dir, live_env(fake, std::move(extra))) {
+    explicit Live(Env extra = {})
+        : own_dir(std::in_place), own_fake(std::in_place), dir(*own_dir), fake(*own_fake),
+          daemon(dir, live_env(fake, std::move(extra))) {
+        set_up();
+    }
+    Live(const TempDir& shared_dir, FakeTwilio& shared_fake, Env extra = {})
+        : dir(shared_dir), fake(shared_fake), daemon(dir, live_env(fake, std::move(extra))) {
+        if (daemon.ctl({"business", "show", "pizza-palace"}).exit_code != 0) {
+            set_up();
+        }
+    }
+    void set_up() {
         REQUIRE(daemon
                     .ctl({"business", "register", "--name", "Pizza Palace", "--number", k_number, "--owner",
                           k_owner, "--hours", "Mon-Sat 11am-11pm"})
@@ -395,4 +409,29 @@ TEST_CASE("a long answer goes out as ordered parts under Twilio's limit", "[pipe
     }
     CHECK(joined == menu.substr(0, 3990).substr(0, joined.size()));
     CHECK(requests[0].form.first("Body")->rfind("Menu:", 0) == 0);
+}
+
+TEST_CASE("replies waiting for a busy sender at shutdown go out after restart, not called ambiguous",
+          "[pipeline][lifecycle]") {
+    TempDir dir;
+    FakeTwilio fake;
+    fake.push_fault(FakeFault::slow(std::chrono::milliseconds(1500)));
+    {
+        Live live_before(dir, fake, {{"SBC_SENDER_THREADS", "1"}});
+        REQUIRE(live_before.message(1, k_customer, "Do you deliver downtown?").status == 200);
+        REQUIRE(fake.wait_for_requests(1, std::chrono::seconds(10))); // the only sender thread is now busy
+        REQUIRE(live_before.message(2, "+15552224444", "Do you sell gift cards?").status == 200);
+        REQUIRE(live_before.daemon.stop() == 0); // the slow call finishes; the waiting reply goes back
+        CHECK(live_before.count("SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND attempts = 0 AND "
+                                "ambiguous = 0") == 1);
+        CHECK(fake.request_count() == 1);
+    }
+    Live live_after(dir, fake);
+    REQUIRE(fake.wait_for_requests(2, std::chrono::seconds(10)));
+    REQUIRE(wait_until([&] { return live_after.count("SELECT COUNT(*) FROM outbox") == 0; }));
+    auto requests = fake.requests();
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[1].form.first("To") == "whatsapp:+15552224444");
+    CHECK(live_after.count("SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status = 'queued' AND "
+                           "attempts = 1 AND ambiguous = 0") == 2);
 }
