@@ -6,6 +6,7 @@
 #   scripts/test.sh [CTEST-ARGS...]     e.g. scripts/test.sh -R integration
 #
 # Environment: SBC_SKIP_SANITIZE=1 skips the sanitizer pass (quicker local runs; CI always runs it).
+#              SBC_LONG_TESTS=1 also runs the long fault variants (ctest label "long", several minutes).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -22,7 +23,11 @@ run_ctest() {
     local log="$build_dir/ctest-output.log"
     echo "==> tests ($name): ctest --test-dir $build_dir"
     local status=0
-    ctest --test-dir "$build_dir" --output-on-failure -j2 --timeout 300 --no-tests=error "$@" 2>&1 |
+    local labels=(-LE long)
+    if [[ "${SBC_LONG_TESTS:-0}" == 1 ]]; then
+        labels=()
+    fi
+    ctest --test-dir "$build_dir" --output-on-failure -j2 --timeout 300 --no-tests=error "${labels[@]}" "$@" 2>&1 |
         tee "$log" || status=$?
     # ctest's closing line: "100% tests passed, 0 tests failed out of 42"
     local line
