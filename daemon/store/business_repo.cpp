@@ -42,68 +42,76 @@ std::string select(const char* where) {
 } // namespace
 
 std::optional<Business> find_business(Database& db, std::string_view slug) {
-    auto s = db.prepare(select("WHERE slug = ?"));
-    s.bind(1, slug);
-    if (!s.step()) {
+    auto s = db.cached(select("WHERE slug = ?"));
+    s->bind(1, slug);
+    if (!s->step()) {
         return std::nullopt;
     }
-    return read_row(s);
+    return read_row(*s);
 }
 
 std::optional<Business> find_business_by_rowid(Database& db, std::int64_t rowid) {
-    auto s = db.prepare(select("WHERE id = ?"));
-    s.bind(1, rowid);
-    if (!s.step()) {
+    auto s = db.cached(select("WHERE id = ?"));
+    s->bind(1, rowid);
+    if (!s->step()) {
         return std::nullopt;
     }
-    return read_row(s);
+    return read_row(*s);
 }
 
 std::vector<Business> businesses_on_number(Database& db, std::string_view number) {
-    auto s = db.prepare(select("WHERE whatsapp_number = ? ORDER BY id"));
-    s.bind(1, number);
-    return read_all(s);
+    auto s = db.cached(select("WHERE whatsapp_number = ? ORDER BY id"));
+    s->bind(1, number);
+    return read_all(*s);
 }
 
 std::vector<Business> list_businesses(Database& db) {
-    auto s = db.prepare(select("ORDER BY slug"));
-    return read_all(s);
+    auto s = db.cached(select("ORDER BY slug"));
+    return read_all(*s);
 }
 
 std::int64_t count_businesses(Database& db) {
-    auto s = db.prepare("SELECT COUNT(*) FROM businesses");
-    s.step();
-    return s.int64(0);
+    auto s = db.cached("SELECT COUNT(*) FROM businesses");
+    s->step();
+    return s->int64(0);
 }
 
 std::int64_t insert_business(Database& db, Business& b) {
     b.created_at = b.updated_at = time_format::now_ms();
-    auto s = db.prepare(
+    auto s = db.cached(
         "INSERT INTO businesses (slug, name, whatsapp_number, owner_phone, shared, paused, greeting, "
         "hours, timezone, fallback, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-    s.bind(1, b.id).bind(2, b.name).bind(3, b.number).bind(4, b.owner).bind(5, b.shared ? 1 : 0);
-    s.bind(6, b.paused ? 1 : 0).bind(7, b.greeting).bind(8, b.hours).bind(9, b.timezone).bind(10, b.fallback);
-    s.bind(11, b.created_at).bind(12, b.updated_at);
-    s.run();
+    s->bind(1, b.id).bind(2, b.name).bind(3, b.number).bind(4, b.owner).bind(5, b.shared ? 1 : 0);
+    s->bind(6, b.paused ? 1 : 0)
+        .bind(7, b.greeting)
+        .bind(8, b.hours)
+        .bind(9, b.timezone)
+        .bind(10, b.fallback);
+    s->bind(11, b.created_at).bind(12, b.updated_at);
+    s->run();
     b.rowid = db.last_insert_id();
     return b.rowid;
 }
 
 void update_business(Database& db, Business& b) {
     b.updated_at = time_format::now_ms();
-    auto s = db.prepare(
+    auto s = db.cached(
         "UPDATE businesses SET slug=?, name=?, whatsapp_number=?, owner_phone=?, shared=?, paused=?, "
         "greeting=?, hours=?, timezone=?, fallback=?, updated_at=? WHERE id=?");
-    s.bind(1, b.id).bind(2, b.name).bind(3, b.number).bind(4, b.owner).bind(5, b.shared ? 1 : 0);
-    s.bind(6, b.paused ? 1 : 0).bind(7, b.greeting).bind(8, b.hours).bind(9, b.timezone).bind(10, b.fallback);
-    s.bind(11, b.updated_at).bind(12, b.rowid);
-    s.run();
+    s->bind(1, b.id).bind(2, b.name).bind(3, b.number).bind(4, b.owner).bind(5, b.shared ? 1 : 0);
+    s->bind(6, b.paused ? 1 : 0)
+        .bind(7, b.greeting)
+        .bind(8, b.hours)
+        .bind(9, b.timezone)
+        .bind(10, b.fallback);
+    s->bind(11, b.updated_at).bind(12, b.rowid);
+    s->run();
 }
 
 void delete_business(Database& db, std::int64_t rowid) {
-    auto s = db.prepare("DELETE FROM businesses WHERE id = ?");
-    s.bind(1, rowid);
-    s.run();
+    auto s = db.cached("DELETE FROM businesses WHERE id = ?");
+    s->bind(1, rowid);
+    s->run();
 }
 
 } // namespace sbc::store

@@ -108,10 +108,10 @@ Statement Database::prepare(std::string_view sql) {
     return Statement(m_db, stmt);
 }
 
-Database::Lease Database::cached(const char* sql) {
-    auto it = m_cache.find(sql);
+Database::Lease Database::cached(std::string_view sql) {
+    auto it = m_cache.find(std::string(sql));
     if (it == m_cache.end()) {
-        it = m_cache.emplace(sql, std::make_unique<Statement>(prepare(sql))).first;
+        it = m_cache.emplace(std::string(sql), std::make_unique<Statement>(prepare(sql))).first;
     }
     return Lease(*it->second);
 }

@@ -72,7 +72,7 @@ class Database {
 
     // Prepares a statement. Statements are prepared anew each call; use cached() on hot paths.
     Statement prepare(std::string_view sql);
-    // A statement prepared once per connection (keyed by the literal's address), reset when the lease ends so
+    // A statement prepared once per connection (keyed by its text), reset when the lease ends so
     // that no finished read keeps a snapshot open. Not reentrant for the same SQL.
     class Lease {
       public:
@@ -86,7 +86,7 @@ class Database {
       private:
         Statement* m_s;
     };
-    Lease cached(const char* sql);
+    Lease cached(std::string_view sql);
     // Runs one or more statements that return no rows.
     void exec(std::string_view sql);
 
@@ -98,7 +98,7 @@ class Database {
   private:
     std::string m_path;
     sqlite3* m_db = nullptr;
-    std::unordered_map<const char*, std::unique_ptr<Statement>> m_cache;
+    std::unordered_map<std::string, std::unique_ptr<Statement>> m_cache;
 };
 
 // A transaction on one connection that rolls back unless committed.

@@ -18,9 +18,9 @@ void record_event(Database& db, std::string_view actor, std::string_view action,
 }
 
 std::int64_t count_events(Database& db) {
-    auto s = db.prepare("SELECT COUNT(*) FROM events");
-    s.step();
-    return s.int64(0);
+    auto s = db.cached("SELECT COUNT(*) FROM events");
+    s->step();
+    return s->int64(0);
 }
 
 } // namespace sbc::store

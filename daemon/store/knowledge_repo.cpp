@@ -48,33 +48,33 @@ std::string quote(std::string_view term) {
 void insert_entry(Database& db, Entry& e) {
     e.created_at = e.updated_at = time_format::now_ms();
     auto s =
-        db.prepare("INSERT INTO knowledge (business_id, number, text, tags, source, created_at, updated_at) "
-                   "VALUES (?1, (SELECT COALESCE(MAX(number), 0) + 1 FROM knowledge WHERE business_id = ?1), "
-                   "?2, ?3, ?4, ?5, ?5) RETURNING id, number");
-    s.bind(1, e.business_rowid).bind(2, e.text).bind(3, e.tags).bind(4, e.source).bind(5, e.created_at);
-    s.step();
-    e.rowid = s.int64(0);
-    e.number = s.int64(1);
-    s.run();
+        db.cached("INSERT INTO knowledge (business_id, number, text, tags, source, created_at, updated_at) "
+                  "VALUES (?1, (SELECT COALESCE(MAX(number), 0) + 1 FROM knowledge WHERE business_id = ?1), "
+                  "?2, ?3, ?4, ?5, ?5) RETURNING id, number");
+    s->bind(1, e.business_rowid).bind(2, e.text).bind(3, e.tags).bind(4, e.source).bind(5, e.created_at);
+    s->step();
+    e.rowid = s->int64(0);
+    e.number = s->int64(1);
+    s->run();
 }
 
 std::optional<Entry> find_entry(Database& db, std::int64_t business_rowid, std::int64_t number) {
     auto s =
-        db.prepare(fmt::format("SELECT {} FROM knowledge WHERE business_id = ? AND number = ?", k_columns));
-    s.bind(1, business_rowid).bind(2, number);
-    if (!s.step()) {
+        db.cached(fmt::format("SELECT {} FROM knowledge WHERE business_id = ? AND number = ?", k_columns));
+    s->bind(1, business_rowid).bind(2, number);
+    if (!s->step()) {
         return std::nullopt;
     }
-    return read_row(s);
+    return read_row(*s);
 }
 
 std::optional<Entry> find_entry_by_rowid(Database& db, std::int64_t rowid) {
-    auto s = db.prepare(fmt::format("SELECT {} FROM knowledge WHERE id = ?", k_columns));
-    s.bind(1, rowid);
-    if (!s.step()) {
+    auto s = db.cached(fmt::format("SELECT {} FROM knowledge WHERE id = ?", k_columns));
+    s->bind(1, rowid);
+    if (!s->step()) {
         return std::nullopt;
     }
-    return read_row(s);
+    return read_row(*s);
 }
 
 std::vector<std::int64_t> entries_matching(Database& db, std::int64_t business_rowid, std::string_view term,
@@ -90,51 +90,51 @@ std::vector<std::int64_t> entries_matching(Database& db, std::int64_t business_r
 }
 
 bool has_entry_text(Database& db, std::int64_t business_rowid, std::string_view text) {
-    auto s = db.prepare("SELECT 1 FROM knowledge WHERE business_id = ? AND text = ? LIMIT 1");
-    s.bind(1, business_rowid).bind(2, text);
-    return s.step();
+    auto s = db.cached("SELECT 1 FROM knowledge WHERE business_id = ? AND text = ? LIMIT 1");
+    s->bind(1, business_rowid).bind(2, text);
+    return s->step();
 }
 
 std::vector<Entry> list_entries(Database& db, std::int64_t business_rowid, std::int64_t limit,
                                 std::int64_t offset) {
-    auto s = db.prepare(fmt::format(
+    auto s = db.cached(fmt::format(
         "SELECT {} FROM knowledge WHERE business_id = ? ORDER BY number LIMIT ? OFFSET ?", k_columns));
-    s.bind(1, business_rowid).bind(2, limit).bind(3, offset);
-    return read_all(s);
+    s->bind(1, business_rowid).bind(2, limit).bind(3, offset);
+    return read_all(*s);
 }
 
 std::vector<Entry> entries_after(Database& db, std::int64_t business_rowid, std::int64_t after,
                                  std::int64_t limit) {
-    auto s = db.prepare(fmt::format(
+    auto s = db.cached(fmt::format(
         "SELECT {} FROM knowledge WHERE business_id = ? AND number > ? ORDER BY number LIMIT ?", k_columns));
-    s.bind(1, business_rowid).bind(2, after).bind(3, limit);
-    return read_all(s);
+    s->bind(1, business_rowid).bind(2, after).bind(3, limit);
+    return read_all(*s);
 }
 
 std::int64_t count_entries(Database& db, std::int64_t business_rowid) {
-    auto s = db.prepare("SELECT COUNT(*) FROM knowledge WHERE business_id = ?");
-    s.bind(1, business_rowid);
-    s.step();
-    return s.int64(0);
+    auto s = db.cached("SELECT COUNT(*) FROM knowledge WHERE business_id = ?");
+    s->bind(1, business_rowid);
+    s->step();
+    return s->int64(0);
 }
 
 std::int64_t count_all_entries(Database& db) {
-    auto s = db.prepare("SELECT COUNT(*) FROM knowledge");
-    s.step();
-    return s.int64(0);
+    auto s = db.cached("SELECT COUNT(*) FROM knowledge");
+    s->step();
+    return s->int64(0);
 }
 
 void update_entry_text(Database& db, Entry& e) {
     e.updated_at = time_format::now_ms();
-    auto s = db.prepare("UPDATE knowledge SET text = ?, tags = ?, updated_at = ? WHERE id = ?");
-    s.bind(1, e.text).bind(2, e.tags).bind(3, e.updated_at).bind(4, e.rowid);
-    s.run();
+    auto s = db.cached("UPDATE knowledge SET text = ?, tags = ?, updated_at = ? WHERE id = ?");
+    s->bind(1, e.text).bind(2, e.tags).bind(3, e.updated_at).bind(4, e.rowid);
+    s->run();
 }
 
 void delete_entry(Database& db, std::int64_t rowid) {
-    auto s = db.prepare("DELETE FROM knowledge WHERE id = ?");
-    s.bind(1, rowid);
-    s.run();
+    auto s = db.cached("DELETE FROM knowledge WHERE id = ?");
+    s->bind(1, rowid);
+    s->run();
 }
 
 std::vector<Hit> search_entries(Database& db, std::int64_t business_rowid,
@@ -150,16 +150,16 @@ std::vector<Hit> search_entries(Database& db, std::int64_t business_rowid,
     // The business filter is a term of the query itself, so FTS5 intersects doclists instead of ranking every
     // business's matches and filtering afterwards.
     std::string match = fmt::format("business_id : \"{}\" AND {{text tags}} : ({})", business_rowid, any);
-    auto s = db.prepare(
+    auto s = db.cached(
         "SELECT -bm25(knowledge_fts, 1.0, 0.5, 0.0), k.id, k.business_id, k.number, k.text, k.tags, "
         "k.source, k.created_at, k.updated_at FROM knowledge_fts JOIN knowledge k "
         "ON k.id = knowledge_fts.rowid WHERE knowledge_fts MATCH ? "
         "ORDER BY bm25(knowledge_fts, 1.0, 0.5, 0.0) LIMIT ?");
-    s.bind(1, match).bind(2, limit);
-    while (s.step()) {
+    s->bind(1, match).bind(2, limit);
+    while (s->step()) {
         Hit hit;
-        hit.score = s.real(0);
-        hit.entry = read_row(s, 1);
+        hit.score = s->real(0);
+        hit.entry = read_row(*s, 1);
         hits.push_back(std::move(hit));
     }
     return hits;

@@ -175,10 +175,10 @@ std::optional<std::int64_t> next_due(Database& db) {
 }
 
 int recover_in_flight(Database& db, std::int64_t now_ms) {
-    auto s = db.prepare("UPDATE outbox SET state = 'pending', ambiguous = 1, next_attempt_at = ? "
-                        "WHERE state = 'sending'");
-    s.bind(1, now_ms);
-    s.run();
+    auto s = db.cached("UPDATE outbox SET state = 'pending', ambiguous = 1, next_attempt_at = ? "
+                       "WHERE state = 'sending'");
+    s->bind(1, now_ms);
+    s->run();
     return db.changes();
 }
 
@@ -207,11 +207,11 @@ void record_sent(Database& db, const Claim& claim, const std::string& sid, const
         s->run();
     }
     // Callbacks that arrived before we knew the SID (Twilio can call back before its 201 reaches us).
-    auto s = db.prepare("SELECT status, error_code FROM status_events WHERE message_sid = ?");
-    s.bind(1, sid);
+    auto s = db.cached("SELECT status, error_code FROM status_events WHERE message_sid = ?");
+    s->bind(1, sid);
     std::vector<std::pair<std::string, std::optional<int>>> early;
-    while (s.step()) {
-        early.emplace_back(s.text(0), s.is_null(1) ? std::nullopt : std::optional<int>(s.integer(1)));
+    while (s->step()) {
+        early.emplace_back(s->text(0), s->is_null(1) ? std::nullopt : std::optional<int>(s->integer(1)));
     }
     for (const auto& [st, code] : early) {
         auto m = find_message(db, claim.message.id);
@@ -282,30 +282,30 @@ bool apply_status(Database& db, const std::string& sid, const std::string& statu
 }
 
 std::optional<Message> find_message(Database& db, std::int64_t id) {
-    auto s = db.prepare(fmt::format("SELECT {} FROM messages m WHERE m.id = ?", k_columns));
-    s.bind(1, id);
-    if (!s.step()) {
+    auto s = db.cached(fmt::format("SELECT {} FROM messages m WHERE m.id = ?", k_columns));
+    s->bind(1, id);
+    if (!s->step()) {
         return std::nullopt;
     }
-    return read_row(s);
+    return read_row(*s);
 }
 
 std::optional<Message> find_message_by_sid(Database& db, std::string_view sid) {
-    auto s = db.prepare(fmt::format("SELECT {} FROM messages m WHERE m.message_sid = ?", k_columns));
-    s.bind(1, sid);
-    if (!s.step()) {
+    auto s = db.cached(fmt::format("SELECT {} FROM messages m WHERE m.message_sid = ?", k_columns));
+    s->bind(1, sid);
+    if (!s->step()) {
         return std::nullopt;
     }
-    return read_row(s);
+    return read_row(*s);
 }
 
 std::vector<Message> replies_to(Database& db, std::int64_t inbound_id) {
     auto s =
-        db.prepare(fmt::format("SELECT {} FROM messages m WHERE m.reply_to = ? ORDER BY m.id", k_columns));
-    s.bind(1, inbound_id);
+        db.cached(fmt::format("SELECT {} FROM messages m WHERE m.reply_to = ? ORDER BY m.id", k_columns));
+    s->bind(1, inbound_id);
     std::vector<Message> out;
-    while (s.step()) {
-        out.push_back(read_row(s));
+    while (s->step()) {
+        out.push_back(read_row(*s));
     }
     return out;
 }
@@ -323,11 +323,11 @@ std::vector<Message> list_messages(Database& db, const LogFilter& f) {
     }
     sql += f.newest_first ? " ORDER BY m.id DESC" : " ORDER BY m.id";
     sql += " LIMIT ?5";
-    auto s = db.prepare(sql);
-    s.bind(1, f.after_id).bind(2, f.business_rowid).bind(3, f.customer).bind(4, f.since_ms).bind(5, f.limit);
+    auto s = db.cached(sql);
+    s->bind(1, f.after_id).bind(2, f.business_rowid).bind(3, f.customer).bind(4, f.since_ms).bind(5, f.limit);
     std::vector<Message> out;
-    while (s.step()) {
-        out.push_back(read_row(s));
+    while (s->step()) {
+        out.push_back(read_row(*s));
     }
     return out;
 }
