@@ -147,15 +147,16 @@ std::string menu_text(const std::vector<Business>& choices) {
 }
 
 // A limit of 0 means none.
-bool over(std::int64_t count, int limit) {
-    return limit > 0 && count >= limit;
+// True when `from` has sent `limit` or more messages of `kind` to this business in the last hour (0: no
+// limit, and nothing is counted).
+bool customer_over(Step& st, const Business& b, std::string_view kind, int limit) {
+    return limit > 0 && store::count_inbound(st.db, b.rowid, st.in.from, kind,
+                                             st.in.received_at_ms - k_hour_ms, limit) >= limit;
 }
 
 // True when the owner has sent too many commands this hour; the owner hears so once per hour.
 bool owner_rate_limited(Step& st, const Business& b) {
-    auto count =
-        store::count_inbound(st.db, b.rowid, st.in.from, "owner-command", st.in.received_at_ms - k_hour_ms);
-    return over(count, st.config.rate_owner_per_hour);
+    return customer_over(st, b, "owner-command", st.config.rate_owner_per_hour);
 }
 
 void handle_owner(Step& st, Business b) {
@@ -218,8 +219,9 @@ bool handle_keyword(Step& st, const Business& b, Keyword keyword) {
 
 // The daemon-wide limit on questions answered per hour (the seed's "global" limit).
 bool global_rate_limited(Step& st) {
-    auto since = st.in.received_at_ms - k_hour_ms;
-    return over(store::count_all_inbound(st.db, "question", since), st.config.rate_global_per_hour);
+    int limit = st.config.rate_global_per_hour;
+    return limit > 0 &&
+           store::count_all_inbound(st.db, "question", st.in.received_at_ms - k_hour_ms, limit) >= limit;
 }
 
 void handle_question(Step& st, const Business& b, const std::optional<answer::Answer>& precomputed) {
@@ -239,8 +241,7 @@ void handle_question(Step& st, const Business& b, const std::optional<answer::An
     // Over a limit a customer gets one polite notice per hour, then silence until the hour has passed.
     auto since = st.in.received_at_ms - k_hour_ms;
     bool limited =
-        global_rate_limited(st) || over(store::count_inbound(st.db, b.rowid, st.in.from, "question", since),
-                                        st.config.rate_customer_per_hour);
+        global_rate_limited(st) || customer_over(st, b, "question", st.config.rate_customer_per_hour);
     if (!record_inbound(st, b, limited ? "rate-limited" : "question")) {
         st.outcome.kind = Outcome::Kind::duplicate;
         return;

@@ -48,19 +48,19 @@ void set_rate_notice(Database& db, std::int64_t business_rowid, std::string_view
 }
 
 std::int64_t count_inbound(Database& db, std::int64_t business_rowid, std::string_view phone,
-                           std::string_view kind, std::int64_t since_ms) {
+                           std::string_view kind, std::int64_t since_ms, std::int64_t cap) {
     auto s =
-        db.cached("SELECT COUNT(*) FROM messages WHERE business_id = ? AND customer = ? AND direction = 'in' "
-                  "AND created_at >= ? AND kind = ?");
-    s->bind(1, business_rowid).bind(2, phone).bind(3, since_ms).bind(4, kind);
+        db.cached("SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE business_id = ? AND customer = ? AND "
+                  "direction = 'in' AND created_at >= ? AND kind = ? LIMIT ?)");
+    s->bind(1, business_rowid).bind(2, phone).bind(3, since_ms).bind(4, kind).bind(5, cap);
     s->step();
     return s->int64(0);
 }
 
-std::int64_t count_all_inbound(Database& db, std::string_view kind, std::int64_t since_ms) {
-    auto s =
-        db.cached("SELECT COUNT(*) FROM messages WHERE direction = 'in' AND created_at >= ? AND kind = ?");
-    s->bind(1, since_ms).bind(2, kind);
+std::int64_t count_all_inbound(Database& db, std::string_view kind, std::int64_t since_ms, std::int64_t cap) {
+    auto s = db.cached("SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE direction = 'in' AND kind = ? AND "
+                       "created_at >= ? LIMIT ?)");
+    s->bind(1, kind).bind(2, since_ms).bind(3, cap);
     s->step();
     return s->int64(0);
 }

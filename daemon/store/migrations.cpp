@@ -147,6 +147,11 @@ CREATE TABLE unanswered (
 );
 CREATE INDEX unanswered_by_business ON unanswered(business_id, created_at);
 )sql",
+    // 3: the daemon-wide rate limit counts this hour's questions on every message; an index of inbound
+    // messages by kind and time makes that an index-only range count instead of a table walk.
+    R"sql(
+CREATE INDEX messages_inbound_by_kind ON messages(kind, created_at) WHERE direction = 'in';
+)sql",
 };
 
 constexpr int k_count = static_cast<int>(sizeof(k_migrations) / sizeof(k_migrations[0]));
@@ -166,6 +171,10 @@ int schema_version(Database& db) {
 void migrate(Database& db, int target) {
     if (target < 0) {
         target = k_count;
+    }
+    if (target > k_count) {
+        throw std::invalid_argument(
+            fmt::format("no schema version {}: this sbcd knows versions up to {}", target, k_count));
     }
     int current = schema_version(db);
     if (current > k_count) {

@@ -137,3 +137,26 @@ TEST_CASE("the store refuses to open a database newer than this sbcd", "[store][
     }
     REQUIRE_THROWS_WITH(sbc::store::Store(path), Contains("newer than this sbcd"));
 }
+
+TEST_CASE("asking for a version this sbcd does not know is refused and changes nothing",
+          "[store][migrations]") {
+    TempDir dir;
+    Database db(dir.file("sbc.db"), true);
+    migrate(db, 1);
+    REQUIRE_THROWS_WITH(migrate(db, latest_schema_version() + 1), Contains("no schema version"));
+    REQUIRE(schema_version(db) == 1);
+}
+
+TEST_CASE("the daemon-wide rate-limit count is an index range, not a table walk", "[store][migrations]") {
+    TempDir dir;
+    Database db(dir.file("sbc.db"), true);
+    migrate(db);
+    auto s =
+        db.prepare("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE direction = 'in' "
+                   "AND kind = 'question' AND created_at >= 0 LIMIT 500)");
+    std::string plan;
+    while (s.step()) {
+        plan += s.text(3) + "\n"; // id, parent, notused, detail
+    }
+    REQUIRE_THAT(plan, Contains("COVERING INDEX messages_inbound_by_kind"));
+}
