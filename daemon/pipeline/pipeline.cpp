@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <stdexcept>
 
 namespace sbc::pipeline {
 namespace {
@@ -108,8 +109,9 @@ void notify_owner(Step& st, const Business& b, const std::string& question) {
         "message the business number first");
 }
 
-// The inbound message itself; false when its MessageSid is already stored.
-bool record_inbound(Step& st, const std::optional<Business>& business, const std::string& kind) {
+// The inbound message itself. process() has already answered a stored MessageSid as a duplicate, and writes
+// are serial, so a conflict here is a bug: throwing rolls this message back and Twilio retries it.
+void record_inbound(Step& st, const std::optional<Business>& business, const std::string& kind) {
     Message m;
     m.business_rowid = business ? std::optional(business->rowid) : std::nullopt;
     m.message_sid = st.in.sid;
@@ -121,7 +123,7 @@ bool record_inbound(Step& st, const std::optional<Business>& business, const std
     m.created_at = st.in.received_at_ms;
     auto id = store::insert_inbound(st.db, m);
     if (!id) {
-        return false;
+        throw std::logic_error("MessageSid " + st.in.sid + " was stored while it was being processed");
     }
     st.outcome.message_id = *id;
     st.outcome.classification = kind;
@@ -134,7 +136,6 @@ bool record_inbound(Step& st, const std::optional<Business>& business, const std
                                   st.in.received_at_ms);
         }
     }
-    return true;
 }
 
 std::string menu_text(const std::vector<Business>& choices) {
@@ -146,7 +147,6 @@ std::string menu_text(const std::vector<Business>& choices) {
     return text;
 }
 
-// A limit of 0 means none.
 // True when `from` has sent `limit` or more messages of `kind` to this business in the last hour (0: no
 // limit, and nothing is counted).
 bool customer_over(Step& st, const Business& b, std::string_view kind, int limit) {
@@ -162,10 +162,7 @@ bool owner_rate_limited(Step& st, const Business& b) {
 void handle_owner(Step& st, Business b) {
     auto command = parse_owner_command(st.in.body);
     bool limited = command && owner_rate_limited(st, b);
-    if (!record_inbound(st, b, limited ? "rate-limited" : (command ? "owner-command" : "owner-message"))) {
-        st.outcome.kind = Outcome::Kind::duplicate;
-        return;
-    }
+    record_inbound(st, b, limited ? "rate-limited" : (command ? "owner-command" : "owner-message"));
     if (limited) {
         auto customer = store::find_customer(st.db, b.rowid, st.in.from);
         if (!customer || !customer->rate_notice_at ||
@@ -195,10 +192,7 @@ void handle_owner(Step& st, Business b) {
 bool handle_keyword(Step& st, const Business& b, Keyword keyword) {
     auto customer = store::find_customer(st.db, b.rowid, st.in.from);
     bool was_out = customer && customer->opted_out;
-    if (!record_inbound(st, b, keyword == Keyword::stop ? "opt-out" : "opt-in")) {
-        st.outcome.kind = Outcome::Kind::duplicate;
-        return true;
-    }
+    record_inbound(st, b, keyword == Keyword::stop ? "opt-out" : "opt-in");
     if (keyword == Keyword::stop) {
         store::set_opted_out(st.db, b.rowid, st.in.from, true);
         if (!was_out) {
@@ -227,25 +221,18 @@ bool global_rate_limited(Step& st) {
 void handle_question(Step& st, const Business& b, const std::optional<answer::Answer>& precomputed) {
     auto customer = store::find_customer(st.db, b.rowid, st.in.from);
     if (customer && customer->opted_out) {
-        if (!record_inbound(st, b, "ignored-opted-out")) {
-            st.outcome.kind = Outcome::Kind::duplicate;
-        }
+        record_inbound(st, b, "ignored-opted-out");
         return;
     }
     if (b.paused) {
-        if (!record_inbound(st, b, "paused")) {
-            st.outcome.kind = Outcome::Kind::duplicate;
-        }
+        record_inbound(st, b, "paused");
         return;
     }
     // Over a limit a customer gets one polite notice per hour, then silence until the hour has passed.
     auto since = st.in.received_at_ms - k_hour_ms;
     bool limited =
         global_rate_limited(st) || customer_over(st, b, "question", st.config.rate_customer_per_hour);
-    if (!record_inbound(st, b, limited ? "rate-limited" : "question")) {
-        st.outcome.kind = Outcome::Kind::duplicate;
-        return;
-    }
+    record_inbound(st, b, limited ? "rate-limited" : "question");
     if (limited) {
         if (!customer || !customer->rate_notice_at || *customer->rate_notice_at <= since) {
             store::set_rate_notice(st.db, b.rowid, st.in.from, st.in.received_at_ms);
@@ -283,20 +270,14 @@ std::optional<Business> route_shared(Step& st, const std::vector<Business>& choi
         }
         if (pick) {
             const Business& b = choices[*pick];
-            if (!record_inbound(st, b, "menu-choice")) {
-                st.outcome.kind = Outcome::Kind::duplicate;
-                return std::nullopt;
-            }
+            record_inbound(st, b, "menu-choice");
             store::choose_business(st.db, st.in.to, st.in.from, b.rowid, st.in.received_at_ms);
             std::string hello = b.greeting.empty() ? "How can we help you?" : b.greeting;
             reply(st, b, st.in.from, fmt::format("You are now talking to {}. {}", b.name, hello),
                   "menu-choice");
             return std::nullopt;
         }
-        if (!record_inbound(st, std::nullopt, "menu")) {
-            st.outcome.kind = Outcome::Kind::duplicate;
-            return std::nullopt;
-        }
+        record_inbound(st, std::nullopt, "menu");
         store::choose_business(st.db, st.in.to, st.in.from, std::nullopt, st.in.received_at_ms);
         reply(st, std::nullopt, st.in.from, menu_text(choices), "menu");
         return std::nullopt;
