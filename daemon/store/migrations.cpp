@@ -147,10 +147,10 @@ CREATE TABLE unanswered (
 );
 CREATE INDEX unanswered_by_business ON unanswered(business_id, created_at);
 )sql",
-    // 3: the daemon-wide rate limit counts this hour's questions on every message; an index of inbound
-    // messages by kind and time makes that an index-only range count instead of a table walk.
+    // 3: the daemon-wide rate limit counts this hour's questions on every message; an index of
+    // messages by direction, kind and time makes that an index-only range count instead of a table walk.
     R"sql(
-CREATE INDEX messages_inbound_by_kind ON messages(kind, created_at) WHERE direction = 'in';
+CREATE INDEX messages_by_kind ON messages(direction, kind, created_at);
 )sql",
 };
 

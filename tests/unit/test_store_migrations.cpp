@@ -158,5 +158,5 @@ TEST_CASE("the daemon-wide rate-limit count is an index range, not a table walk"
     while (s.step()) {
         plan += s.text(3) + "\n"; // id, parent, notused, detail
     }
-    REQUIRE_THAT(plan, Contains("COVERING INDEX messages_inbound_by_kind"));
+    REQUIRE_THAT(plan, Contains("COVERING INDEX messages_by_kind"));
 }
