@@ -41,7 +41,9 @@ std::optional<std::int64_t> leading_number(std::string_view args, std::string_vi
         n = n * 10 + (s[i] - '0');
         ++i;
     }
-    if (i == 0 || n == 0 || (i < s.size() && s[i] != ' ' && s[i] != '\n' && s[i] != '\t')) {
+    // The number ends at the same spaces that end a command's name ("!edit 3\r\nnew text" from a CRLF
+    // client).
+    if (i == 0 || n == 0 || (i < s.size() && s[i] != ' ' && s[i] != '\n' && s[i] != '\t' && s[i] != '\r')) {
         return std::nullopt;
     }
     if (rest != nullptr) {

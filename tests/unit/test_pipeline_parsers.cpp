@@ -36,6 +36,16 @@ TEST_CASE("leading numbers for !delete and !edit", "[pipeline][owner]") {
     CHECK_FALSE(leading_number("99999999999999999999999"));
 }
 
+TEST_CASE("a leading number ends at any space a command's name ends at, CR included", "[pipeline][owner]") {
+    std::string_view rest;
+    CHECK(leading_number("3\r\nWe deliver until 11pm", &rest) == 3);
+    CHECK(rest == "We deliver until 11pm");
+    CHECK(leading_number("3\tnew", &rest) == 3);
+    CHECK(rest == "new");
+    CHECK(leading_number("22\r") == 22);
+    CHECK_FALSE(leading_number("3\vnew")); // not a space trim() removes
+}
+
 TEST_CASE("opt-out and opt-in keywords are whole messages", "[pipeline][optout]") {
     CHECK(detect_keyword("STOP") == Keyword::stop);
     CHECK(detect_keyword(" stop. ") == Keyword::stop);
