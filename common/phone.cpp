@@ -1,5 +1,7 @@
 #include "common/phone.hpp"
 
+#include "common/text.hpp"
+
 #include <fmt/format.h>
 
 namespace sbc::phone {
@@ -9,11 +11,29 @@ constexpr std::string_view k_whatsapp_prefix = "whatsapp:";
 constexpr std::size_t k_min_digits = 7;
 constexpr std::size_t k_max_digits = 15;
 
-bool is_separator(char c) { return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t'; }
+bool is_separator(char c) {
+    return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t';
+}
+
+// A character the number may not contain, as the error names it: quoted when it is printable ASCII or a whole
+// UTF-8 character (so the message stays valid UTF-8 for sbcctl, JSON and logs), else as its byte value.
+std::string describe_character(std::string_view from) {
+    auto c = static_cast<unsigned char>(from.front());
+    if (c >= 0x20 && c < 0x7F) {
+        return fmt::format("character '{}'", from.front());
+    }
+    for (std::size_t length = 2; c >= 0x80 && length <= 4 && length <= from.size(); ++length) {
+        if (text::is_valid_utf8(from.substr(0, length))) {
+            return fmt::format("character '{}'", from.substr(0, length));
+        }
+    }
+    return fmt::format("byte 0x{:02X}", c);
+}
 
 Error invalid(std::string_view input, std::string_view why) {
-    return Error{1, fmt::format("invalid phone number '{}': {} (write it in international form, e.g. +15551234567)",
-                                input, why)};
+    return Error{
+        1, fmt::format("invalid phone number '{}': {} (write it in international form, e.g. +15551234567)",
+                       input, why)};
 }
 
 } // namespace
@@ -25,7 +45,8 @@ Result<std::string> normalize(std::string_view input) {
     }
     std::string digits;
     bool plus = false;
-    for (char c : rest) {
+    for (std::size_t i = 0; i < rest.size(); ++i) {
+        char c = rest[i];
         if (c == '+') {
             if (plus || !digits.empty()) {
                 return invalid(input, "'+' may only stand at the start");
@@ -34,7 +55,7 @@ Result<std::string> normalize(std::string_view input) {
         } else if (c >= '0' && c <= '9') {
             digits.push_back(c);
         } else if (!is_separator(c)) {
-            return invalid(input, fmt::format("unexpected character '{}'", c));
+            return invalid(input, "unexpected " + describe_character(rest.substr(i)));
         }
     }
     if (!plus && digits.size() > 2 && digits.compare(0, 2, "00") == 0) {
@@ -59,6 +80,8 @@ Result<std::string> normalize(std::string_view input) {
     return "+" + digits;
 }
 
-std::string to_whatsapp(std::string_view e164) { return std::string(k_whatsapp_prefix) + std::string(e164); }
+std::string to_whatsapp(std::string_view e164) {
+    return std::string(k_whatsapp_prefix) + std::string(e164);
+}
 
 } // namespace sbc::phone

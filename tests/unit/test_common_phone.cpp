@@ -1,4 +1,5 @@
 #include "common/phone.hpp"
+#include "common/text.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -80,6 +81,18 @@ TEST_CASE("normalize refuses letters and other characters, naming the character"
     REQUIRE_THAT(rejection("+1555CALLNOW"), Contains("unexpected character 'C'"));
     REQUIRE_THAT(rejection("+1555123456x7"), Contains("unexpected character 'x'"));
     REQUIRE_THAT(rejection("+1/555/1234567"), Contains("unexpected character '/'"));
+}
+
+TEST_CASE("normalize names a non-ASCII character whole, and an odd byte by its value", "[common][phone]") {
+    // The message is valid UTF-8 whenever the input is: it reaches sbcctl, HTTP replies and JSON.
+    std::string phone_sign = rejection("+39 06 6982 1234 \xe2\x98\x8e");
+    REQUIRE_THAT(phone_sign, Contains("unexpected character '\xe2\x98\x8e'"));
+    REQUIRE(sbc::text::is_valid_utf8(phone_sign));
+    REQUIRE_THAT(rejection("+1555\xc3\xa9"
+                           "1234567"),
+                 Contains("unexpected character '\xc3\xa9'"));
+    REQUIRE_THAT(rejection("+1555\xe2\x98"), Contains("unexpected byte 0xE2"));
+    REQUIRE_THAT(rejection("+1555\n1234567"), Contains("unexpected byte 0x0A"));
 }
 
 TEST_CASE("normalize refuses a plus that is not at the start", "[common][phone]") {
