@@ -12,6 +12,21 @@ std::string type_name(const nlohmann::json& value) {
     return value.type_name();
 }
 
+// The value as a signed 64-bit integer. nlohmann::json keeps 2^63..2^64-1 as unsigned, and
+// get<std::int64_t>() would wrap those to negative numbers, so they are refused here rather than read as,
+// say, -1.
+std::int64_t integer_of(std::string_view key, const nlohmann::json& value) {
+    if (!value.is_number_integer()) {
+        fail(protocol::k_invalid,
+             fmt::format("argument '{}' must be an integer, not {}", key, type_name(value)));
+    }
+    if (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+        fail(protocol::k_invalid, fmt::format("argument '{}' is too large: {} (the largest is {})", key,
+                                              value.get<std::uint64_t>(), INT64_MAX));
+    }
+    return value.get<std::int64_t>();
+}
+
 } // namespace
 
 const nlohmann::json* Arguments::find(std::string_view key) {
@@ -52,11 +67,7 @@ std::int64_t Arguments::required_int(std::string_view key) {
     if (value == nullptr) {
         fail(protocol::k_invalid, fmt::format("missing argument '{}'", key));
     }
-    if (!value->is_number_integer()) {
-        fail(protocol::k_invalid,
-             fmt::format("argument '{}' must be an integer, not {}", key, type_name(*value)));
-    }
-    return value->get<std::int64_t>();
+    return integer_of(key, *value);
 }
 
 std::int64_t Arguments::optional_int(std::string_view key, std::int64_t fallback, std::int64_t min,
@@ -65,11 +76,7 @@ std::int64_t Arguments::optional_int(std::string_view key, std::int64_t fallback
     if (value == nullptr) {
         return fallback;
     }
-    if (!value->is_number_integer()) {
-        fail(protocol::k_invalid,
-             fmt::format("argument '{}' must be an integer, not {}", key, type_name(*value)));
-    }
-    auto n = value->get<std::int64_t>();
+    auto n = integer_of(key, *value);
     if (n < min || n > max) {
         fail(protocol::k_invalid,
              fmt::format("argument '{}' must be between {} and {}, not {}", key, min, max, n));
