@@ -7,6 +7,7 @@
 #
 # Environment: SBC_SKIP_SANITIZE=1 skips the sanitizer pass (quicker local runs; CI always runs it).
 #              SBC_LONG_TESTS=1 also runs the long fault variants (ctest label "long", several minutes).
+#              SBC_SKIP_FUZZ=1 skips the short fuzzing run (scripts/fuzz.sh --seconds 15, a few minutes).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -69,6 +70,17 @@ else
         run_ctest build-asan "asan+ubsan" "$@"
     else
         failures+=("sanitizer build")
+    fi
+fi
+
+# Every libFuzzer target for a short while (docs/fuzzing.md); a crash is saved in fuzz/regressions/<target>/.
+# libFuzzer's own sanitizer settings apply, not the test passes' ones.
+if [[ "${SBC_SKIP_FUZZ:-0}" == 1 ]]; then
+    echo "==> fuzzing skipped (SBC_SKIP_FUZZ=1)"
+else
+    echo "==> fuzzing (scripts/fuzz.sh --seconds 15)"
+    if ! env -u ASAN_OPTIONS -u UBSAN_OPTIONS scripts/fuzz.sh --seconds 15; then
+        failures+=("fuzzing (scripts/fuzz.sh, above)")
     fi
 fi
 
