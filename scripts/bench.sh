@@ -37,5 +37,6 @@ cmake --build "$build_dir" -j "$jobs" --target sbcd sbcctl sbc_bench sbc_bare_se
 if revision=$(git rev-parse --short HEAD 2>/dev/null); then
     git diff --quiet HEAD -- 2>/dev/null || revision="$revision + uncommitted changes"
     echo "bench.sh: sources at $revision"
+    export SBC_BENCH_REVISION=$revision # recorded in sbc_bench's --json output
 fi
 exec "$build_dir/tests/bench/sbc_bench" "$@"

@@ -22,6 +22,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fmt/format.h>
@@ -201,6 +202,11 @@ void describe_machine(Report& report, const Options& o, const std::string& data_
                machine["bench_build"].get<std::string>());
     if (std::string(SBC_BENCH_SANITIZE) == "ON") {
         fmt::print("WARNING: this sbc_bench is a sanitizer build; its figures are not comparable\n");
+    }
+    // scripts/bench.sh says which commit the binaries were built from.
+    if (const char* revision = std::getenv("SBC_BENCH_REVISION")) {
+        fmt::print("sources    {}\n", revision);
+        report.set_info("sources", revision);
     }
     report.set_info("machine", machine);
     report.set_info("options", {{"sbcd", o.sbcd},
