@@ -3,6 +3,7 @@
 #
 #   scripts/build.sh              release build (RelWithDebInfo) into build/
 #   scripts/build.sh --sanitize   AddressSanitizer + UndefinedBehaviorSanitizer build into build-asan/
+#   scripts/build.sh --tsan       ThreadSanitizer build into build-tsan/
 #
 # Environment: SBC_BUILD_DIR overrides the build folder; SBC_JOBS the parallel jobs (default: nproc).
 set -euo pipefail
@@ -10,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 sanitize=OFF
+tsan=OFF
 build_dir=build
 while (($#)); do
     case "$1" in
@@ -17,8 +19,12 @@ while (($#)); do
         sanitize=ON
         build_dir=build-asan
         ;;
+    --tsan)
+        tsan=ON
+        build_dir=build-tsan
+        ;;
     -h | --help)
-        sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *)
@@ -37,6 +43,7 @@ if [[ ! -f "$build_dir/CMakeCache.txt" ]] && command -v ninja >/dev/null 2>&1; t
 fi
 
 # Re-running configure on an existing tree is cheap and picks up new options and files.
-cmake -S . -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSBC_SANITIZE="$sanitize"
+cmake -S . -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSBC_SANITIZE="$sanitize" \
+    -DSBC_TSAN="$tsan"
 cmake --build "$build_dir" -j "$jobs"
-echo "build.sh: built $build_dir/ (sanitizers $sanitize)"
+echo "build.sh: built $build_dir/ (ASan+UBSan $sanitize, TSan $tsan)"

@@ -5,7 +5,7 @@
 #
 #   scripts/test.sh [CTEST-ARGS...]     e.g. scripts/test.sh -R integration
 #
-# Environment: SBC_SKIP_SANITIZE=1 skips the sanitizer pass (quicker local runs; CI always runs it).
+# Environment: SBC_SKIP_SANITIZE=1 skips the sanitizer passes (quicker local runs; CI always runs them).
 #              SBC_LONG_TESTS=1 also runs the long fault variants (ctest label "long", several minutes).
 #              SBC_SKIP_FUZZ=1 skips the short fuzzing run (scripts/fuzz.sh --seconds 15, a few minutes).
 set -euo pipefail
@@ -45,6 +45,22 @@ run_ctest() {
     fi
 }
 
+# The whole suite again on a ThreadSanitizer build: the store's writer and readers, the HTTP workers, the sender
+# threads and the control socket, in the test binaries and in the TSan-built sbcd they start. Every process
+# writes its reports under build-tsan/tsan-reports/ and stops at the first (a test then fails); any report
+# fails the pass. tests/tsan.supp lists the prebuilt libraries TSan cannot see into.
+run_tsan() {
+    local reports=$PWD/build-tsan/tsan-reports
+    rm -rf "$reports"
+    mkdir -p "$reports"
+    TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp:log_path=$reports/report" \
+        run_ctest build-tsan "tsan" "$@"
+    if compgen -G "$reports/report*" >/dev/null; then
+        cat "$reports"/report*
+        failures+=("tsan: data race or lock-order report (above; files in $reports)")
+    fi
+}
+
 echo "==> dependencies"
 scripts/install-deps.sh
 
@@ -70,6 +86,12 @@ else
         run_ctest build-asan "asan+ubsan" "$@"
     else
         failures+=("sanitizer build")
+    fi
+    echo "==> build (ThreadSanitizer)"
+    if scripts/build.sh --tsan; then
+        run_tsan "$@"
+    else
+        failures+=("tsan build")
     fi
 fi
 

@@ -23,7 +23,8 @@ using Clock = std::chrono::steady_clock;
 
 std::vector<std::string> environment(const Env& env) {
     Env all;
-    for (const char* name : {"PATH", "HOME", "TMPDIR", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+    for (const char* name :
+         {"PATH", "HOME", "TMPDIR", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"}) {
         if (const char* value = std::getenv(name)) {
             all[name] = value;
         }
