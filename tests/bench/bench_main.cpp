@@ -126,6 +126,10 @@ Options parse(int argc, char** argv) {
     if (o.quick) {
         apply_quick(o, app);
     }
+    // Servers start in their own directories: a relative path given here would not be found from there.
+    for (auto* path : {&o.sbcd, &o.sbcctl, &o.bare_server, &o.workdir}) {
+        *path = std::filesystem::absolute(*path).lexically_normal().string();
+    }
     std::stringstream list(phases);
     for (std::string phase; std::getline(list, phase, ',');) {
         if (std::find(k_all_phases.begin(), k_all_phases.end(), phase) == k_all_phases.end()) {
