@@ -33,9 +33,12 @@ cmake -S . -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -
     -DSBC_BUILD_TESTS=ON -DSBC_BENCH_SMOKE_TEST=ON >/dev/null
 cmake --build "$build_dir" -j "$jobs" --target sbcd sbcctl sbc_bench sbc_bare_server
 
-# Which sources the binaries came from, for the record next to the figures.
+# Which sources the binaries came from, for the record next to the figures (only the folders they are built
+# from count: others' work in progress elsewhere in the tree changes nothing measured).
 if revision=$(git rev-parse --short HEAD 2>/dev/null); then
-    git diff --quiet HEAD -- 2>/dev/null || revision="$revision + uncommitted changes"
+    git diff --quiet HEAD -- daemon common cli tests/bench tests/support 2>/dev/null ||
+        revision="$revision + uncommitted changes in $(git diff --name-only HEAD -- daemon common cli \
+            tests/bench tests/support | paste -sd ' ' -)"
     echo "bench.sh: sources at $revision"
     export SBC_BENCH_REVISION=$revision # recorded in sbc_bench's --json output
 fi
