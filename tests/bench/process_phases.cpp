@@ -9,20 +9,28 @@
 namespace sbc::bench {
 namespace {
 
-// Starts argv `runs` times, one after another, as sbc_bench starts every program (posix_spawn, output
-// captured through pipes); the wall time of each from spawn to exit.
-Summary time_runs(Run& run, const std::vector<std::string>& argv, int runs) {
-    std::vector<double> samples;
-    int failures = 0;
+// Starts each command `runs` times, as sbc_bench starts every program (posix_spawn, output captured through
+// pipes, wait for the exit), taking turns so that a change in the machine's load hits them all alike; the
+// wall time of each run from spawn to exit, per command.
+std::vector<Summary> time_runs(Run& run, const std::vector<std::vector<std::string>>& commands, int runs) {
+    std::vector<std::vector<double>> samples(commands.size());
+    std::vector<int> failures(commands.size(), 0);
     for (int i = 0; i < runs; ++i) {
-        auto start = Clock::now();
-        auto r = test::run(argv);
-        samples.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-        if (r.exit_code != 0 && ++failures == 1) {
-            run.problem(fmt::format("{} exited {}: {}{}", fmt::join(argv, " "), r.exit_code, r.out, r.err));
+        for (std::size_t c = 0; c < commands.size(); ++c) {
+            auto start = Clock::now();
+            auto r = test::run(commands[c]);
+            samples[c].push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+            if (r.exit_code != 0 && ++failures[c] == 1) {
+                run.problem(fmt::format("{} exited {}: {}{}", fmt::join(commands[c], " "), r.exit_code, r.out,
+                                        r.err));
+            }
         }
     }
-    return summarise(std::move(samples));
+    std::vector<Summary> out;
+    for (auto& s : samples) {
+        out.push_back(summarise(std::move(s)));
+    }
+    return out;
 }
 
 } // namespace
@@ -41,15 +49,20 @@ void phase_memory(Run& run, const Sbcd& sbcd) {
 
 void phase_ctl(Run& run, const Sbcd& sbcd) {
     const auto& o = run.options;
-    fmt::print("== phase 7: sbcctl round trip, {} runs each, next to /bin/true started the same way\n",
-               o.ctl_runs);
+    fmt::print(
+        "== phase 7: sbcctl round trip, {} runs each, taking turns with /bin/true started the same way\n",
+        o.ctl_runs);
     std::fflush(stdout);
     const auto& b = run.businesses.front();
-    auto baseline = time_runs(run, {"/bin/true"}, o.ctl_runs);
-    auto status = time_runs(run, {o.sbcctl, "--socket", sbcd.socket(), "status"}, o.ctl_runs);
-    auto search = time_runs(
-        run, {o.sbcctl, "--socket", sbcd.socket(), "kb", "search", "--business", b.id, "do you deliver"},
+    auto times = time_runs(
+        run,
+        {{"/bin/true"},
+         {o.sbcctl, "--socket", sbcd.socket(), "status"},
+         {o.sbcctl, "--socket", sbcd.socket(), "kb", "search", "--business", b.id, "do you deliver"}},
         o.ctl_runs);
+    const auto& baseline = times[0];
+    const auto& status = times[1];
+    const auto& search = times[2];
     fmt::print("/bin/true:        {}\nsbcctl status:    {}\nsbcctl kb search: {}\n", describe(baseline),
                describe(status), describe(search));
     auto& rep = run.report;
