@@ -85,8 +85,11 @@ int run(const config::Config& config) {
     try {
         prepare_data_dir(config.data_dir);
         auto db_path = (std::filesystem::path(config.data_dir) / "sbc.db").string();
-        auto store = std::make_unique<store::Store>(db_path);
-        log_info("store", "database {} at schema version {}", db_path, store->schema_version());
+        auto store = std::make_unique<store::Store>(db_path, config.store_synchronous == "normal"
+                                                                 ? store::Store::Durability::normal
+                                                                 : store::Store::Durability::full);
+        log_info("store", "database {} at schema version {}, synchronous={}", db_path,
+                 store->schema_version(), config.store_synchronous);
 
         warn_about(config);
         metrics::Counters counters;

@@ -45,6 +45,7 @@ struct Config {
     int rate_media_per_hour = 5;
     // Logging
     std::string log_level = "info";
+    std::string store_synchronous = "full"; // full | normal: see store::Store::Durability
 
     // The control socket path, defaulted from the data directory.
     std::string socket() const;

@@ -111,6 +111,10 @@ std::string check_level(std::string_view v) {
                                : fmt::format("'{}' is not one of debug, info, warn, error, off", v);
 }
 
+std::string check_synchronous(std::string_view v) {
+    return v == "full" || v == "normal" ? std::string() : fmt::format("'{}' is not full or normal", v);
+}
+
 std::string check_not_empty(std::string_view v) {
     return v.empty() ? "must not be empty" : "";
 }
@@ -143,6 +147,11 @@ std::vector<Option> make_options() {
                check_not_empty),
         string("log_level", "LOG_LEVEL", &Config::log_level, "debug, info, warn, error or off", check_level),
         listen_option(),
+        string("store.synchronous", "SBC_SYNCHRONOUS", &Config::store_synchronous,
+               "full: each group commit is fsynced, an acknowledged message survives power loss; normal: it "
+               "survives an sbcd crash or SIGKILL, but the last commits before a power loss can be lost "
+               "(several times the webhook throughput)",
+               check_synchronous),
         integer("http.max_body_bytes", "SBC_MAX_BODY_BYTES", &Config::max_body_bytes, 1024, 16 << 20,
                 "largest webhook body accepted; larger gets 413"),
         integer("http.threads", "SBC_HTTP_THREADS", &Config::http_threads, 1, 256, "HTTP worker threads"),

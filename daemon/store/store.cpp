@@ -11,8 +11,11 @@ constexpr std::size_t k_max_group = 512;
 
 } // namespace
 
-Store::Store(std::string path) : m_path(std::move(path)) {
+Store::Store(std::string path, Durability durability) : m_path(std::move(path)) {
     m_writer_db = std::make_unique<Database>(m_path, true);
+    if (durability == Durability::normal) {
+        m_writer_db->exec("PRAGMA synchronous=NORMAL");
+    }
     migrate(*m_writer_db);
     m_schema_version = store::schema_version(*m_writer_db);
     m_writer = std::thread([this] { writer_loop(); });

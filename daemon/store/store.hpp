@@ -23,9 +23,16 @@ namespace sbc::store {
 
 class Store {
   public:
+    // How far a commit goes before its callers are released (config store.synchronous).
+    enum class Durability {
+        full,   // the WAL is fsynced at every group commit: an acknowledged write survives power loss
+        normal, // written to the WAL (the OS's page cache) only: survives an sbcd crash or SIGKILL, but the
+                // last commits before a power loss or kernel crash can be lost; fsync only at checkpoints
+    };
+
     // Opens or creates the database at `path`, migrates it and starts the writer. Throws on failure
     // (start-up).
-    explicit Store(std::string path);
+    explicit Store(std::string path, Durability durability = Durability::full);
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
     // Finishes every queued write, then closes.

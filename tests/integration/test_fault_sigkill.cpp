@@ -23,8 +23,9 @@ namespace {
 
 constexpr const char* k_number = "+14155238886";
 
-Env fault_env(const FakeTwilio& fake) {
-    return {{"TWILIO_ACCOUNT_SID", fake.account_sid()},
+Env fault_env(const FakeTwilio& fake, const std::string& synchronous = "full") {
+    return {{"SBC_SYNCHRONOUS", synchronous},
+            {"TWILIO_ACCOUNT_SID", fake.account_sid()},
             {"TWILIO_AUTH_TOKEN", fake.auth_token()},
             {"TWILIO_API_BASE_URL", fake.base_url()},
             {"WEBHOOK_BASE_URL", k_public_base},
@@ -77,9 +78,9 @@ std::set<std::string> flood(int port, const std::string& token, int first, int t
 // One round: start sbcd on `dir` (registering the business the first time), flood it from four connections
 // starting at message number `first`, and kill it once `kill_after` messages have been acknowledged. Returns
 // the acknowledged MessageSids.
-std::set<std::string> kill_during_load(const TempDir& dir, const FakeTwilio& fake, int first,
-                                       int kill_after) {
-    Daemon daemon(dir, fault_env(fake));
+std::set<std::string> kill_during_load(const TempDir& dir, const FakeTwilio& fake, int first, int kill_after,
+                                       const std::string& synchronous = "full") {
+    Daemon daemon(dir, fault_env(fake, synchronous));
     if (daemon.ctl({"business", "show", "pizza-palace"}).exit_code != 0) {
         REQUIRE(daemon
                     .ctl({"business", "register", "--name", "Pizza Palace", "--number", k_number, "--owner",
@@ -143,6 +144,15 @@ TEST_CASE("SIGKILL during a load of webhooks loses no acknowledged message", "[f
     FakeTwilio fake;
     auto acked_sids = kill_during_load(dir, fake, 0, 150);
     Daemon restarted(dir, fault_env(fake));
+    check_nothing_lost(restarted, fake, acked_sids);
+}
+
+// synchronous=normal waits for the write to the log, not for the disk: a killed process loses nothing either.
+TEST_CASE("SIGKILL with store.synchronous=normal loses no acknowledged message either", "[faults][sigkill]") {
+    TempDir dir;
+    FakeTwilio fake;
+    auto acked_sids = kill_during_load(dir, fake, 0, 300, "normal");
+    Daemon restarted(dir, fault_env(fake, "normal"));
     check_nothing_lost(restarted, fake, acked_sids);
 }
 

@@ -391,3 +391,17 @@ TEST_CASE("the option table has unique keys and environment variables, secrets m
     }
     REQUIRE(secrets == std::set<std::string_view>{"TWILIO_AUTH_TOKEN", "OPENAI_API_KEY"});
 }
+
+TEST_CASE("store.synchronous is full by default and accepts only full or normal", "[config]") {
+    TempDir dir;
+    REQUIRE(Config{}.store_synchronous == "full");
+    auto bad_file = dir.file("bad.toml");
+    write_file(bad_file, "[store]\nsynchronous = \"off\"\n");
+    REQUIRE_THAT(only_problem(load(toml_only(bad_file))),
+                 Contains(bad_file + ":2: store.synchronous: 'off' is not full or normal"));
+    auto good_file = dir.file("good.toml");
+    write_file(good_file, "[store]\nsynchronous = \"normal\"\n");
+    auto loaded = load(toml_only(good_file));
+    REQUIRE(loaded.problems.empty());
+    REQUIRE(loaded.config.store_synchronous == "normal");
+}
