@@ -230,17 +230,25 @@ void describe_machine(Report& report, const Options& o, const std::string& data_
 }
 
 // sbcd as the webhook phases need it: signatures checked against the public URL, replies posted to the fake
-// Twilio, every rate limit off (0) so that the load measures the work, not the refusals.
+// Twilio, every rate limit off (0) so that the load measures the work, not the refusals. Any SBC_* variable
+// in the bench's own environment is passed on and wins (SBC_SYNCHRONOUS=normal scripts/bench.sh ...).
 test::Env sbcd_env(const test::FakeTwilio& fake) {
-    return {{"WEBHOOK_BASE_URL", test::k_public_base},
-            {"TWILIO_ACCOUNT_SID", fake.account_sid()},
-            {"TWILIO_AUTH_TOKEN", fake.auth_token()},
-            {"TWILIO_API_BASE_URL", fake.base_url()},
-            {"SBC_RATE_GLOBAL_PER_HOUR", "0"},
-            {"SBC_RATE_CUSTOMER_PER_HOUR", "0"},
-            {"SBC_RATE_OWNER_PER_HOUR", "0"},
-            {"SBC_RATE_MEDIA_PER_HOUR", "0"},
-            {"LOG_LEVEL", "info"}};
+    test::Env env = {{"WEBHOOK_BASE_URL", test::k_public_base},
+                     {"TWILIO_ACCOUNT_SID", fake.account_sid()},
+                     {"TWILIO_AUTH_TOKEN", fake.auth_token()},
+                     {"TWILIO_API_BASE_URL", fake.base_url()},
+                     {"SBC_RATE_GLOBAL_PER_HOUR", "0"},
+                     {"SBC_RATE_CUSTOMER_PER_HOUR", "0"},
+                     {"SBC_RATE_OWNER_PER_HOUR", "0"},
+                     {"SBC_RATE_MEDIA_PER_HOUR", "0"},
+                     {"LOG_LEVEL", "info"}};
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+        std::string_view kv(*entry);
+        if (auto eq = kv.find('='); kv.starts_with("SBC_") && eq != std::string_view::npos) {
+            env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
+        }
+    }
+    return env;
 }
 
 // Phases 1-4, 6 and 7 on one sbcd with phase 1's businesses.
