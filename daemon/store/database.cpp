@@ -106,9 +106,16 @@ Database::Database(const std::string& path, bool create) : m_path(path) {
     }
     sqlite3_extended_result_codes(m_db, 1);
     sqlite3_busy_timeout(m_db, 5000);
-    exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;");
-    if (create) {
-        exec("PRAGMA journal_mode=WAL;");
+    try {
+        exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;");
+        if (create) {
+            exec("PRAGMA journal_mode=WAL;"); // writes to the file: fails on a full or read-only disk
+        }
+    } catch (const DbError&) {
+        // A constructor that throws runs no destructor: close here, or the connection leaks.
+        sqlite3_close_v2(m_db);
+        m_db = nullptr;
+        throw;
     }
 }
 
