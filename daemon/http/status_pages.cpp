@@ -25,15 +25,17 @@ std::pair<nlohmann::json, bool> health(StatusSources& s) {
         q.step();
         return true;
     });
+    // Reads can work while writes fail (disk full, read-only file system): then nothing can be received.
+    auto writes = s.store.check_writes();
     bool live = s.config.twilio_live();
     int last = s.counters.last_api_ok.load();
     bool twilio_ok = !live || last != 0;
-    bool healthy = db.ok() && index.ok() && twilio_ok;
+    bool healthy = db.ok() && writes.ok() && index.ok() && twilio_ok;
     double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
     nlohmann::json body = {
         {"status", healthy ? "ok" : "error"},
         {"timestamp", now_iso()},
-        {"database", {{"status", db.ok() ? "connected" : "error"}}},
+        {"database", {{"status", db.ok() && writes.ok() ? "connected" : "error"}, {"writable", writes.ok()}}},
         {"vectorDB", {{"isHealthy", index.ok()}, {"engine", "sqlite-fts5"}}},
         {"twilio",
          {{"isHealthy", twilio_ok},
@@ -44,6 +46,8 @@ std::pair<nlohmann::json, bool> health(StatusSources& s) {
     };
     if (!db.ok()) {
         body["database"]["error"] = db.error().message;
+    } else if (!writes.ok()) {
+        body["database"]["error"] = writes.error().message;
     }
     return {body, healthy};
 }

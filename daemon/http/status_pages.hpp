@@ -1,7 +1,8 @@
 #pragma once
-// The read-only JSON endpoints of the seed deployment: /health, /webhooks/test, /webhooks/status and
-// /api/twilio/status. Each reports real state (the database answers, the index answers, the sender's last
-// call).
+// The JSON endpoints of the seed deployment: /health, /webhooks/test, /webhooks/status and
+// /api/twilio/status. Each reports real state (the database answers and can be written, the index answers,
+// the sender's last call). They only read, except /health while writes are failing: it then tries one write
+// to see whether they work again.
 
 #include <chrono>
 #include <nlohmann/json.hpp>

@@ -122,7 +122,8 @@ HttpReply WebhookHandler::inbound(const WebhookRequest& req) {
     if (!outcome) {
         m_counters.rejected("store");
         log_error("http", "message {} not stored: {}", in.sid, outcome.error().message);
-        return HttpReply{503, "text/plain; charset=utf-8", "storage unavailable; retry later\n"};
+        return HttpReply{503, "text/plain; charset=utf-8",
+                         "storage unavailable: the message was not stored; retry later\n"};
     }
     switch (outcome->kind) {
     case pipeline::Outcome::Kind::unknown_number:
@@ -168,7 +169,9 @@ HttpReply WebhookHandler::status(const WebhookRequest& req) {
         [&](store::Database& db) -> Result<bool> { return store::apply_status(db, s, st, code, now); });
     if (!applied) {
         m_counters.rejected("store");
-        return HttpReply{503, "text/plain; charset=utf-8", "storage unavailable; retry later\n"};
+        log_error("http", "status {} for {} not stored: {}", st, s, applied.error().message);
+        return HttpReply{503, "text/plain; charset=utf-8",
+                         "storage unavailable: the status was not stored; retry later\n"};
     }
     m_counters.status_callbacks++;
     log_debug("http", "status {} for {}{}", st, s, *applied ? "" : " (duplicate)");

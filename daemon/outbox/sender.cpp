@@ -10,6 +10,7 @@
 #include "daemon/twilio/messages_client.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <random>
 
@@ -23,11 +24,34 @@ struct Delivery {
     twilio::MessagesClient* client;
 };
 
+// An outcome the store could not record (disk full, read-only or failing database). Twilio's answer is kept
+// and written again later, so that the row is neither left 'sending' until a restart nor sent a second time.
+struct Unrecorded {
+    std::int64_t message_id = 0;
+    std::string what; // the outcome, for the log: "accepted by Twilio as SM...", "logged as dry-run", ...
+    std::function<void(store::Database&)> write;
+    int failures = 0;
+    std::int64_t retry_at_ms = 0;
+};
+
+// What one sender thread carries from one round to the next.
+struct Backlog {
+    std::vector<Unrecorded> unrecorded; // outcomes to record before anything new is posted
+    int claim_failures = 0;             // in a row: the store cannot write
+};
+
 namespace {
 
 constexpr int k_claim_batch = 4;
 constexpr std::int64_t k_backoff_cap_ms = 5 * 60 * 1000;
 constexpr std::int64_t k_idle_wait_ms = 1000;
+// While the store cannot write: the first wait before trying again, doubled each failure up to the cap.
+constexpr std::int64_t k_store_retry_ms = 100;
+constexpr std::int64_t k_store_retry_cap_ms = 2000;
+
+std::int64_t store_retry_delay(int failures) {
+    return std::min(k_store_retry_cap_ms, k_store_retry_ms << std::min(failures - 1, 10));
+}
 
 twilio::OutboundMessage to_outbound(const store::Message& m, const config::Config& config) {
     twilio::OutboundMessage out;
@@ -118,51 +142,55 @@ std::int64_t Sender::backoff_ms(std::int64_t attempts, std::int64_t retry_after_
     return std::max(delay, retry_after_ms);
 }
 
-void Sender::deliver(Delivery& d) {
+void Sender::deliver(Delivery& d, std::vector<Unrecorded>& unrecorded) {
     const auto& m = d.claim.message;
     auto now = time_format::now_ms();
     if (d.client == nullptr) {
         log_info("outbox", "dry-run (no Twilio credentials): to {} from {}: {}", m.customer, m.our_number,
                  m.body);
         m_counters.dry_run++;
-        m_store.write([&](store::Database& db) -> Status {
-            store::record_dry_run(db, d.claim, now);
-            return ok_status();
-        });
+        record(unrecorded, Unrecorded{m.id, "logged as dry-run", [claim = d.claim, now](store::Database& db) {
+                                          store::record_dry_run(db, claim, now);
+                                      }});
         return;
     }
     SendOutcome o = d.client->send(to_outbound(m, m_config));
     now = time_format::now_ms();
     m_counters.last_api_ok = (o.kind == SendOutcome::Kind::sent) ? 1 : 0;
-    auto result = m_store.write([&](store::Database& db) -> Status {
+    std::int64_t delay = 0;
+    if (o.kind == SendOutcome::Kind::retry || o.kind == SendOutcome::Kind::ambiguous) {
+        delay = backoff_ms(d.claim.attempts, o.retry_after_ms.value_or(0));
+    }
+    auto write = [claim = d.claim, o, now, delay,
+                  max_attempts = m_config.max_send_attempts](store::Database& db) {
+        const auto& m = claim.message;
         switch (o.kind) {
         case SendOutcome::Kind::sent:
-            store::record_sent(db, d.claim, o.sid, o.status, now);
+            store::record_sent(db, claim, o.sid, o.status, now);
             break;
         case SendOutcome::Kind::permanent:
-            store::record_failed(db, d.claim, "failed", o.error_code, describe(o), now);
+            store::record_failed(db, claim, "failed", o.error_code, describe(o), now);
             if (twilio::is_opt_out_code(o.error_code) && m.business_rowid) {
                 store::set_opted_out(db, *m.business_rowid, m.customer, true);
             }
             break;
         case SendOutcome::Kind::retry:
         case SendOutcome::Kind::ambiguous:
-            if (d.claim.attempts >= m_config.max_send_attempts) {
+            if (claim.attempts >= max_attempts) {
                 store::record_failed(
-                    db, d.claim, "dead", o.error_code,
-                    "gave up after " + std::to_string(d.claim.attempts) + " attempts: " + describe(o), now);
+                    db, claim, "dead", o.error_code,
+                    "gave up after " + std::to_string(claim.attempts) + " attempts: " + describe(o), now);
             } else {
-                auto delay = backoff_ms(d.claim.attempts, o.retry_after_ms.value_or(0));
-                store::record_retry(db, d.claim, now + delay, describe(o),
+                store::record_retry(db, claim, now + delay, describe(o),
                                     o.kind == SendOutcome::Kind::ambiguous);
             }
             break;
         }
-        return ok_status();
-    });
-    if (!result) {
-        log_error("outbox", "could not record the outcome of message {}: {}", m.id, result.error().message);
-    }
+    };
+    std::string what = o.kind == SendOutcome::Kind::sent        ? "accepted by Twilio as " + o.sid
+                       : o.kind == SendOutcome::Kind::permanent ? "refused by Twilio: " + describe(o)
+                                                                : "not delivered, to retry: " + describe(o);
+    record(unrecorded, Unrecorded{m.id, std::move(what), std::move(write)});
     switch (o.kind) {
     case SendOutcome::Kind::sent:
         m_counters.sent++;
@@ -185,6 +213,57 @@ void Sender::deliver(Delivery& d) {
     }
 }
 
+void Sender::record(std::vector<Unrecorded>& unrecorded, Unrecorded outcome) {
+    auto result = m_store.write([&](store::Database& db) -> Status {
+        outcome.write(db);
+        return ok_status();
+    });
+    if (result) {
+        return;
+    }
+    log_error("outbox",
+              "the outcome of message {} ({}) could not be recorded: {}; the message will not be sent again, "
+              "and its outcome is recorded as soon as the database can be written",
+              outcome.message_id, outcome.what, result.error().message);
+    outcome.failures = 1;
+    outcome.retry_at_ms = time_format::now_ms() + store_retry_delay(1);
+    unrecorded.push_back(std::move(outcome));
+}
+
+void Sender::record_again(std::vector<Unrecorded>& unrecorded, bool stopping) {
+    auto now = time_format::now_ms();
+    for (auto it = unrecorded.begin(); it != unrecorded.end();) {
+        if (!stopping && it->retry_at_ms > now) {
+            ++it;
+            continue;
+        }
+        auto result = m_store.write([&](store::Database& db) -> Status {
+            it->write(db);
+            return ok_status();
+        });
+        if (result) {
+            log_info("outbox", "recorded the outcome of message {} ({}) after {} failed tries",
+                     it->message_id, it->what, it->failures);
+            it = unrecorded.erase(it);
+            continue;
+        }
+        if (stopping) {
+            log_error("outbox",
+                      "sbcd stops before the outcome of message {} ({}) could be recorded ({}): at the next "
+                      "start the message is sent again, marked ambiguous",
+                      it->message_id, it->what, result.error().message);
+            ++it;
+            continue;
+        }
+        // The store still fails: every kept outcome waits for the next try.
+        auto retry_at = now + store_retry_delay(++it->failures);
+        for (auto& u : unrecorded) {
+            u.retry_at_ms = std::max(u.retry_at_ms, retry_at);
+        }
+        return;
+    }
+}
+
 void Sender::run() {
     std::optional<twilio::MessagesClient> client;
     if (m_config.twilio_live()) {
@@ -192,17 +271,32 @@ void Sender::run() {
             m_config.twilio_api_base_url, m_config.twilio_account_sid, m_config.twilio_auth_token,
             m_config.send_timeout_ms, std::min(5000, m_config.send_timeout_ms)});
     }
-    while (work_once(client ? &*client : nullptr)) {
+    Backlog backlog;
+    while (work_once(client ? &*client : nullptr, backlog)) {
     }
+    record_again(backlog.unrecorded, true);
 }
 
-bool Sender::work_once(twilio::MessagesClient* client) {
-    std::optional<store::Claim> handed;
+bool Sender::work_once(twilio::MessagesClient* client, Backlog& backlog) {
     {
         std::lock_guard lock(m_mutex);
         if (m_stopping) {
             return false;
         }
+    }
+    if (!backlog.unrecorded.empty()) {
+        record_again(backlog.unrecorded, false);
+        if (!backlog.unrecorded.empty()) {
+            auto next = std::min_element(
+                backlog.unrecorded.begin(), backlog.unrecorded.end(),
+                [](const Unrecorded& a, const Unrecorded& b) { return a.retry_at_ms < b.retry_at_ms; });
+            pause_until(next->retry_at_ms);
+            return true;
+        }
+    }
+    std::optional<store::Claim> handed;
+    {
+        std::lock_guard lock(m_mutex);
         if (!m_handed.empty()) {
             handed = std::move(m_handed.front());
             m_handed.pop_front();
@@ -210,7 +304,7 @@ bool Sender::work_once(twilio::MessagesClient* client) {
     }
     if (handed) {
         Delivery d{std::move(*handed), client};
-        deliver(d);
+        deliver(d, backlog.unrecorded);
         return true;
     }
     // Rows due again after a failure, the later parts of split replies, and what a restart left.
@@ -218,10 +312,16 @@ bool Sender::work_once(twilio::MessagesClient* client) {
     auto claims = m_store.write([&](store::Database& db) -> Result<std::vector<store::Claim>> {
         return store::claim_due(db, now, k_claim_batch, m_config.send_lease_ms());
     });
-    if (claims && !claims->empty()) {
+    if (!claims) {
+        // The store logs the failure once; claiming again at once would spin while the disk is full.
+        pause_until(time_format::now_ms() + store_retry_delay(++backlog.claim_failures));
+        return true;
+    }
+    backlog.claim_failures = 0;
+    if (!claims->empty()) {
         for (auto& claim : *claims) {
             Delivery d{std::move(claim), client};
-            deliver(d);
+            deliver(d, backlog.unrecorded);
         }
         return true;
     }
@@ -238,6 +338,12 @@ void Sender::wait_for_work() {
     }
     std::unique_lock lock(m_mutex);
     m_cv.wait_for(lock, std::chrono::milliseconds(wait), [&] { return m_stopping || !m_handed.empty(); });
+}
+
+void Sender::pause_until(std::int64_t at_ms) {
+    auto wait = std::max<std::int64_t>(at_ms - time_format::now_ms(), 0);
+    std::unique_lock lock(m_mutex);
+    m_cv.wait_for(lock, std::chrono::milliseconds(wait), [&] { return m_stopping; });
 }
 
 } // namespace sbc::outbox

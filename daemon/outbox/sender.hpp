@@ -28,6 +28,10 @@ class MessagesClient;
 
 namespace sbc::outbox {
 
+struct Backlog;
+struct Delivery;
+struct Unrecorded;
+
 class Sender {
   public:
     // Recovers rows a crash left in flight (marked ambiguous, sent again), then starts the threads.
@@ -44,8 +48,13 @@ class Sender {
 
   private:
     void run();
-    // Posts one claimed row (or marks it dry-run) and records the outcome.
-    void deliver(struct Delivery& delivery);
+    // Posts one claimed row (or marks it dry-run) and records the outcome, or keeps it in `unrecorded` when
+    // the store cannot write it.
+    void deliver(Delivery& delivery, std::vector<Unrecorded>& unrecorded);
+    // Writes an outcome now; when the store fails, logs it once and keeps it to be written later.
+    void record(std::vector<Unrecorded>& unrecorded, Unrecorded outcome);
+    // Writes the kept outcomes that are due, stopping at the first the store still refuses.
+    void record_again(std::vector<Unrecorded>& unrecorded, bool stopping);
     // Delay before the next attempt: random in [0, min(cap, base * 2^attempts)], at least Retry-After.
     std::int64_t backoff_ms(std::int64_t attempts, std::int64_t retry_after_ms);
 
@@ -53,10 +62,13 @@ class Sender {
     const config::Config& m_config;
     metrics::Counters& m_counters;
 
-    // Posts the handed-over claims first, then what claim_due finds; false when stopping.
-    bool work_once(twilio::MessagesClient* client);
+    // Records the outcomes the store refused before (and posts nothing new while any is left), then posts the
+    // handed-over claims, then what claim_due finds; false when stopping.
+    bool work_once(twilio::MessagesClient* client, Backlog& backlog);
     // Waits until something is handed over, the next row is due, or a second has passed.
     void wait_for_work();
+    // Waits until `at_ms` (Unix time) or shutdown, whatever is handed over: the store cannot write.
+    void pause_until(std::int64_t at_ms);
 
     std::mutex m_mutex; // guards the members below
     std::condition_variable m_cv;

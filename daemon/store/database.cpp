@@ -5,9 +5,29 @@
 namespace sbc::store {
 namespace {
 
+// What a storage failure means for the operator, after SQLite's own words ("disk I/O error"); "" for the
+// errors of SQL and of the caller.
+std::string advice(sqlite3* db, int code) {
+    const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+    std::string path = file && *file ? file : "the database";
+    switch (code & 0xff) {
+    case SQLITE_FULL:
+        return fmt::format(" (the disk holding {} is full: free some space)", path);
+    case SQLITE_IOERR:
+        return fmt::format(" (I/O error on the disk holding {}: is its file system read-only or failing? "
+                           "see dmesg)",
+                           path);
+    case SQLITE_READONLY:
+        return fmt::format(" ({} is read-only: check the mount and the file's owner and mode)", path);
+    default:
+        return "";
+    }
+}
+
 [[noreturn]] void fail(sqlite3* db, int code, std::string_view what) {
-    throw DbError(sqlite3_extended_errcode(db) ? sqlite3_extended_errcode(db) : code,
-                  fmt::format("{}: {}", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(code)));
+    int extended = sqlite3_extended_errcode(db) ? sqlite3_extended_errcode(db) : code;
+    throw DbError(extended, fmt::format("{}: {}{}", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(code),
+                                        advice(db, extended)));
 }
 
 void check_bind(sqlite3* db, int rc) {
@@ -86,9 +106,16 @@ Database::Database(const std::string& path, bool create) : m_path(path) {
     }
     sqlite3_extended_result_codes(m_db, 1);
     sqlite3_busy_timeout(m_db, 5000);
-    exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;");
-    if (create) {
-        exec("PRAGMA journal_mode=WAL;");
+    try {
+        exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;");
+        if (create) {
+            exec("PRAGMA journal_mode=WAL;"); // writes to the file: fails on a full or read-only disk
+        }
+    } catch (const DbError&) {
+        // A constructor that throws runs no destructor: close here, or the connection leaks.
+        sqlite3_close_v2(m_db);
+        m_db = nullptr;
+        throw;
     }
 }
 
@@ -108,6 +135,13 @@ Statement Database::prepare(std::string_view sql) {
     return Statement(m_db, stmt);
 }
 
+std::int64_t Database::pages_written() const {
+    int current = 0;
+    int highwater = 0;
+    sqlite3_db_status(m_db, SQLITE_DBSTATUS_CACHE_WRITE, &current, &highwater, 0);
+    return current;
+}
+
 Database::Lease Database::cached(std::string_view sql) {
     auto it = m_cache.find(std::string(sql));
     if (it == m_cache.end()) {
@@ -123,7 +157,8 @@ void Database::exec(std::string_view sql) {
     if (rc != SQLITE_OK) {
         std::string message = error ? error : sqlite3_errstr(rc);
         sqlite3_free(error);
-        throw DbError(sqlite3_extended_errcode(m_db), message);
+        int code = sqlite3_extended_errcode(m_db);
+        throw DbError(code, message + advice(m_db, code));
     }
 }
 

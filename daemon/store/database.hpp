@@ -91,6 +91,9 @@ class Database {
     void exec(std::string_view sql);
 
     std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(m_db); }
+    // Pages this connection has written to the file (the WAL) so far: a commit that moves it reached the
+    // disk.
+    std::int64_t pages_written() const;
     int changes() const { return sqlite3_changes(m_db); }
     sqlite3* handle() const { return m_db; }
     const std::string& path() const { return m_path; }

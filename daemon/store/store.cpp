@@ -1,7 +1,10 @@
 #include "daemon/store/store.hpp"
 
+#include "common/time_format.hpp"
 #include "daemon/log/log.hpp"
 #include "daemon/store/migrations.hpp"
+
+#include <fmt/format.h>
 
 namespace sbc::store {
 namespace {
@@ -76,6 +79,7 @@ void Store::writer_loop() {
 void Store::run_group(std::vector<Job*>& group) {
     Database& db = *m_writer_db;
     try {
+        auto pages = db.pages_written();
         Transaction tx(db);
         for (Job* job : group) {
             db.exec("SAVEPOINT job");
@@ -91,14 +95,63 @@ void Store::run_group(std::vector<Job*>& group) {
             db.exec("RELEASE job");
         }
         tx.commit();
+        note_commit(db.pages_written() != pages);
     } catch (const std::exception& e) {
         // The whole group is lost (disk full, read-only, I/O error): every caller hears of it, none was
         // acked.
-        log_error("store", "commit of {} writes failed: {}", group.size(), e.what());
+        log_debug("store", "commit of {} writes failed: {}", group.size(), e.what());
+        note_failed_commit(e.what());
         for (Job* job : group) {
             job->status = Error{1, std::string("database write failed: ") + e.what()};
         }
     }
+}
+
+void Store::note_commit(bool reached_disk) {
+    std::lock_guard lock(m_failure_mutex);
+    if (!reached_disk || !m_write_failure) {
+        return; // a commit that wrote nothing says nothing about the disk
+    }
+    log_info("store", "the database can be written again ({} commits failed over {} s)",
+             m_write_failure->failed_commits, (time_format::now_ms() - m_write_failure->since_ms) / 1000);
+    m_write_failure.reset();
+}
+
+void Store::note_failed_commit(const std::string& message) {
+    std::lock_guard lock(m_failure_mutex);
+    if (m_write_failure) {
+        m_write_failure->failed_commits++;
+        if (m_write_failure->message == message) {
+            return; // said already
+        }
+        m_write_failure->message = message;
+    } else {
+        m_write_failure = WriteFailure{message, time_format::now_ms(), 1};
+    }
+    log_error("store",
+              "cannot write the database: {}; webhooks get 503 and changes are refused until it can be "
+              "written again",
+              message);
+}
+
+std::optional<Store::WriteFailure> Store::write_failure() const {
+    std::lock_guard lock(m_failure_mutex);
+    return m_write_failure;
+}
+
+Status Store::check_writes() {
+    if (!write_failure()) {
+        return ok_status();
+    }
+    write([this](Database& db) -> Status {
+        db.exec(fmt::format("PRAGMA user_version = {}", m_schema_version));
+        return ok_status();
+    });
+    if (auto failure = write_failure()) {
+        return Error{1, "the database cannot be written since " + time_format::iso8601_ms(failure->since_ms) +
+                            ": " + failure->message};
+    }
+    return ok_status();
 }
 
 std::uint64_t Store::commit_count() const {

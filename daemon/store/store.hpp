@@ -66,6 +66,20 @@ class Store {
         }
     }
 
+    // Why the database cannot be written, from the last commit that failed until a later one reaches the
+    // disk.
+    struct WriteFailure {
+        std::string message;       // SQLite's error with advice, e.g. "database or disk is full (...)"
+        std::int64_t since_ms = 0; // Unix time of the first failure
+        std::uint64_t failed_commits = 0;
+    };
+    // nullopt while writes work.
+    std::optional<WriteFailure> write_failure() const;
+    // Ok when writes work. After a failure it first tries a one-page write (the schema version, rewritten
+    // unchanged), so that the answer follows the disk even when nothing else is written: the failure if it
+    // still fails, ok once it succeeds.
+    Status check_writes();
+
     // Counts commits; wait_for_commit() returns when it passes `seen` or at the deadline. For long polls.
     std::uint64_t commit_count() const;
     std::uint64_t wait_for_commit(std::uint64_t seen, std::chrono::milliseconds timeout) const;
@@ -93,6 +107,9 @@ class Store {
     Status submit(std::function<bool(Database&)> run);
     void writer_loop();
     void run_group(std::vector<Job*>& group);
+    // Writer thread: keeps m_write_failure and logs once when writes start failing and once when they work.
+    void note_commit(bool reached_disk);
+    void note_failed_commit(const std::string& message);
     ReaderLease borrow_reader();
 
     std::string m_path;
@@ -106,6 +123,9 @@ class Store {
     bool m_stopping = false;
     bool m_no_waiting = false;
     std::uint64_t m_commits = 0;
+
+    mutable std::mutex m_failure_mutex;
+    std::optional<WriteFailure> m_write_failure;
 
     std::mutex m_readers_mutex;
     std::vector<std::unique_ptr<Database>> m_readers;

@@ -201,6 +201,13 @@ FakeFault FakeFault::slow(std::chrono::milliseconds delay) {
     return fault;
 }
 
+FakeFault FakeFault::held() {
+    FakeFault fault;
+    fault.kind = Kind::held;
+    fault.http_status = 201;
+    return fault;
+}
+
 FakeFault FakeFault::drop() {
     FakeFault fault;
     fault.kind = Kind::drop;
@@ -238,6 +245,7 @@ struct FakeTwilio::Impl {
     mutable std::condition_variable arrived;
     std::condition_variable stopping_cv;
     bool stopping = false;
+    bool released = false; // held requests may be answered
     std::vector<FakeRequest> requests;
     std::deque<FakeFault> queued_faults;
     unsigned random_percent = 0;
@@ -372,6 +380,9 @@ void FakeTwilio::Impl::handle(const httplib::Request& req, httplib::Response& re
         // Interruptible, so that destroying the fake never waits for a long delay.
         stopping_cv.wait_for(lock, fault->delay, [this] { return stopping; });
     }
+    if (fault && fault->kind == FakeFault::Kind::held) {
+        stopping_cv.wait(lock, [this] { return stopping || released; });
+    }
     lock.unlock();
 
     if (fault) {
@@ -385,6 +396,7 @@ void FakeTwilio::Impl::handle(const httplib::Request& req, httplib::Response& re
             return;
         }
         case FakeFault::Kind::slow:
+        case FakeFault::Kind::held:
             answer_created(record, path_account, res);
             return;
         case FakeFault::Kind::raw:
@@ -540,6 +552,14 @@ void FakeTwilio::set_random_faults(unsigned percent, std::uint64_t seed, std::ve
     m_impl->random_percent = std::min(percent, 100U);
     m_impl->random_choices = std::move(choices);
     m_impl->rng.seed(seed);
+}
+
+void FakeTwilio::release_held() {
+    {
+        std::lock_guard lock(m_impl->mutex);
+        m_impl->released = true;
+    }
+    m_impl->stopping_cv.notify_all();
 }
 
 void FakeTwilio::clear_faults() {

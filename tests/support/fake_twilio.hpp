@@ -39,6 +39,7 @@ struct FakeFault {
         rate_limited, // HTTP 429, code 20429, optional Retry-After
         twilio_error, // a given HTTP status and Twilio error code, classic or RFC 9457 body
         slow,         // wait `delay`, then answer 201 anyway (the message is created: the ambiguous case)
+        held,         // wait until the test calls release_held(), then answer 201 (the message is created)
         drop,         // read the request, then close the connection without answering
         raw,          // a given status and body as is (e.g. a proxy's HTML 502 page)
     };
@@ -60,6 +61,9 @@ struct FakeFault {
     static FakeFault twilio_error(int http_status, int code, std::string message = "", bool rfc9457 = false);
     // Answers 201 after `delay` (the message counts as created).
     static FakeFault slow(std::chrono::milliseconds delay);
+    // Answers 201 once FakeTwilio::release_held() has been called (the message counts as created): lets a
+    // test act while sbcd waits for Twilio's answer.
+    static FakeFault held();
     // Closes the connection after reading the request; nothing is created.
     static FakeFault drop();
     // Any status with this body verbatim.
@@ -131,6 +135,8 @@ class FakeTwilio {
     // From now on, each request without a queued fault fails with probability percent/100, with a fault
     // picked from `choices` (default: 500, 429 with Retry-After 1, drop), reproducibly for a given seed.
     void set_random_faults(unsigned percent, std::uint64_t seed, std::vector<FakeFault> choices = {});
+    // Lets every held request (FakeFault::held) be answered, now and from now on.
+    void release_held();
     // Removes queued faults and turns random faults off.
     void clear_faults();
 
