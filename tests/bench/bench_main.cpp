@@ -229,10 +229,32 @@ void describe_machine(Report& report, const Options& o, const std::string& data_
                                 {"search_queries", o.search_queries}});
 }
 
+// The SBC_* variables of the bench's own environment that sbcd gets (SBC_SYNCHRONOUS=normal scripts/bench.sh
+// ...), except those the bench decides itself: an exported SBC_DATA_DIR or SBC_SOCKET (the demo's, say) would
+// otherwise point the bench's sbcd at real data and fill it with a thousand made-up businesses.
+test::Env passed_on_environment() {
+    constexpr std::string_view k_owned[] = {"SBC_DATA_DIR", "SBC_SOCKET", "SBC_LISTEN"};
+    test::Env env;
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+        std::string_view kv(*entry);
+        auto eq = kv.find('=');
+        if (!kv.starts_with("SBC_") || kv.starts_with("SBC_BENCH_") || eq == std::string_view::npos) {
+            continue;
+        }
+        std::string name(kv.substr(0, eq));
+        if (std::find(std::begin(k_owned), std::end(k_owned), name) != std::end(k_owned)) {
+            fmt::print("sbc_bench: ignoring {} from the environment: the bench chooses it\n", name);
+            continue;
+        }
+        env[name] = std::string(kv.substr(eq + 1));
+    }
+    return env;
+}
+
 // sbcd as the webhook phases need it: signatures checked against the public URL, replies posted to the fake
-// Twilio, every rate limit off (0) so that the load measures the work, not the refusals. Any SBC_* variable
-// in the bench's own environment is passed on and wins (SBC_SYNCHRONOUS=normal scripts/bench.sh ...).
-test::Env sbcd_env(const test::FakeTwilio& fake) {
+// Twilio, every rate limit off (0) so that the load measures the work, not the refusals; then the variables
+// passed on from the environment, which win.
+test::Env sbcd_env(const test::FakeTwilio& fake, const test::Env& passed_on) {
     test::Env env = {{"WEBHOOK_BASE_URL", test::k_public_base},
                      {"TWILIO_ACCOUNT_SID", fake.account_sid()},
                      {"TWILIO_AUTH_TOKEN", fake.auth_token()},
@@ -242,11 +264,8 @@ test::Env sbcd_env(const test::FakeTwilio& fake) {
                      {"SBC_RATE_OWNER_PER_HOUR", "0"},
                      {"SBC_RATE_MEDIA_PER_HOUR", "0"},
                      {"LOG_LEVEL", "info"}};
-    for (char** entry = environ; *entry != nullptr; ++entry) {
-        std::string_view kv(*entry);
-        if (auto eq = kv.find('='); kv.starts_with("SBC_") && eq != std::string_view::npos) {
-            env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
-        }
+    for (const auto& [name, value] : passed_on) {
+        env[name] = value;
     }
     return env;
 }
@@ -255,7 +274,12 @@ test::Env sbcd_env(const test::FakeTwilio& fake) {
 void run_daemon_phases(Run& run, const std::string& dir) {
     const auto& o = run.options;
     test::FakeTwilio fake;
-    Sbcd sbcd(o.sbcd, dir, sbcd_env(fake));
+    auto passed_on = passed_on_environment();
+    for (const auto& [name, value] : passed_on) {
+        fmt::print("sbcd gets {}={} from the environment\n", name, value);
+    }
+    run.report.set_info("sbcd_environment", passed_on);
+    Sbcd sbcd(o.sbcd, dir, sbcd_env(fake, passed_on));
     fmt::print("sbcd {} (pid {}) on port {}, data in {}\n", sbcd.version(), sbcd.pid(), sbcd.http_port(),
                dir);
     phase_setup(run, sbcd);
