@@ -143,7 +143,7 @@ std::int64_t Database::pages_written() const {
 }
 
 Database::Lease Database::cached(std::string_view sql) {
-    auto it = m_cache.find(std::string(sql));
+    auto it = m_cache.find(sql);
     if (it == m_cache.end()) {
         it = m_cache.emplace(std::string(sql), std::make_unique<Statement>(prepare(sql))).first;
     }

@@ -3,6 +3,7 @@
 // store's callers (the writer thread, read helpers) turn them into Result values at their boundary.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <sqlite3.h>
@@ -101,7 +102,12 @@ class Database {
   private:
     std::string m_path;
     sqlite3* m_db = nullptr;
-    std::unordered_map<std::string, std::unique_ptr<Statement>> m_cache;
+    // Looked up by string_view without building a std::string per call (C++20 heterogeneous lookup).
+    struct SqlHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+    };
+    std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> m_cache;
 };
 
 // A transaction on one connection that rolls back unless committed.

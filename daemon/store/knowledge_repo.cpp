@@ -59,8 +59,9 @@ void insert_entry(Database& db, Entry& e) {
 }
 
 std::optional<Entry> find_entry(Database& db, std::int64_t business_rowid, std::int64_t number) {
-    auto s =
-        db.cached(fmt::format("SELECT {} FROM knowledge WHERE business_id = ? AND number = ?", k_columns));
+    static const std::string sql =
+        fmt::format("SELECT {} FROM knowledge WHERE business_id = ? AND number = ?", k_columns);
+    auto s = db.cached(sql);
     s->bind(1, business_rowid).bind(2, number);
     if (!s->step()) {
         return std::nullopt;
@@ -69,7 +70,8 @@ std::optional<Entry> find_entry(Database& db, std::int64_t business_rowid, std::
 }
 
 std::optional<Entry> find_entry_by_rowid(Database& db, std::int64_t rowid) {
-    auto s = db.cached(fmt::format("SELECT {} FROM knowledge WHERE id = ?", k_columns));
+    static const std::string sql = fmt::format("SELECT {} FROM knowledge WHERE id = ?", k_columns);
+    auto s = db.cached(sql);
     s->bind(1, rowid);
     if (!s->step()) {
         return std::nullopt;
@@ -97,16 +99,18 @@ bool has_entry_text(Database& db, std::int64_t business_rowid, std::string_view 
 
 std::vector<Entry> list_entries(Database& db, std::int64_t business_rowid, std::int64_t limit,
                                 std::int64_t offset) {
-    auto s = db.cached(fmt::format(
-        "SELECT {} FROM knowledge WHERE business_id = ? ORDER BY number LIMIT ? OFFSET ?", k_columns));
+    static const std::string sql = fmt::format(
+        "SELECT {} FROM knowledge WHERE business_id = ? ORDER BY number LIMIT ? OFFSET ?", k_columns);
+    auto s = db.cached(sql);
     s->bind(1, business_rowid).bind(2, limit).bind(3, offset);
     return read_all(*s);
 }
 
 std::vector<Entry> entries_after(Database& db, std::int64_t business_rowid, std::int64_t after,
                                  std::int64_t limit) {
-    auto s = db.cached(fmt::format(
-        "SELECT {} FROM knowledge WHERE business_id = ? AND number > ? ORDER BY number LIMIT ?", k_columns));
+    static const std::string sql = fmt::format(
+        "SELECT {} FROM knowledge WHERE business_id = ? AND number > ? ORDER BY number LIMIT ?", k_columns);
+    auto s = db.cached(sql);
     s->bind(1, business_rowid).bind(2, after).bind(3, limit);
     return read_all(*s);
 }

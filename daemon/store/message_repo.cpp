@@ -282,7 +282,8 @@ bool apply_status(Database& db, const std::string& sid, const std::string& statu
 }
 
 std::optional<Message> find_message(Database& db, std::int64_t id) {
-    auto s = db.cached(fmt::format("SELECT {} FROM messages m WHERE m.id = ?", k_columns));
+    static const std::string sql = fmt::format("SELECT {} FROM messages m WHERE m.id = ?", k_columns);
+    auto s = db.cached(sql);
     s->bind(1, id);
     if (!s->step()) {
         return std::nullopt;
@@ -291,7 +292,9 @@ std::optional<Message> find_message(Database& db, std::int64_t id) {
 }
 
 std::optional<Message> find_message_by_sid(Database& db, std::string_view sid) {
-    auto s = db.cached(fmt::format("SELECT {} FROM messages m WHERE m.message_sid = ?", k_columns));
+    static const std::string sql =
+        fmt::format("SELECT {} FROM messages m WHERE m.message_sid = ?", k_columns);
+    auto s = db.cached(sql);
     s->bind(1, sid);
     if (!s->step()) {
         return std::nullopt;
@@ -300,8 +303,9 @@ std::optional<Message> find_message_by_sid(Database& db, std::string_view sid) {
 }
 
 std::vector<Message> replies_to(Database& db, std::int64_t inbound_id) {
-    auto s =
-        db.cached(fmt::format("SELECT {} FROM messages m WHERE m.reply_to = ? ORDER BY m.id", k_columns));
+    static const std::string sql =
+        fmt::format("SELECT {} FROM messages m WHERE m.reply_to = ? ORDER BY m.id", k_columns);
+    auto s = db.cached(sql);
     s->bind(1, inbound_id);
     std::vector<Message> out;
     while (s->step()) {
