@@ -35,6 +35,12 @@ std::vector<Business> read_all(Statement& s) {
     return out;
 }
 
+// Binds the columns an insert and an update both write, in k_columns order after the id: ?1 to ?10.
+void bind_fields(Statement& s, const Business& b) {
+    s.bind(1, b.id).bind(2, b.name).bind(3, b.number).bind(4, b.owner).bind(5, b.shared ? 1 : 0);
+    s.bind(6, b.paused ? 1 : 0).bind(7, b.greeting).bind(8, b.hours).bind(9, b.timezone).bind(10, b.fallback);
+}
+
 std::string select(const char* where) {
     return std::string("SELECT ") + k_columns + " FROM businesses " + where;
 }
@@ -42,7 +48,8 @@ std::string select(const char* where) {
 } // namespace
 
 std::optional<Business> find_business(Database& db, std::string_view slug) {
-    auto s = db.cached(select("WHERE slug = ?"));
+    static const std::string sql = select("WHERE slug = ?");
+    auto s = db.cached(sql);
     s->bind(1, slug);
     if (!s->step()) {
         return std::nullopt;
@@ -51,7 +58,8 @@ std::optional<Business> find_business(Database& db, std::string_view slug) {
 }
 
 std::optional<Business> find_business_by_rowid(Database& db, std::int64_t rowid) {
-    auto s = db.cached(select("WHERE id = ?"));
+    static const std::string sql = select("WHERE id = ?");
+    auto s = db.cached(sql);
     s->bind(1, rowid);
     if (!s->step()) {
         return std::nullopt;
@@ -60,13 +68,15 @@ std::optional<Business> find_business_by_rowid(Database& db, std::int64_t rowid)
 }
 
 std::vector<Business> businesses_on_number(Database& db, std::string_view number) {
-    auto s = db.cached(select("WHERE whatsapp_number = ? ORDER BY id"));
+    static const std::string sql = select("WHERE whatsapp_number = ? ORDER BY id");
+    auto s = db.cached(sql);
     s->bind(1, number);
     return read_all(*s);
 }
 
 std::vector<Business> list_businesses(Database& db) {
-    auto s = db.cached(select("ORDER BY slug"));
+    static const std::string sql = select("ORDER BY slug");
+    auto s = db.cached(sql);
     return read_all(*s);
 }
 
@@ -81,12 +91,7 @@ std::int64_t insert_business(Database& db, Business& b) {
     auto s = db.cached(
         "INSERT INTO businesses (slug, name, whatsapp_number, owner_phone, shared, paused, greeting, "
         "hours, timezone, fallback, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-    s->bind(1, b.id).bind(2, b.name).bind(3, b.number).bind(4, b.owner).bind(5, b.shared ? 1 : 0);
-    s->bind(6, b.paused ? 1 : 0)
-        .bind(7, b.greeting)
-        .bind(8, b.hours)
-        .bind(9, b.timezone)
-        .bind(10, b.fallback);
+    bind_fields(*s, b);
     s->bind(11, b.created_at).bind(12, b.updated_at);
     s->run();
     b.rowid = db.last_insert_id();
@@ -98,12 +103,7 @@ void update_business(Database& db, Business& b) {
     auto s = db.cached(
         "UPDATE businesses SET slug=?, name=?, whatsapp_number=?, owner_phone=?, shared=?, paused=?, "
         "greeting=?, hours=?, timezone=?, fallback=?, updated_at=? WHERE id=?");
-    s->bind(1, b.id).bind(2, b.name).bind(3, b.number).bind(4, b.owner).bind(5, b.shared ? 1 : 0);
-    s->bind(6, b.paused ? 1 : 0)
-        .bind(7, b.greeting)
-        .bind(8, b.hours)
-        .bind(9, b.timezone)
-        .bind(10, b.fallback);
+    bind_fields(*s, b);
     s->bind(11, b.updated_at).bind(12, b.rowid);
     s->run();
 }
