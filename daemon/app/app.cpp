@@ -94,9 +94,10 @@ int run(const config::Config& config) {
         warn_about(config);
         metrics::Counters counters;
         auto sender = std::make_unique<outbox::Sender>(*store, config, counters);
-        pipeline::Pipeline pipeline(*store, config, [&sender](std::vector<store::Claim> claims) {
-            sender->hand_over(std::move(claims));
-        });
+        pipeline::Pipeline pipeline(
+            *store, config,
+            [&sender](std::vector<store::Claim> claims) { sender->hand_over(std::move(claims)); },
+            [&sender] { return sender->has_room(); });
         http::WebhookHandler webhooks(config, pipeline, *store, counters);
         http::StatusSources status{config, *store, counters, std::chrono::steady_clock::now()};
         auto http_server = std::make_unique<http::HttpServer>(

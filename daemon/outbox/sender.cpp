@@ -42,7 +42,10 @@ struct Backlog {
 
 namespace {
 
-constexpr int k_claim_batch = 4;
+// Rows claimed from the outbox in one transaction. The first is posted by the claiming thread, the rest are
+// put in the hand-over queue for every thread: a backlog left in the outbox (after a restart, or queued
+// unclaimed while the queue was full) drains at one claim transaction per batch, not per few rows.
+constexpr int k_claim_batch = 64;
 constexpr std::int64_t k_backoff_cap_ms = 5 * 60 * 1000;
 constexpr std::int64_t k_idle_wait_ms = 1000;
 // While the store cannot write: the first wait before trying again, doubled each failure up to the cap.
@@ -128,6 +131,7 @@ void Sender::hand_over(std::vector<store::Claim> claims) {
         for (auto& claim : claims) {
             m_handed.push_back(std::move(claim));
         }
+        m_handed_count.store(m_handed.size(), std::memory_order_relaxed);
     }
     m_cv.notify_all();
 }
@@ -300,6 +304,7 @@ bool Sender::work_once(twilio::MessagesClient* client, Backlog& backlog) {
         if (!m_handed.empty()) {
             handed = std::move(m_handed.front());
             m_handed.pop_front();
+            m_handed_count.store(m_handed.size(), std::memory_order_relaxed);
         }
     }
     if (handed) {
@@ -307,8 +312,17 @@ bool Sender::work_once(twilio::MessagesClient* client, Backlog& backlog) {
         deliver(d, backlog.unrecorded);
         return true;
     }
-    // Rows due again after a failure, the later parts of split replies, and what a restart left.
+    // Rows due again after a failure, the later parts of split replies, what a restart left and what the
+    // pipeline queued unclaimed while the hand-over queue was full. Looked for with a reader first: claiming
+    // is a write transaction, and after most hand-over sends it would find nothing, costing the single writer
+    // (which every webhook waits on) one empty transaction per reply.
+    auto due = m_store.read(
+        [](store::Database& db) -> Result<std::optional<std::int64_t>> { return store::next_due(db); });
     auto now = time_format::now_ms();
+    if (due && (!*due || **due > now)) {
+        wait_for_work(*due);
+        return true;
+    }
     auto claims = m_store.write([&](store::Database& db) -> Result<std::vector<store::Claim>> {
         return store::claim_due(db, now, k_claim_batch, m_config.send_lease_ms());
     });
@@ -319,22 +333,23 @@ bool Sender::work_once(twilio::MessagesClient* client, Backlog& backlog) {
     }
     backlog.claim_failures = 0;
     if (!claims->empty()) {
-        for (auto& claim : *claims) {
-            Delivery d{std::move(claim), client};
-            deliver(d, backlog.unrecorded);
+        Delivery d{std::move(claims->front()), client};
+        claims->erase(claims->begin());
+        if (!claims->empty()) {
+            hand_over(std::move(*claims));
         }
+        deliver(d, backlog.unrecorded);
         return true;
     }
-    wait_for_work();
+    // Another thread claimed them first; it comes back for more after sending them.
+    wait_for_work(std::nullopt);
     return true;
 }
 
-void Sender::wait_for_work() {
-    auto due = m_store.read(
-        [](store::Database& db) -> Result<std::optional<std::int64_t>> { return store::next_due(db); });
+void Sender::wait_for_work(std::optional<std::int64_t> due) {
     std::int64_t wait = k_idle_wait_ms;
-    if (due && *due) {
-        wait = std::clamp<std::int64_t>(**due - time_format::now_ms(), 0, k_idle_wait_ms);
+    if (due) {
+        wait = std::clamp<std::int64_t>(*due - time_format::now_ms(), 0, k_idle_wait_ms);
     }
     std::unique_lock lock(m_mutex);
     m_cv.wait_for(lock, std::chrono::milliseconds(wait), [&] { return m_stopping || !m_handed.empty(); });

@@ -6,10 +6,12 @@
 
 #include "daemon/store/message_repo.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -45,6 +47,13 @@ class Sender {
     // Rows claimed in the transaction that queued them (see pipeline::Pipeline::HandOver): posted next, by
     // whichever thread is free.
     void hand_over(std::vector<store::Claim> claims);
+    // At most about this many handed-over claims wait in memory: past it the pipeline claims nothing and
+    // leaves new replies pending in the outbox, where claim_due finds them once the queue is drained, so a
+    // backlog under overload stays on disk instead of growing sbcd's memory.
+    static constexpr std::size_t k_max_handed = 256;
+    // True while the hand-over queue is below k_max_handed. A hint read without the lock: a few concurrent
+    // transactions may each add their claims past it.
+    bool has_room() const { return m_handed_count.load(std::memory_order_relaxed) < k_max_handed; }
 
   private:
     void run();
@@ -65,8 +74,9 @@ class Sender {
     // Records the outcomes the store refused before (and posts nothing new while any is left), then posts the
     // handed-over claims, then what claim_due finds; false when stopping.
     bool work_once(twilio::MessagesClient* client, Backlog& backlog);
-    // Waits until something is handed over, the next row is due, or a second has passed.
-    void wait_for_work();
+    // Waits until something is handed over, the next row is due (`due`, Unix ms, when any row is pending), or
+    // a second has passed.
+    void wait_for_work(std::optional<std::int64_t> due);
     // Waits until `at_ms` (Unix time) or shutdown, whatever is handed over: the store cannot write.
     void pause_until(std::int64_t at_ms);
 
@@ -74,6 +84,7 @@ class Sender {
     std::condition_variable m_cv;
     bool m_stopping = false;
     std::deque<store::Claim> m_handed;
+    std::atomic<std::size_t> m_handed_count{0}; // m_handed.size(), for has_room()
     std::vector<std::thread> m_threads;
 };
 

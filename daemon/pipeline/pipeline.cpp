@@ -330,8 +330,9 @@ void process(Step& st, const std::optional<answer::Answer>& precomputed, std::in
 
 // Claims what this transaction queued (see Pipeline::HandOver); replies that were only logged have no outbox
 // row and the later parts of a split reply wait for claim_due.
-std::vector<store::Claim> claim_for_sender(Database& db, const config::Config& config, const Step& st) {
-    if (!st.queued) {
+std::vector<store::Claim> claim_for_sender(Database& db, const config::Config& config, const Step& st,
+                                           const Pipeline::HasRoom& has_room) {
+    if (!st.queued || (has_room && !has_room())) {
         return {};
     }
     return store::claim_queued(db, st.outcome.replies, time_format::now_ms(), config.send_lease_ms());
@@ -339,8 +340,8 @@ std::vector<store::Claim> claim_for_sender(Database& db, const config::Config& c
 
 } // namespace
 
-Pipeline::Pipeline(store::Store& store, const config::Config& config, HandOver hand_over)
-    : m_store(store), m_config(config), m_hand_over(std::move(hand_over)) {}
+Pipeline::Pipeline(store::Store& store, const config::Config& config, HandOver hand_over, HasRoom has_room)
+    : m_store(store), m_config(config), m_hand_over(std::move(hand_over)), m_has_room(std::move(has_room)) {}
 
 Result<Outcome> Pipeline::handle(const Inbound& in) {
     // The answer is composed on this thread with a reader connection, so the single writer only records it.
@@ -383,7 +384,7 @@ Result<Outcome> Pipeline::handle(const Inbound& in) {
         Outcome outcome;
         Step st{db, m_config, in, outcome};
         process(st, precomputed, precomputed_for);
-        claims = claim_for_sender(db, m_config, st);
+        claims = claim_for_sender(db, m_config, st, m_has_room);
         return outcome;
     });
     if (result && !claims.empty() && m_hand_over) {
@@ -424,7 +425,7 @@ Result<std::vector<Message>> Pipeline::send_manual(const std::string& business_i
         Step st{db, m_config, in, outcome};
         reply(st, b, to, text, "manual");
         store::record_event(db, actor, "send", b->id, {{"to", to}, {"parts", outcome.replies.size()}});
-        claims = claim_for_sender(db, m_config, st);
+        claims = claim_for_sender(db, m_config, st, m_has_room);
         return outcome.replies;
     });
     if (result && !claims.empty() && m_hand_over) {

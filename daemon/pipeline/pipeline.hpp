@@ -50,7 +50,10 @@ class Pipeline {
     // Receives, after the commit, the replies claimed in the transaction that queued them: the sender posts
     // them at once, without polling the outbox or committing a claim of its own.
     using HandOver = std::function<void(std::vector<store::Claim>)>;
-    Pipeline(store::Store& store, const config::Config& config, HandOver hand_over);
+    // Whether the receiver of HandOver takes more now; when it says no, replies are queued unclaimed and the
+    // sender finds them in the outbox later. Empty: always.
+    using HasRoom = std::function<bool()>;
+    Pipeline(store::Store& store, const config::Config& config, HandOver hand_over, HasRoom has_room = {});
 
     // Processes one message. Fails (code 1) only when the store cannot commit: the caller must then not
     // acknowledge it (Twilio retries). An unknown number is an outcome, not a failure.
@@ -65,6 +68,7 @@ class Pipeline {
     store::Store& m_store;
     const config::Config& m_config;
     HandOver m_hand_over;
+    HasRoom m_has_room;
 };
 
 } // namespace sbc::pipeline

@@ -1,5 +1,7 @@
 #include "daemon/store/database.hpp"
 
+#include "daemon/store/fts_rank.hpp"
+
 #include <fmt/format.h>
 
 namespace sbc::store {
@@ -111,7 +113,8 @@ Database::Database(const std::string& path, bool create) : m_path(path) {
         if (create) {
             exec("PRAGMA journal_mode=WAL;"); // writes to the file: fails on a full or read-only disk
         }
-    } catch (const DbError&) {
+        register_fts_functions(m_db); // knowledge search ranks with it (fts_rank.hpp)
+    } catch (...) {
         // A constructor that throws runs no destructor: close here, or the connection leaks.
         sqlite3_close_v2(m_db);
         m_db = nullptr;

@@ -55,6 +55,11 @@ class Statement {
     int integer(int column) const { return sqlite3_column_int(m_stmt, column); }
     double real(int column) const { return sqlite3_column_double(m_stmt, column); }
     std::string text(int column) const;
+    // A BLOB column's bytes, valid until the next step, reset or column call on this statement.
+    std::string_view blob(int column) const {
+        const auto* data = static_cast<const char*>(sqlite3_column_blob(m_stmt, column));
+        return {data, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column))};
+    }
     bool is_null(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
 
   private:

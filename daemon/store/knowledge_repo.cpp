@@ -1,7 +1,9 @@
 #include "daemon/store/knowledge_repo.hpp"
 
 #include "common/time_format.hpp"
+#include "daemon/store/fts_rank.hpp"
 
+#include <cstring>
 #include <fmt/format.h>
 
 namespace sbc::store {
@@ -43,6 +45,26 @@ std::string quote(std::string_view term) {
     return out;
 }
 
+// The FTS5 filter for one business's rows: its token in the business column (migration 4).
+std::string business_filter(std::int64_t business_rowid) {
+    return fmt::format("business : \"biz{}\"", business_rowid);
+}
+
+// The business's entries and their tokens, which BM25 ranks its matches against. Summed here: FTS5 runs an
+// auxiliary function only in a plain query of its table, not inside an aggregate.
+Collection collection_of(Database& db, std::int64_t business_rowid) {
+    static const std::string sql = fmt::format(
+        "SELECT {}(knowledge_fts) FROM knowledge_fts WHERE knowledge_fts MATCH ?", k_row_tokens_function);
+    auto s = db.cached(sql);
+    s->bind(1, business_filter(business_rowid));
+    Collection c;
+    while (s->step()) {
+        ++c.rows;
+        c.tokens += s->int64(0);
+    }
+    return c;
+}
+
 } // namespace
 
 void insert_entry(Database& db, Entry& e) {
@@ -82,7 +104,7 @@ std::optional<Entry> find_entry_by_rowid(Database& db, std::int64_t rowid) {
 std::vector<std::int64_t> entries_matching(Database& db, std::int64_t business_rowid, std::string_view term,
                                            int limit) {
     auto s = db.cached("SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH ? LIMIT ?");
-    s->bind(1, fmt::format("business_id : \"{}\" AND {{text tags}} : {}", business_rowid, quote(term)))
+    s->bind(1, fmt::format("{} AND {{text tags}} : {}", business_filter(business_rowid), quote(term)))
         .bind(2, limit);
     std::vector<std::int64_t> rows;
     while (s->step()) {
@@ -151,20 +173,37 @@ std::vector<Hit> search_entries(Database& db, std::int64_t business_rowid,
     for (const auto& term : terms) {
         any += (any.empty() ? "" : " OR ") + quote(term);
     }
-    // The business filter is a term of the query itself, so FTS5 intersects doclists instead of ranking every
-    // business's matches and filtering afterwards.
-    std::string match = fmt::format("business_id : \"{}\" AND {{text tags}} : ({})", business_rowid, any);
-    auto s = db.cached(
-        "SELECT -bm25(knowledge_fts, 1.0, 0.5, 0.0), k.id, k.business_id, k.number, k.text, k.tags, "
-        "k.source, k.created_at, k.updated_at FROM knowledge_fts JOIN knowledge k "
-        "ON k.id = knowledge_fts.rowid WHERE knowledge_fts MATCH ? "
-        "ORDER BY bm25(knowledge_fts, 1.0, 0.5, 0.0) LIMIT ?");
-    s->bind(1, match).bind(2, limit);
-    while (s->step()) {
-        Hit hit;
-        hit.score = s->real(0);
-        hit.entry = read_row(*s, 1);
-        hits.push_back(std::move(hit));
+    // The business filter is a term of the query itself, so FTS5 intersects doclists and reads only this
+    // business's rows; they are ranked here, with the business's own statistics (fts_rank.hpp), not by FTS5's
+    // bm25(), which would walk every business's postings of each term.
+    std::vector<RowCounts> rows;
+    {
+        static const std::string sql =
+            fmt::format("SELECT rowid, {}(knowledge_fts) FROM knowledge_fts WHERE knowledge_fts MATCH ?",
+                        k_term_counts_function);
+        auto s = db.cached(sql);
+        s->bind(1, fmt::format("{} AND {{text tags}} : ({})", business_filter(business_rowid), any));
+        while (s->step()) {
+            auto blob = s->blob(1);
+            RowCounts row;
+            row.rowid = s->int64(0);
+            row.counts.resize(blob.size() / sizeof(std::int64_t));
+            std::memcpy(row.counts.data(), blob.data(), row.counts.size() * sizeof(std::int64_t));
+            rows.push_back(std::move(row));
+        }
+    }
+    if (rows.empty()) {
+        return hits;
+    }
+    // Weights as before: text 1, tags 0.5, the business token 0.
+    auto ranked = rank_bm25(rows, collection_of(db, business_rowid), {1.0, 0.5, 0.0});
+    for (const auto& r : ranked) {
+        if (static_cast<int>(hits.size()) >= limit) {
+            break;
+        }
+        if (auto entry = find_entry_by_rowid(db, r.rowid)) {
+            hits.push_back({std::move(*entry), r.score});
+        }
     }
     return hits;
 }

@@ -21,6 +21,7 @@ Store::Store(std::string path, Durability durability) : m_path(std::move(path)) 
     }
     migrate(*m_writer_db);
     m_schema_version = store::schema_version(*m_writer_db);
+    m_checkpointer = std::make_unique<Checkpointer>(m_path, m_writer_db->handle());
     m_writer = std::thread([this] { writer_loop(); });
 }
 
@@ -33,6 +34,7 @@ Store::~Store() {
     if (m_writer.joinable()) {
         m_writer.join();
     }
+    m_checkpointer.reset();
     std::lock_guard lock(m_readers_mutex);
     m_readers.clear();
 }
@@ -82,7 +84,8 @@ void Store::run_group(std::vector<Job*>& group) {
         auto pages = db.pages_written();
         Transaction tx(db);
         for (Job* job : group) {
-            db.exec("SAVEPOINT job");
+            // Prepared once: two statements per job, each a parse with exec().
+            db.cached("SAVEPOINT job")->run();
             bool keep = false;
             try {
                 keep = job->run(db);
@@ -92,7 +95,7 @@ void Store::run_group(std::vector<Job*>& group) {
             if (!keep) {
                 db.exec("ROLLBACK TO job");
             }
-            db.exec("RELEASE job");
+            db.cached("RELEASE job")->run();
         }
         tx.commit();
         note_commit(db.pages_written() != pages);

@@ -4,6 +4,7 @@
 // returns only after the group's COMMIT, so nothing is acknowledged before it is durable.
 
 #include "common/result.hpp"
+#include "daemon/store/checkpointer.hpp"
 #include "daemon/store/database.hpp"
 
 #include <chrono>
@@ -115,6 +116,7 @@ class Store {
     std::string m_path;
     int m_schema_version = 0;
     std::unique_ptr<Database> m_writer_db;
+    std::unique_ptr<Checkpointer> m_checkpointer; // of m_writer_db's WAL; stopped before it closes
 
     mutable std::mutex m_mutex; // guards the queue, m_stopping, m_commits
     std::condition_variable m_queue_cv;

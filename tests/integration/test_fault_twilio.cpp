@@ -156,3 +156,53 @@ TEST_CASE("under random Twilio faults every reply is delivered, twice only where
 TEST_CASE("long: 1,000 replies through a Twilio that fails half the time", "[.long][faults][twilio]") {
     run_with_faults(1000, 50, 7);
 }
+
+// While Twilio holds every sender thread, the replies of an overload wait in the outbox: sbcd keeps at most a
+// bounded number claimed in memory for its senders (outbox::Sender::k_max_handed, 256) and leaves the rest
+// pending. Once Twilio answers again, every reply goes out exactly once.
+TEST_CASE("replies queued while Twilio stalls stay pending in the outbox, and each is sent once",
+          "[faults][twilio]") {
+    constexpr int k_messages = 400;
+    constexpr int k_senders = 2;
+    TempDir dir;
+    FakeTwilio fake;
+    auto env = fault_env(fake);
+    env["SBC_SENDER_THREADS"] = std::to_string(k_senders);
+    env["SBC_SEND_TIMEOUT_MS"] = "120000"; // no attempt may time out while held
+    Daemon daemon(dir, env);
+    REQUIRE(daemon
+                .ctl({"business", "register", "--name", "Pizza Palace", "--number", k_number, "--owner",
+                      "+15550001111"})
+                .exit_code == 0);
+    REQUIRE(
+        daemon.ctl({"kb", "add", "--business", "pizza-palace", "We deliver downtown until 10pm"}).exit_code ==
+        0);
+    fake.push_fault(FakeFault::held(), k_senders);
+
+    post_questions(daemon, fake, k_messages);
+    REQUIRE(fake.wait_for_requests(k_senders, std::chrono::seconds(30)));
+    auto db = daemon.database();
+    // Every reply is stored; beyond the queue's bound (plus what the eight HTTP threads' transactions can
+    // add at once, and the two held) they are not claimed.
+    CHECK(query_int(db, "SELECT COUNT(*) FROM outbox") == k_messages);
+    auto claimed = query_int(db, "SELECT COUNT(*) FROM outbox WHERE state = 'sending'");
+    INFO("claimed while Twilio held the senders: " << claimed);
+    CHECK(claimed <= 256 + k_senders + 8);
+    CHECK(query_int(db, "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") == k_messages - claimed);
+    CHECK(fake.request_count() == static_cast<std::size_t>(k_senders));
+
+    fake.release_held();
+    REQUIRE(wait_until([&] { return query_int(db, "SELECT COUNT(*) FROM outbox") == 0; },
+                       std::chrono::seconds(90)));
+    CHECK(query_int(db, "SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status = 'queued'") ==
+          k_messages);
+    std::map<std::string, int> created;
+    for (const auto& r : fake.requests()) {
+        created[message_id_of(r)]++;
+    }
+    CHECK(static_cast<int>(created.size()) == k_messages);
+    for (const auto& [id, count] : created) {
+        INFO("message " << id);
+        CHECK(count == 1);
+    }
+}

@@ -307,3 +307,47 @@ TEST_CASE("deleting a business takes its entries out of the full-text index", "[
     REQUIRE(t.search(t.sushi, {"marinara"}) == Numbers{1});
     REQUIRE_NOTHROW(t.check_index());
 }
+
+TEST_CASE("search scores are FTS5's bm25() when the business's knowledge is the whole index",
+          "[store][knowledge]") {
+    Db t;
+    t.add(t.pizza, "We deliver downtown until 10pm, delivery is free downtown", "delivery");
+    t.add(t.pizza, "Parking downtown is free after 6pm");
+    t.add(t.pizza, "Gift cards are sold at the counter", "gift cards");
+    t.add(t.pizza, "Our dough rests for 48 hours");
+    t.add(t.pizza, "We deliver to the suburbs for a fee of 5 dollars");
+    auto hits = sbc::store::search_entries(t.db, t.pizza, {"deliver", "downtown", "free"}, 10);
+    REQUIRE(hits.size() == 3);
+    auto s = t.db.prepare("SELECT rowid, -bm25(knowledge_fts, 1.0, 0.5, 0.0) FROM knowledge_fts WHERE "
+                          "knowledge_fts MATCH '{text tags} : (\"deliver\" OR \"downtown\" OR \"free\")' "
+                          "ORDER BY bm25(knowledge_fts, 1.0, 0.5, 0.0)");
+    for (const auto& hit : hits) {
+        REQUIRE(s.step());
+        CHECK(hit.entry.rowid == s.int64(0));
+        CHECK(hit.score == Approx(s.real(1)).epsilon(1e-9));
+    }
+    REQUIRE_FALSE(s.step());
+}
+
+TEST_CASE("a business's search ranking does not depend on other businesses' knowledge",
+          "[store][knowledge]") {
+    Db t;
+    t.add(t.pizza, "Gift cards are sold at the counter");
+    t.add(t.pizza, "Parking is free after 6pm, parking behind the shop");
+    t.add(t.pizza, "We deliver downtown");
+    auto before = sbc::store::search_entries(t.db, t.pizza, {"gift", "parking"}, 10);
+    REQUIRE(before.size() == 2);
+    // Another business whose every entry is about gifts, in long entries: the word is common across the
+    // index now, and the average entry is longer.
+    for (int i = 0; i < 30; ++i) {
+        t.add(t.sushi,
+              "Gift sets of sushi for every occasion, gift wrapping included, ask about gift number " +
+                  std::to_string(i));
+    }
+    auto after = sbc::store::search_entries(t.db, t.pizza, {"gift", "parking"}, 10);
+    REQUIRE(after.size() == before.size());
+    for (std::size_t i = 0; i < before.size(); ++i) {
+        CHECK(after[i].entry.rowid == before[i].entry.rowid);
+        CHECK(after[i].score == before[i].score);
+    }
+}

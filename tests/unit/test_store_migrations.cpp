@@ -100,6 +100,10 @@ TEST_CASE("an older database reaches the latest version with its data kept", "[s
     REQUIRE(schema_version(db) == latest_schema_version());
     REQUIRE(single_text(db, "SELECT name FROM businesses WHERE slug = 'pizza'") == "Name of pizza");
     REQUIRE(single_int(db, "SELECT COUNT(*) FROM knowledge_fts WHERE knowledge_fts MATCH 'deliver'") == 1);
+    // The index holds each entry's business token (what store::search_entries filters on).
+    REQUIRE(single_int(db, "SELECT COUNT(*) FROM knowledge_fts WHERE knowledge_fts MATCH "
+                           "'business : \"biz1\" AND deliver'") == 1);
+    db.exec("INSERT INTO knowledge_fts(knowledge_fts) VALUES ('integrity-check')");
 }
 
 TEST_CASE("migrating an up-to-date database changes nothing", "[store][migrations]") {
