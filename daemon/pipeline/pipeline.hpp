@@ -13,7 +13,7 @@
 #include <vector>
 
 namespace sbc::config {
-struct Config;
+class Live;
 }
 namespace sbc::store {
 class Store;
@@ -50,7 +50,8 @@ class Pipeline {
     // Receives, after the commit, the replies claimed in the transaction that queued them: the sender posts
     // them at once, without polling the outbox or committing a claim of its own.
     using HandOver = std::function<void(std::vector<store::Claim>)>;
-    Pipeline(store::Store& store, const config::Config& config, HandOver hand_over);
+    // Each message is handled with the configuration in force when it arrives (see config::Live).
+    Pipeline(store::Store& store, const config::Live& config, HandOver hand_over);
 
     // Processes one message. Fails (code 1) only when the store cannot commit: the caller must then not
     // acknowledge it (Twilio retries). An unknown number is an outcome, not a failure.
@@ -63,7 +64,7 @@ class Pipeline {
 
   private:
     store::Store& m_store;
-    const config::Config& m_config;
+    const config::Live& m_config;
     HandOver m_hand_over;
 };
 
