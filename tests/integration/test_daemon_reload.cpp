@@ -90,7 +90,7 @@ TEST_CASE("SIGHUP applies the new configuration, names what needs a restart, ref
             "WEBHOOK_BASE_URL={}\nSBC_RATE_CUSTOMER_PER_HOUR=lots\nSBC_INSECURE_SKIP_SIGNATURE_CHECK=true\n",
             fake.account_sid(), fake.auth_token(), fake.base_url(), k_public_base));
     reload(daemon, systemd, "reload refused: the new configuration has 1 problem(s)");
-    CHECK_THAT(daemon.log(), Contains("SBC_RATE_CUSTOMER_PER_HOUR: 'lots' is not a whole number"));
+    CHECK_THAT(daemon.log(), Contains("rate.customer_per_hour: 'lots' is not a whole number"));
     auto fourth = inbound_message(make_sid(4), "+15552220003", k_pizza_number, "Do you deliver?");
     CHECK(post_form(daemon.http_port(), k_inbound, fourth, "").status == 403);
     CHECK(daemon.ctl_json({"status"})["arguments"]["twilio"]["mode"] == "live");

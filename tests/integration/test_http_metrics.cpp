@@ -90,8 +90,15 @@ TEST_CASE("/metrics reports a scripted run in Prometheus text format", "[integra
                     .status == 403);
     }
     REQUIRE(post_raw(port, k_inbound, "{\"Body\":\"hi\"}", "application/json").status == 415);
-    REQUIRE(wait_until([&] { return query_int(daemon.database(), "SELECT COUNT(*) FROM outbox") == 0; },
-                       std::chrono::seconds(20)));
+    // Done when nothing waits to be sent and every reply the fake created is counted (the counter moves just
+    // after the outcome is written).
+    REQUIRE(wait_until(
+        [&] {
+            return query_int(daemon.database(), "SELECT COUNT(*) FROM outbox") == 0 &&
+                   scrape(port).value("sbc_replies_sent_total") ==
+                       static_cast<double>(fake.created_messages().size());
+        },
+        std::chrono::seconds(20)));
 
     auto m = scrape(port);
     auto sent_in_db =
