@@ -47,8 +47,8 @@ struct Config {
     int metrics_max_businesses = 20;
     // Logging
     std::string log_level = "info";
-    std::string log_format = "text"; // text | json
-    std::string log_file;            // empty: standard error
+    std::string log_format = "text";        // text | json
+    std::string log_file;                   // empty: standard error
     std::string store_synchronous = "full"; // full | normal: see store::Store::Durability
 
     // The control socket path, defaulted from the data directory.
