@@ -1,6 +1,7 @@
 #include "common/paths.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 
 namespace sbc::paths {
 
@@ -17,6 +18,10 @@ std::string default_socket_from_environment() {
     }
     if (const char* dir = std::getenv("SBC_DATA_DIR"); dir != nullptr && *dir != '\0') {
         return socket_in(dir);
+    }
+    // So that `sbcctl status` just works beside the systemd unit, which keeps the socket out of the data dir.
+    if (std::error_code ec; std::filesystem::exists(k_systemd_socket, ec)) {
+        return k_systemd_socket;
     }
     return socket_in(k_default_data_dir);
 }

@@ -71,8 +71,14 @@ int main(int argc, char** argv) {
         return 2;
     }
     sbc::log::set_level(*sbc::log::parse_level(loaded.config.log_level));
+    sbc::log::set_format(*sbc::log::parse_format(loaded.config.log_format));
+    if (std::string error = sbc::log::set_file(loaded.config.log_file); !error.empty()) {
+        fmt::print(stderr, "sbcd: {} (check log.file / SBC_LOG_FILE and the directory's permissions)\n",
+                   error);
+        return 1;
+    }
     for (const auto& file : loaded.used) {
         sbc::log_info("config", "read {}", file);
     }
-    return sbc::app::run(loaded.config);
+    return sbc::app::run(loaded.config, sources);
 }

@@ -16,8 +16,8 @@ PACKAGES=(
     # tests: Catch2; clang and its runtimes for libFuzzer targets and sanitizer builds
     catch2 clang libclang-rt-14-dev
     # tooling: formatting, man page checks, time zones for business hours, TLS roots for libcurl, curl for
-    # trying the HTTP endpoints by hand
-    clang-format groff-base man-db tzdata ca-certificates curl
+    # trying the HTTP endpoints by hand, systemd-analyze for checking the unit file
+    clang-format groff-base man-db tzdata ca-certificates curl systemd
 )
 
 check_only=false

@@ -1,5 +1,9 @@
 #include "daemon/app/app.hpp"
 
+#include "daemon/app/reload.hpp"
+#include "daemon/app/systemd_notify.hpp"
+#include "daemon/app/watchdog.hpp"
+#include "daemon/config/live.hpp"
 #include "daemon/control/dispatch.hpp"
 #include "daemon/control/socket_server.hpp"
 #include "daemon/http/server.hpp"
@@ -63,26 +67,76 @@ void warn_about(const config::Config& config) {
     }
 }
 
-int wait_for_stop(const sigset_t& set) {
+// Points the log at the configured file again: logrotate has moved the old one away (or the name changed).
+void reopen_log(const config::Config& config) {
+    if (config.log_file.empty()) {
+        log::set_file("");
+        return;
+    }
+    if (std::string error = log::set_file(config.log_file); !error.empty()) {
+        log_error("sbcd", "{}: still writing to the previous log file", error);
+        return;
+    }
+    log_info("sbcd", "log file {} reopened", config.log_file);
+}
+
+// Reads the configuration again and puts what can change at runtime in force (SIGHUP).
+void reload(const config::Sources& sources, config::Live& live, const SystemdNotifier& systemd) {
+    log_info("sbcd", "SIGHUP received: reloading the configuration");
+    systemd.notify("RELOADING=1\nSTATUS=reloading the configuration");
+    auto result = apply_reload(live, config::load(sources));
+    auto config = live.get();
+    if (result.applied) {
+        log::add_secret(config->twilio_auth_token);
+        log::add_secret(config->openai_api_key);
+        log::set_level(log::parse_level(config->log_level).value_or(log::Level::info));
+        log::set_format(log::parse_format(config->log_format).value_or(log::Format::text));
+    }
+    reopen_log(*config); // first, so that what the reload says lands in the new file
+    log_reload(result);
+    if (!result.changed.empty()) {
+        warn_about(*config);
+    }
+    systemd.notify(result.applied ? "READY=1\nSTATUS=serving (configuration reloaded)"
+                                  : "READY=1\nSTATUS=serving (reload refused: see the log)");
+}
+
+int wait_for_stop(const sigset_t& set, const config::Sources& sources, config::Live& live,
+                  const SystemdNotifier& systemd) {
     for (;;) {
         int signal = 0;
         if (sigwait(&set, &signal) != 0) {
             continue;
         }
         if (signal == SIGHUP) {
-            log_info("sbcd", "SIGHUP received; configuration reload is not supported yet, nothing changed");
+            reload(sources, live, systemd);
             continue;
         }
         return signal;
     }
 }
 
+// For the watchdog: the database still answers a read.
+bool store_answers(store::Store& store) {
+    return store
+        .read([](store::Database& d) -> Result<bool> {
+            d.prepare("SELECT 1").step();
+            return true;
+        })
+        .ok();
+}
+
 } // namespace
 
-int run(const config::Config& config) {
+int run(const config::Config& initial, const config::Sources& sources) {
     sigset_t signals = block_signals();
     auto started_at = std::chrono::system_clock::now();
+    auto systemd = SystemdNotifier::from_environment();
+    config::Live live(initial);
+    // Start-up only: what is set here needs a restart to change (see the rows of config/options.cpp).
+    const config::Config& config = initial;
     try {
+        systemd.notify("STATUS=opening the database");
         prepare_data_dir(config.data_dir);
         auto db_path = (std::filesystem::path(config.data_dir) / "sbc.db").string();
         auto store = std::make_unique<store::Store>(db_path, config.store_synchronous == "normal"
@@ -93,13 +147,14 @@ int run(const config::Config& config) {
 
         warn_about(config);
         metrics::Counters counters;
-        auto sender = std::make_unique<outbox::Sender>(*store, config, counters);
+        counters.set_business_label_cap(config.metrics_max_businesses);
+        auto sender = std::make_unique<outbox::Sender>(*store, live, counters);
         pipeline::Pipeline pipeline(
-            *store, config,
+            *store, live,
             [&sender](std::vector<store::Claim> claims) { sender->hand_over(std::move(claims)); },
             [&sender] { return sender->has_room(); });
-        http::WebhookHandler webhooks(config, pipeline, *store, counters);
-        http::StatusSources status{config, *store, counters, std::chrono::steady_clock::now()};
+        http::WebhookHandler webhooks(live, pipeline, *store, counters);
+        http::StatusSources status{live, *store, counters, std::chrono::steady_clock::now()};
         auto http_server = std::make_unique<http::HttpServer>(
             config.listen_host, config.listen_port, config.http_threads,
             static_cast<std::size_t>(config.max_body_bytes), webhooks, status);
@@ -107,7 +162,8 @@ int run(const config::Config& config) {
         int http_port = http_server->port();
 
         auto handle_line = [&](std::string_view line, const control::Peer& peer) {
-            control::Context ctx{*store, config, started_at, actor_of(peer), http_port, &pipeline};
+            auto now_in_force = live.get();
+            control::Context ctx{*store, *now_in_force, started_at, actor_of(peer), http_port, &pipeline};
             return control::dispatch(line, ctx).dump(-1, ' ', false,
                                                      nlohmann::json::error_handler_t::replace);
         };
@@ -115,13 +171,19 @@ int run(const config::Config& config) {
             std::make_unique<control::SocketServer>(config.socket(), config.socket_group, handle_line);
         log_info("control", "control socket {}", config.socket());
         log_info("sbcd", "sbcd {} ready", SBC_VERSION);
+        // Only now: systemd starts units ordered after us, and a webhook or sbcctl call would be answered.
+        systemd.notify(fmt::format("READY=1\nSTATUS=serving webhooks on {}:{}, control socket {}",
+                                   config.listen_host, http_port, config.socket()));
+        auto watchdog = std::make_unique<Watchdog>(systemd, [&store] { return store_answers(*store); });
 
-        int signal = wait_for_stop(signals);
+        int signal = wait_for_stop(signals, sources, live, systemd);
         log_info("sbcd", "{} received, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+        systemd.notify("STOPPING=1\nSTATUS=draining: finishing requests in flight");
         http_server.reset();    // no new webhooks; those in flight finish and are committed
         store->stop_waiting();  // long polls (sbcctl logs --follow) answer now
         control_server.reset(); // no new requests; requests in flight finish first
         sender.reset();         // calls to Twilio in progress finish; unsent rows stay for the next start
+        watchdog.reset();       // pings until here: a drain stuck in a Twilio call is still seen by systemd
         store.reset();          // the writer commits everything queued, then the database closes
         log_info("sbcd", "stopped cleanly");
         return 0;

@@ -43,8 +43,12 @@ struct Config {
     int rate_customer_per_hour = 10;
     int rate_owner_per_hour = 30;
     int rate_media_per_hour = 5;
+    // Metrics: businesses with their own label in /metrics, the rest count as "other"
+    int metrics_max_businesses = 20;
     // Logging
     std::string log_level = "info";
+    std::string log_format = "text";        // text | json
+    std::string log_file;                   // empty: standard error
     std::string store_synchronous = "full"; // full | normal: see store::Store::Durability
 
     // The control socket path, defaulted from the data directory.

@@ -12,6 +12,23 @@ namespace {
 
 using Setter = std::function<std::string(Config&, std::string_view)>;
 using Shower = std::function<std::string(const Config&)>;
+using Same = std::function<bool(const Config&, const Config&)>;
+
+template <typename T>
+Same same_member(T Config::*member) {
+    return [=](const Config& a, const Config& b) { return a.*member == b.*member; };
+}
+
+// Each row says what SIGHUP does with it: applied at once (reload), or only noted until a restart (restart):
+// sockets, threads and the database are set up once at start-up.
+Option reload(Option option) {
+    option.reloadable = true;
+    return option;
+}
+Option restart(Option option) {
+    option.reloadable = false;
+    return option;
+}
 
 std::string parse_int(std::string_view text, long long min, long long max, long long& out) {
     long long value = 0;
@@ -38,7 +55,7 @@ Option integer(std::string_view key, std::string_view env, T Config::*member, lo
         return error;
     };
     Shower show = [=](const Config& c) { return std::to_string(c.*member); };
-    return Option{key, env, help, false, set, show};
+    return Option{key, env, help, false, set, show, same_member(member)};
 }
 
 Option boolean(std::string_view key, std::string_view env, bool Config::*member, std::string_view help) {
@@ -53,7 +70,7 @@ Option boolean(std::string_view key, std::string_view env, bool Config::*member,
         return {};
     };
     Shower show = [=](const Config& c) { return std::string(c.*member ? "true" : "false"); };
-    return Option{key, env, help, false, set, show};
+    return Option{key, env, help, false, set, show, same_member(member)};
 }
 
 using Check = std::function<std::string(std::string_view)>;
@@ -75,7 +92,7 @@ Option string(std::string_view key, std::string_view env, std::string Config::*m
         }
         return c.*member;
     };
-    return Option{key, env, help, secret, set, show};
+    return Option{key, env, help, secret, set, show, same_member(member)};
 }
 
 std::string check_url(std::string_view v) {
@@ -111,6 +128,10 @@ std::string check_level(std::string_view v) {
                                : fmt::format("'{}' is not one of debug, info, warn, error, off", v);
 }
 
+std::string check_log_format(std::string_view v) {
+    return log::parse_format(v) ? std::string() : fmt::format("'{}' is not text or json", v);
+}
+
 std::string check_synchronous(std::string_view v) {
     return v == "full" || v == "normal" ? std::string() : fmt::format("'{}' is not full or normal", v);
 }
@@ -134,69 +155,86 @@ Option listen_option() {
         return {};
     };
     Shower show = [](const Config& c) { return c.listen(); };
+    Same same = [](const Config& a, const Config& b) { return a.listen() == b.listen(); };
     return Option{"http.listen", "SBC_LISTEN", "HTTP listen address host:port (port 0: any free port)",
-                  false,         set,          show};
+                  false,         set,          show,
+                  same};
 }
 
 std::vector<Option> make_options() {
     std::vector<Option> rows = {
-        integer("answer.min_confidence_percent", "SBC_MIN_CONFIDENCE_PERCENT",
-                &Config::min_confidence_percent, 0, 100,
-                "below this confidence a question gets the fallback text and goes to the owner"),
-        string("data_dir", "SBC_DATA_DIR", &Config::data_dir, "directory of the database and files",
-               check_not_empty),
-        string("log_level", "LOG_LEVEL", &Config::log_level, "debug, info, warn, error or off", check_level),
-        listen_option(),
-        string("store.synchronous", "SBC_SYNCHRONOUS", &Config::store_synchronous,
-               "full: each group commit is fsynced, an acknowledged message survives power loss; normal: it "
-               "survives an sbcd crash or SIGKILL, but the last commits before a power loss can be lost "
-               "(several times the webhook throughput)",
-               check_synchronous),
-        integer("http.max_body_bytes", "SBC_MAX_BODY_BYTES", &Config::max_body_bytes, 1024, 16 << 20,
-                "largest webhook body accepted; larger gets 413"),
-        integer("http.threads", "SBC_HTTP_THREADS", &Config::http_threads, 1, 256, "HTTP worker threads"),
-        boolean("http.insecure_skip_signature_check", "SBC_INSECURE_SKIP_SIGNATURE_CHECK",
-                &Config::insecure_skip_signature_check,
-                "accept unsigned webhooks (local development only; logs a warning)"),
-        string(
+        reload(integer("answer.min_confidence_percent", "SBC_MIN_CONFIDENCE_PERCENT",
+                       &Config::min_confidence_percent, 0, 100,
+                       "below this confidence a question gets the fallback text and goes to the owner")),
+        restart(string("data_dir", "SBC_DATA_DIR", &Config::data_dir, "directory of the database and files",
+                       check_not_empty)),
+        reload(string("log_level", "LOG_LEVEL", &Config::log_level, "debug, info, warn, error or off",
+                      check_level)),
+        reload(
+            string("log.file", "SBC_LOG_FILE", &Config::log_file,
+                   "append log lines to this file instead of standard error; SIGHUP reopens it (logrotate)")),
+        reload(string("log.format", "SBC_LOG_FORMAT", &Config::log_format,
+                      "text (one readable line per event) or json (one JSON object per line)",
+                      check_log_format)),
+        restart(listen_option()),
+        restart(string(
+            "store.synchronous", "SBC_SYNCHRONOUS", &Config::store_synchronous,
+            "full: each group commit is fsynced, an acknowledged message survives power loss; normal: it "
+            "survives an sbcd crash or SIGKILL, but the last commits before a power loss can be lost "
+            "(several times the webhook throughput)",
+            check_synchronous)),
+        restart(integer("http.max_body_bytes", "SBC_MAX_BODY_BYTES", &Config::max_body_bytes, 1024, 16 << 20,
+                        "largest webhook body accepted; larger gets 413")),
+        restart(integer("http.threads", "SBC_HTTP_THREADS", &Config::http_threads, 1, 256,
+                        "HTTP worker threads")),
+        reload(boolean("http.insecure_skip_signature_check", "SBC_INSECURE_SKIP_SIGNATURE_CHECK",
+                       &Config::insecure_skip_signature_check,
+                       "accept unsigned webhooks (local development only; logs a warning)")),
+        reload(string(
             "http.webhook_base_url", "WEBHOOK_BASE_URL", &Config::webhook_base_url,
             "public base URL Twilio calls, e.g. https://sbc.example.com (signatures are checked against it)",
-            check_url),
-        string("openai.api_key", "OPENAI_API_KEY", &Config::openai_api_key, "API key of the LLM provider", {},
-               true),
-        string("openai.base_url", "OPENAI_BASE_URL", &Config::openai_base_url,
-               "OpenAI-compatible API base URL", check_url),
-        integer("rate.customer_per_hour", "SBC_RATE_CUSTOMER_PER_HOUR", &Config::rate_customer_per_hour, 0,
-                1000000, "questions a customer may ask per hour (0: no limit)"),
-        integer("rate.global_per_hour", "SBC_RATE_GLOBAL_PER_HOUR", &Config::rate_global_per_hour, 0,
-                100000000, "inbound messages answered per hour for the whole daemon (0: no limit)"),
-        integer("rate.media_per_hour", "SBC_RATE_MEDIA_PER_HOUR", &Config::rate_media_per_hour, 0, 1000000,
-                "media files a sender may send per hour (0: no limit)"),
-        integer("rate.owner_per_hour", "SBC_RATE_OWNER_PER_HOUR", &Config::rate_owner_per_hour, 0, 1000000,
-                "owner commands per hour (0: no limit)"),
-        string("socket.group", "SBC_SOCKET_GROUP", &Config::socket_group,
-               "group given access to the control socket"),
-        string("socket.path", "SBC_SOCKET", &Config::socket_path,
-               "control socket path (default <data_dir>/sbcd.sock)"),
-        string("twilio.account_sid", "TWILIO_ACCOUNT_SID", &Config::twilio_account_sid,
-               "Twilio account SID (AC...); without it replies are dry-run", check_account_sid),
-        string("twilio.api_base_url", "TWILIO_API_BASE_URL", &Config::twilio_api_base_url,
-               "Twilio REST API base URL", check_url),
-        string("twilio.auth_token", "TWILIO_AUTH_TOKEN", &Config::twilio_auth_token,
-               "Twilio auth token: signs webhooks and authenticates sends", {}, true),
-        integer("twilio.max_send_attempts", "SBC_MAX_SEND_ATTEMPTS", &Config::max_send_attempts, 1, 100,
-                "attempts before a reply is marked dead"),
-        string("twilio.notify_template_sid", "TWILIO_NOTIFY_TEMPLATE_SID", &Config::notify_template_sid,
-               "template (ContentSid HX...) with one variable, used to notify an owner outside the 24-hour "
-               "window"),
-        integer("twilio.retry_base_ms", "SBC_RETRY_BASE_MS", &Config::retry_base_ms, 1, 600000,
-                "base of the exponential backoff between send attempts"),
-        integer("twilio.send_timeout_ms", "SBC_SEND_TIMEOUT_MS", &Config::send_timeout_ms, 100, 120000,
-                "timeout of one Messages API call"),
-        integer("twilio.sender_threads", "SBC_SENDER_THREADS", &Config::sender_threads, 1, 64,
-                "threads posting replies to Twilio"),
-        string("twilio.whatsapp_number", "TWILIO_WHATSAPP_NUMBER", &Config::twilio_whatsapp_number,
-               "default sender number, e.g. whatsapp:+14155238886", check_phone),
+            check_url)),
+        restart(integer("metrics.max_businesses", "SBC_METRICS_MAX_BUSINESSES",
+                        &Config::metrics_max_businesses, 0, 10000,
+                        "businesses with their own label in /metrics; the others are counted under "
+                        "business=\"other\" (keeps the number of series bounded)")),
+        reload(string("openai.api_key", "OPENAI_API_KEY", &Config::openai_api_key,
+                      "API key of the LLM provider", {}, true)),
+        reload(string("openai.base_url", "OPENAI_BASE_URL", &Config::openai_base_url,
+                      "OpenAI-compatible API base URL", check_url)),
+        reload(integer("rate.customer_per_hour", "SBC_RATE_CUSTOMER_PER_HOUR",
+                       &Config::rate_customer_per_hour, 0, 1000000,
+                       "questions a customer may ask per hour (0: no limit)")),
+        reload(integer("rate.global_per_hour", "SBC_RATE_GLOBAL_PER_HOUR", &Config::rate_global_per_hour, 0,
+                       100000000, "inbound messages answered per hour for the whole daemon (0: no limit)")),
+        reload(integer("rate.media_per_hour", "SBC_RATE_MEDIA_PER_HOUR", &Config::rate_media_per_hour, 0,
+                       1000000, "media files a sender may send per hour (0: no limit)")),
+        reload(integer("rate.owner_per_hour", "SBC_RATE_OWNER_PER_HOUR", &Config::rate_owner_per_hour, 0,
+                       1000000, "owner commands per hour (0: no limit)")),
+        restart(string("socket.group", "SBC_SOCKET_GROUP", &Config::socket_group,
+                       "group given access to the control socket")),
+        restart(string("socket.path", "SBC_SOCKET", &Config::socket_path,
+                       "control socket path (default <data_dir>/sbcd.sock)")),
+        reload(string("twilio.account_sid", "TWILIO_ACCOUNT_SID", &Config::twilio_account_sid,
+                      "Twilio account SID (AC...); without it replies are dry-run", check_account_sid)),
+        reload(string("twilio.api_base_url", "TWILIO_API_BASE_URL", &Config::twilio_api_base_url,
+                      "Twilio REST API base URL", check_url)),
+        reload(string("twilio.auth_token", "TWILIO_AUTH_TOKEN", &Config::twilio_auth_token,
+                      "Twilio auth token: signs webhooks and authenticates sends", {}, true)),
+        reload(integer("twilio.max_send_attempts", "SBC_MAX_SEND_ATTEMPTS", &Config::max_send_attempts, 1,
+                       100, "attempts before a reply is marked dead")),
+        reload(string(
+            "twilio.notify_template_sid", "TWILIO_NOTIFY_TEMPLATE_SID", &Config::notify_template_sid,
+            "template (ContentSid HX...) with one variable, used to notify an owner outside the 24-hour "
+            "window")),
+        reload(integer("twilio.retry_base_ms", "SBC_RETRY_BASE_MS", &Config::retry_base_ms, 1, 600000,
+                       "base of the exponential backoff between send attempts")),
+        reload(integer("twilio.send_timeout_ms", "SBC_SEND_TIMEOUT_MS", &Config::send_timeout_ms, 100, 120000,
+                       "timeout of one Messages API call")),
+        restart(integer("twilio.sender_threads", "SBC_SENDER_THREADS", &Config::sender_threads, 1, 64,
+                        "threads posting replies to Twilio")),
+        reload(string("twilio.whatsapp_number", "TWILIO_WHATSAPP_NUMBER", &Config::twilio_whatsapp_number,
+                      "default sender number, e.g. whatsapp:+14155238886", check_phone)),
     };
     return rows;
 }

@@ -18,6 +18,10 @@ struct Option {
     // Parses and checks a value; returns an empty string when accepted, else why not.
     std::function<std::string(Config&, std::string_view)> set;
     std::function<std::string(const Config&)> show;
+    // Whether two configurations hold the same value (secrets included, which `show` hides).
+    std::function<bool(const Config&, const Config&)> same;
+    // SIGHUP applies a new value at once; otherwise the change waits for a restart (and the reload says so).
+    bool reloadable = false;
 };
 
 // Every option, ordered by key.

@@ -1,8 +1,10 @@
 #include "daemon/http/server.hpp"
 
+#include "daemon/http/metrics_page.hpp"
 #include "daemon/http/status_pages.hpp"
 #include "daemon/http/webhook_handler.hpp"
 #include "daemon/log/log.hpp"
+#include "daemon/metrics/prometheus.hpp"
 
 #include <httplib.h>
 #include <stdexcept>
@@ -120,6 +122,9 @@ void HttpServer::routes(std::size_t max_body, WebhookHandler& webhooks, StatusSo
     });
     s.Get("/api/twilio/status", [&status](const httplib::Request&, httplib::Response& res) {
         send_json(res, twilio_status(status));
+    });
+    s.Get("/metrics", [&status](const httplib::Request&, httplib::Response& res) {
+        res.set_content(prometheus_metrics(status), metrics::k_exposition_content_type);
     });
     s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
         if (res.status == 404 && res.body.empty()) {

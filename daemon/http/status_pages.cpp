@@ -1,7 +1,7 @@
 #include "daemon/http/status_pages.hpp"
 
 #include "common/time_format.hpp"
-#include "daemon/config/config.hpp"
+#include "daemon/config/live.hpp"
 #include "daemon/metrics/counters.hpp"
 #include "daemon/store/message_repo.hpp"
 #include "daemon/store/store.hpp"
@@ -27,7 +27,7 @@ std::pair<nlohmann::json, bool> health(StatusSources& s) {
     });
     // Reads can work while writes fail (disk full, read-only file system): then nothing can be received.
     auto writes = s.store.check_writes();
-    bool live = s.config.twilio_live();
+    bool live = s.config.get()->twilio_live();
     int last = s.counters.last_api_ok.load();
     bool twilio_ok = !live || last != 0;
     bool healthy = db.ok() && writes.ok() && index.ok() && twilio_ok;
@@ -65,7 +65,7 @@ nlohmann::json webhooks_status(StatusSources& s) {
         {"rejected", s.counters.rejected_total()},
         {"rejectedByReason", s.counters.rejections()},
         {"lastReceived", last == 0 ? nlohmann::json(nullptr) : nlohmann::json(time_format::iso8601_ms(last))},
-        {"signatureCheck", s.config.insecure_skip_signature_check ? "off (insecure)" : "on"},
+        {"signatureCheck", s.config.get()->insecure_skip_signature_check ? "off (insecure)" : "on"},
         {"timestamp", now_iso()},
     };
 }
@@ -79,9 +79,10 @@ nlohmann::json twilio_status(StatusSources& s) {
              oldest ? nlohmann::json((time_format::now_ms() - *oldest) / 1000) : nlohmann::json()}};
     });
     auto error = s.counters.last_error();
+    auto config = s.config.get();
     return {
-        {"mode", s.config.twilio_live() ? "live" : "dry-run"},
-        {"apiBaseUrl", s.config.twilio_api_base_url},
+        {"mode", config->twilio_live() ? "live" : "dry-run"},
+        {"apiBaseUrl", config->twilio_api_base_url},
         {"outbox", depth ? *depth : nlohmann::json{{"error", depth.error().message}}},
         {"sent", s.counters.sent.load()},
         {"failed", s.counters.failed.load()},

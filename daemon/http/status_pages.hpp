@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 namespace sbc::config {
-struct Config;
+class Live;
 }
 namespace sbc::store {
 class Store;
@@ -20,7 +20,7 @@ class Counters;
 namespace sbc::http {
 
 struct StatusSources {
-    const config::Config& config;
+    const config::Live& config; // read per request: SIGHUP can change it
     store::Store& store;
     metrics::Counters& counters;
     std::chrono::steady_clock::time_point started;

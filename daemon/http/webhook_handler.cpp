@@ -3,7 +3,7 @@
 #include "common/phone.hpp"
 #include "common/text.hpp"
 #include "common/time_format.hpp"
-#include "daemon/config/config.hpp"
+#include "daemon/config/live.hpp"
 #include "daemon/http/form_parser.hpp"
 #include "daemon/log/log.hpp"
 #include "daemon/metrics/counters.hpp"
@@ -13,6 +13,7 @@
 #include "daemon/twilio/signature.hpp"
 
 #include <charconv>
+#include <chrono>
 #include <fmt/format.h>
 
 namespace sbc::http {
@@ -37,8 +38,8 @@ HttpReply twiml_ok() {
 
 } // namespace
 
-WebhookHandler::WebhookHandler(const config::Config& config, pipeline::Pipeline& pipeline,
-                               store::Store& store, metrics::Counters& counters)
+WebhookHandler::WebhookHandler(const config::Live& config, pipeline::Pipeline& pipeline, store::Store& store,
+                               metrics::Counters& counters)
     : m_config(config), m_pipeline(pipeline), m_store(store), m_counters(counters) {}
 
 HttpReply WebhookHandler::reject(const std::string& reason, int status, const std::string& message) {
@@ -48,10 +49,11 @@ HttpReply WebhookHandler::reject(const std::string& reason, int status, const st
 }
 
 bool WebhookHandler::verified(const WebhookRequest& req, FormParams& params, HttpReply& reply) {
+    auto config = m_config.get();
     if (req.too_large) {
         reply = reject("too-large", 413,
                        fmt::format("request body is larger than {} bytes (http.max_body_bytes)",
-                                   m_config.max_body_bytes));
+                                   config->max_body_bytes));
         return false;
     }
     if (!is_form(req.content_type)) {
@@ -73,15 +75,14 @@ bool WebhookHandler::verified(const WebhookRequest& req, FormParams& params, Htt
             return false;
         }
     }
-    if (!m_config.insecure_skip_signature_check) {
-        if (m_config.twilio_auth_token.empty()) {
+    if (!config->insecure_skip_signature_check) {
+        if (config->twilio_auth_token.empty()) {
             reply =
                 reject("signature", 403, "cannot verify X-Twilio-Signature: TWILIO_AUTH_TOKEN is not set");
             return false;
         }
-        std::string base =
-            m_config.webhook_base_url.empty() ? "http://" + req.host : m_config.webhook_base_url;
-        auto valid = twilio::validate_form_request(m_config.twilio_auth_token, base + req.target, *parsed,
+        std::string base = config->webhook_base_url.empty() ? "http://" + req.host : config->webhook_base_url;
+        auto valid = twilio::validate_form_request(config->twilio_auth_token, base + req.target, *parsed,
                                                    req.signature);
         if (!valid) {
             reply = reject("signature", 403, "invalid X-Twilio-Signature: " + valid.error().message);
@@ -93,11 +94,15 @@ bool WebhookHandler::verified(const WebhookRequest& req, FormParams& params, Htt
 }
 
 HttpReply WebhookHandler::inbound(const WebhookRequest& req) {
+    auto started = std::chrono::steady_clock::now();
+    log::RequestScope request(log::new_request_id()); // until the MessageSid is known
     FormParams params;
     HttpReply reply;
     if (!verified(req, params, reply)) {
         return reply;
     }
+    // From here on the lines carry the MessageSid, as do the sender's lines about the reply.
+    log::RequestScope message(std::string(params.first("MessageSid").value_or(log::new_request_id())));
     for (const char* name : {"MessageSid", "From", "To"}) {
         if (!params.first(name) || params.first(name)->empty()) {
             return reject("missing-field", 400, fmt::format("required parameter {} is missing", name));
@@ -137,6 +142,9 @@ HttpReply WebhookHandler::inbound(const WebhookRequest& req) {
     case pipeline::Outcome::Kind::processed:
         m_counters.webhooks_received++;
         m_counters.last_received_ms = in.received_at_ms;
+        m_counters.business_message(outcome->business_id, outcome->classification);
+        m_counters.answer_latency.observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         log_debug("http", "message {} from {} to {}: {}, {} repl{}", in.sid, in.from, outcome->business_id,
                   outcome->classification, outcome->replies.size(),
                   outcome->replies.size() == 1 ? "y" : "ies");
@@ -146,6 +154,7 @@ HttpReply WebhookHandler::inbound(const WebhookRequest& req) {
 }
 
 HttpReply WebhookHandler::status(const WebhookRequest& req) {
+    log::RequestScope request(log::new_request_id());
     FormParams params;
     HttpReply reply;
     if (!verified(req, params, reply)) {

@@ -7,7 +7,7 @@
 #include <string>
 
 namespace sbc::config {
-struct Config;
+class Live;
 }
 namespace sbc::pipeline {
 class Pipeline;
@@ -43,7 +43,7 @@ extern const char* const k_empty_twiml;
 
 class WebhookHandler {
   public:
-    WebhookHandler(const config::Config& config, pipeline::Pipeline& pipeline, store::Store& store,
+    WebhookHandler(const config::Live& config, pipeline::Pipeline& pipeline, store::Store& store,
                    metrics::Counters& counters);
 
     // POST /webhooks/twilio/whatsapp
@@ -56,7 +56,7 @@ class WebhookHandler {
     bool verified(const WebhookRequest& request, FormParams& params, HttpReply& reply);
     HttpReply reject(const std::string& reason, int status, const std::string& message);
 
-    const config::Config& m_config;
+    const config::Live& m_config;
     pipeline::Pipeline& m_pipeline;
     store::Store& m_store;
     metrics::Counters& m_counters;

@@ -4,16 +4,51 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
 #include <vector>
 
 namespace sbc::log {
 namespace {
 
 std::atomic<Level> g_level{Level::info};
-std::mutex g_mutex; // guards g_secrets and keeps lines whole
+std::atomic<Format> g_format{Format::text};
+std::mutex g_mutex; // guards the three below and keeps lines whole
 std::vector<std::string> g_secrets;
+std::FILE* g_file = nullptr; // null: stderr
+std::string g_file_path;
+thread_local std::string t_request;
+
+std::FILE* open_append(const std::string& path, std::string& error) {
+    std::FILE* f = std::fopen(path.c_str(), "ae");
+    if (f == nullptr) {
+        error = fmt::format("cannot open log file {}: {}", path, std::strerror(errno));
+    }
+    return f;
+}
+
+std::string text_line(Level level, std::string_view component, std::string_view message) {
+    static constexpr const char* k_tags[] = {"DEBUG", "INFO ", "WARN ", "ERROR", "OFF  "};
+    const char* tag = t_request.empty() ? "" : "req=";
+    const char* gap = t_request.empty() ? "" : " ";
+    return fmt::format("{} {} [{}] {}{}{}{}\n", time_format::iso8601_ms(time_format::now_ms()),
+                       k_tags[static_cast<int>(level)], component, tag, t_request, gap, message);
+}
+
+std::string json_line(Level level, std::string_view component, std::string_view message) {
+    nlohmann::json line = {{"time", time_format::iso8601_ms(time_format::now_ms())},
+                           {"level", level_name(level)},
+                           {"component", component},
+                           {"message", message}};
+    if (!t_request.empty()) {
+        line["request"] = t_request;
+    }
+    return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
 
 std::string mask_secrets(std::string line) {
     for (const auto& secret : g_secrets) {
@@ -87,14 +122,66 @@ void add_secret(std::string secret) {
     }
 }
 
+void set_format(Format format) {
+    g_format.store(format);
+}
+
+std::optional<Format> parse_format(std::string_view name) {
+    if (name == "text") {
+        return Format::text;
+    }
+    if (name == "json") {
+        return Format::json;
+    }
+    return std::nullopt;
+}
+
+std::string set_file(const std::string& path) {
+    std::string error;
+    std::FILE* next = path.empty() ? nullptr : open_append(path, error);
+    if (!path.empty() && next == nullptr) {
+        return error;
+    }
+    std::lock_guard lock(g_mutex);
+    if (g_file != nullptr) {
+        std::fclose(g_file);
+    }
+    g_file = next;
+    g_file_path = path;
+    return {};
+}
+
+std::string reopen_file() {
+    std::string path;
+    {
+        std::lock_guard lock(g_mutex);
+        path = g_file_path;
+    }
+    return path.empty() ? std::string() : set_file(path);
+}
+
+RequestScope::RequestScope(std::string id) : m_previous(std::move(t_request)) {
+    t_request = std::move(id);
+}
+
+RequestScope::~RequestScope() {
+    t_request = std::move(m_previous);
+}
+
+std::string new_request_id() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    return fmt::format("r{:012x}", rng() & 0xffffffffffffULL);
+}
+
 void write(Level level, std::string_view component, std::string_view message) {
-    static constexpr const char* k_tags[] = {"DEBUG", "INFO ", "WARN ", "ERROR", "OFF  "};
-    std::string line = fmt::format("{} {} [{}] {}\n", time_format::iso8601_ms(time_format::now_ms()),
-                                   k_tags[static_cast<int>(level)], component, message);
+    std::string line = g_format.load(std::memory_order_relaxed) == Format::json
+                           ? json_line(level, component, message)
+                           : text_line(level, component, message);
     std::lock_guard lock(g_mutex);
     line = mask_secrets(std::move(line));
-    std::fwrite(line.data(), 1, line.size(), stderr);
-    std::fflush(stderr);
+    std::FILE* out = g_file != nullptr ? g_file : stderr;
+    std::fwrite(line.data(), 1, line.size(), out);
+    std::fflush(out);
 }
 
 } // namespace sbc::log

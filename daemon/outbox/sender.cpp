@@ -1,7 +1,7 @@
 #include "daemon/outbox/sender.hpp"
 
 #include "common/time_format.hpp"
-#include "daemon/config/config.hpp"
+#include "daemon/config/live.hpp"
 #include "daemon/log/log.hpp"
 #include "daemon/metrics/counters.hpp"
 #include "daemon/store/customer_repo.hpp"
@@ -56,6 +56,12 @@ std::int64_t store_retry_delay(int failures) {
     return std::min(k_store_retry_cap_ms, k_store_retry_ms << std::min(failures - 1, 10));
 }
 
+// Whether a thread's Messages API client must be rebuilt for a new configuration.
+bool client_changed(const config::Config& a, const config::Config& b) {
+    return a.twilio_api_base_url != b.twilio_api_base_url || a.twilio_account_sid != b.twilio_account_sid ||
+           a.twilio_auth_token != b.twilio_auth_token || a.send_timeout_ms != b.send_timeout_ms;
+}
+
 twilio::OutboundMessage to_outbound(const store::Message& m, const config::Config& config) {
     twilio::OutboundMessage out;
     out.to = m.customer;
@@ -82,7 +88,7 @@ std::string describe(const SendOutcome& o) {
 
 } // namespace
 
-Sender::Sender(store::Store& store, const config::Config& config, metrics::Counters& counters)
+Sender::Sender(store::Store& store, const config::Live& config, metrics::Counters& counters)
     : m_store(store), m_config(config), m_counters(counters) {
     auto now = time_format::now_ms();
     auto recovered =
@@ -93,7 +99,7 @@ Sender::Sender(store::Store& store, const config::Config& config, metrics::Count
                  "and will be sent again (recorded as ambiguous)",
                  *recovered);
     }
-    for (int i = 0; i < m_config.sender_threads; ++i) {
+    for (int i = 0; i < m_config.get()->sender_threads; ++i) {
         m_threads.emplace_back([this] { run(); });
     }
 }
@@ -140,14 +146,31 @@ std::int64_t Sender::backoff_ms(std::int64_t attempts, std::int64_t retry_after_
     thread_local std::mt19937_64 rng{std::random_device{}()};
     std::int64_t ceiling = k_backoff_cap_ms;
     if (attempts < 20) {
-        ceiling = std::min(k_backoff_cap_ms, static_cast<std::int64_t>(m_config.retry_base_ms) << attempts);
+        ceiling =
+            std::min(k_backoff_cap_ms, static_cast<std::int64_t>(m_config.get()->retry_base_ms) << attempts);
     }
     std::int64_t delay = std::uniform_int_distribution<std::int64_t>(0, ceiling)(rng);
     return std::max(delay, retry_after_ms);
 }
 
+namespace {
+
+// The MessageSid of the inbound message a reply answers: the request ID of the webhook that brought it.
+std::string request_of(store::Store& store, const store::Message& m) {
+    if (!m.reply_to) {
+        return "out-" + std::to_string(m.id);
+    }
+    auto sid = store.read([&](store::Database& db) -> Result<std::optional<std::string>> {
+        return store::message_sid_of(db, *m.reply_to);
+    });
+    return sid && *sid ? **sid : "out-" + std::to_string(m.id);
+}
+
+} // namespace
+
 void Sender::deliver(Delivery& d, std::vector<Unrecorded>& unrecorded) {
     const auto& m = d.claim.message;
+    log::RequestScope request(request_of(m_store, m));
     auto now = time_format::now_ms();
     if (d.client == nullptr) {
         log_info("outbox", "dry-run (no Twilio credentials): to {} from {}: {}", m.customer, m.our_number,
@@ -158,7 +181,8 @@ void Sender::deliver(Delivery& d, std::vector<Unrecorded>& unrecorded) {
                                       }});
         return;
     }
-    SendOutcome o = d.client->send(to_outbound(m, m_config));
+    auto config = m_config.get();
+    SendOutcome o = d.client->send(to_outbound(m, *config));
     now = time_format::now_ms();
     m_counters.last_api_ok = (o.kind == SendOutcome::Kind::sent) ? 1 : 0;
     std::int64_t delay = 0;
@@ -166,7 +190,7 @@ void Sender::deliver(Delivery& d, std::vector<Unrecorded>& unrecorded) {
         delay = backoff_ms(d.claim.attempts, o.retry_after_ms.value_or(0));
     }
     auto write = [claim = d.claim, o, now, delay,
-                  max_attempts = m_config.max_send_attempts](store::Database& db) {
+                  max_attempts = config->max_send_attempts](store::Database& db) {
         const auto& m = claim.message;
         switch (o.kind) {
         case SendOutcome::Kind::sent:
@@ -270,13 +294,23 @@ void Sender::record_again(std::vector<Unrecorded>& unrecorded, bool stopping) {
 
 void Sender::run() {
     std::optional<twilio::MessagesClient> client;
-    if (m_config.twilio_live()) {
-        client.emplace(twilio::MessagesClient::Config{
-            m_config.twilio_api_base_url, m_config.twilio_account_sid, m_config.twilio_auth_token,
-            m_config.send_timeout_ms, std::min(5000, m_config.send_timeout_ms)});
-    }
+    std::shared_ptr<const config::Config> client_config;
     Backlog backlog;
-    while (work_once(client ? &*client : nullptr, backlog)) {
+    for (;;) {
+        // Between two sends, never during one: a reload takes effect at the next message.
+        auto config = m_config.get();
+        if (!client_config || client_changed(*client_config, *config)) {
+            client.reset();
+            if (config->twilio_live()) {
+                client.emplace(twilio::MessagesClient::Config{
+                    config->twilio_api_base_url, config->twilio_account_sid, config->twilio_auth_token,
+                    config->send_timeout_ms, std::min(5000, config->send_timeout_ms)});
+            }
+            client_config = config;
+        }
+        if (!work_once(client ? &*client : nullptr, backlog)) {
+            break;
+        }
     }
     record_again(backlog.unrecorded, true);
 }
@@ -324,7 +358,7 @@ bool Sender::work_once(twilio::MessagesClient* client, Backlog& backlog) {
         return true;
     }
     auto claims = m_store.write([&](store::Database& db) -> Result<std::vector<store::Claim>> {
-        return store::claim_due(db, now, k_claim_batch, m_config.send_lease_ms());
+        return store::claim_due(db, now, k_claim_batch, m_config.get()->send_lease_ms());
     });
     if (!claims) {
         // The store logs the failure once; claiming again at once would spin while the disk is full.

@@ -16,7 +16,7 @@
 #include <vector>
 
 namespace sbc::config {
-struct Config;
+class Live;
 }
 namespace sbc::store {
 class Store;
@@ -37,7 +37,9 @@ struct Unrecorded;
 class Sender {
   public:
     // Recovers rows a crash left in flight (marked ambiguous, sent again), then starts the threads.
-    Sender(store::Store& store, const config::Config& config, metrics::Counters& counters);
+    // The threads follow configuration reloads: a send uses the configuration in force when it starts, and a
+    // thread builds a new Twilio client when the credentials, API base URL or timeout change.
+    Sender(store::Store& store, const config::Live& config, metrics::Counters& counters);
     Sender(const Sender&) = delete;
     Sender& operator=(const Sender&) = delete;
     // Stops after the calls in progress; unsent rows, handed-over ones included, stay in the outbox for the
@@ -68,7 +70,7 @@ class Sender {
     std::int64_t backoff_ms(std::int64_t attempts, std::int64_t retry_after_ms);
 
     store::Store& m_store;
-    const config::Config& m_config;
+    const config::Live& m_config;
     metrics::Counters& m_counters;
 
     // Records the outcomes the store refused before (and posts nothing new while any is left), then posts the

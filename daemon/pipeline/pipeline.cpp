@@ -6,6 +6,7 @@
 #include "daemon/answer/answerer.hpp"
 #include "daemon/answer/message_split.hpp"
 #include "daemon/config/config.hpp"
+#include "daemon/config/live.hpp"
 #include "daemon/log/log.hpp"
 #include "daemon/pipeline/keywords.hpp"
 #include "daemon/pipeline/owner_commands.hpp"
@@ -340,12 +341,13 @@ std::vector<store::Claim> claim_for_sender(Database& db, const config::Config& c
 
 } // namespace
 
-Pipeline::Pipeline(store::Store& store, const config::Config& config, HandOver hand_over, HasRoom has_room)
+Pipeline::Pipeline(store::Store& store, const config::Live& config, HandOver hand_over, HasRoom has_room)
     : m_store(store), m_config(config), m_hand_over(std::move(hand_over)), m_has_room(std::move(has_room)) {}
 
 Result<Outcome> Pipeline::handle(const Inbound& in) {
+    auto config = m_config.get();
     // The answer is composed on this thread with a reader connection, so the single writer only records it.
-    double threshold = m_config.min_confidence_percent / 100.0;
+    double threshold = config->min_confidence_percent / 100.0;
     auto pre =
         m_store.read([&](Database& db) -> Result<std::pair<std::optional<answer::Answer>, std::int64_t>> {
             auto on_number = store::businesses_on_number(db, in.to);
@@ -382,9 +384,9 @@ Result<Outcome> Pipeline::handle(const Inbound& in) {
     std::vector<store::Claim> claims;
     auto result = m_store.write([&](Database& db) -> Result<Outcome> {
         Outcome outcome;
-        Step st{db, m_config, in, outcome};
+        Step st{db, *config, in, outcome};
         process(st, precomputed, precomputed_for);
-        claims = claim_for_sender(db, m_config, st, m_has_room);
+        claims = claim_for_sender(db, *config, st, m_has_room);
         return outcome;
     });
     if (result && !claims.empty() && m_hand_over) {
@@ -395,6 +397,7 @@ Result<Outcome> Pipeline::handle(const Inbound& in) {
 
 Result<std::vector<Message>> Pipeline::send_manual(const std::string& business_id, const std::string& to,
                                                    const std::string& text, const std::string& actor) {
+    auto config = m_config.get();
     std::vector<store::Claim> claims;
     auto result = m_store.write([&](Database& db) -> Result<std::vector<Message>> {
         auto b = store::find_business(db, business_id);
@@ -422,10 +425,10 @@ Result<std::vector<Message>> Pipeline::send_manual(const std::string& business_i
         in.from = to;
         in.received_at_ms = now;
         Outcome outcome;
-        Step st{db, m_config, in, outcome};
+        Step st{db, *config, in, outcome};
         reply(st, b, to, text, "manual");
         store::record_event(db, actor, "send", b->id, {{"to", to}, {"parts", outcome.replies.size()}});
-        claims = claim_for_sender(db, m_config, st, m_has_room);
+        claims = claim_for_sender(db, *config, st, m_has_room);
         return outcome.replies;
     });
     if (result && !claims.empty() && m_hand_over) {

@@ -13,7 +13,7 @@
 #include <vector>
 
 namespace sbc::config {
-struct Config;
+class Live;
 }
 namespace sbc::store {
 class Store;
@@ -53,7 +53,8 @@ class Pipeline {
     // Whether the receiver of HandOver takes more now; when it says no, replies are queued unclaimed and the
     // sender finds them in the outbox later. Empty: always.
     using HasRoom = std::function<bool()>;
-    Pipeline(store::Store& store, const config::Config& config, HandOver hand_over, HasRoom has_room = {});
+    // Each message is handled with the configuration in force when it arrives (see config::Live).
+    Pipeline(store::Store& store, const config::Live& config, HandOver hand_over, HasRoom has_room = {});
 
     // Processes one message. Fails (code 1) only when the store cannot commit: the caller must then not
     // acknowledge it (Twilio retries). An unknown number is an outcome, not a failure.
@@ -66,7 +67,7 @@ class Pipeline {
 
   private:
     store::Store& m_store;
-    const config::Config& m_config;
+    const config::Live& m_config;
     HandOver m_hand_over;
     HasRoom m_has_room;
 };

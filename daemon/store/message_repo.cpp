@@ -342,4 +342,13 @@ std::int64_t last_message_id(Database& db) {
     return s->int64(0);
 }
 
+std::optional<std::string> message_sid_of(Database& db, std::int64_t message_id) {
+    auto s = db.cached("SELECT message_sid FROM messages WHERE id = ?");
+    s->bind(1, message_id);
+    if (!s->step() || s->is_null(0)) {
+        return std::nullopt;
+    }
+    return s->text(0);
+}
+
 } // namespace sbc::store

@@ -102,5 +102,7 @@ struct LogFilter {
 };
 std::vector<Message> list_messages(Database& db, const LogFilter& filter);
 std::int64_t last_message_id(Database& db);
+// The Twilio MessageSid of a stored message (an inbound one's ties its replies to it in the log).
+std::optional<std::string> message_sid_of(Database& db, std::int64_t message_id);
 
 } // namespace sbc::store

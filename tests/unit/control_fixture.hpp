@@ -4,6 +4,7 @@
 
 #include "common/protocol.hpp"
 #include "daemon/config/config.hpp"
+#include "daemon/config/live.hpp"
 #include "daemon/control/command.hpp"
 #include "daemon/control/dispatch.hpp"
 #include "daemon/pipeline/pipeline.hpp"
@@ -34,9 +35,9 @@ class ControlFixture {
 
     ControlFixture()
         : m_store(m_dir.file("sbc.db")),
-          m_pipeline(m_store, m_config, [](std::vector<store::Claim>) {}), m_ctx{m_store,   m_config,
-                                                                                 started(), k_actor,
-                                                                                 8080,      &m_pipeline} {
+          m_pipeline(m_store, m_live, [](std::vector<store::Claim>) {}), m_ctx{m_store,   m_config,
+                                                                               started(), k_actor,
+                                                                               8080,      &m_pipeline} {
         m_config.data_dir = m_dir.path();
     }
 
@@ -95,6 +96,7 @@ class ControlFixture {
 
     TempDir m_dir;
     config::Config m_config;
+    config::Live m_live{m_config}; // the pipeline's copy: dry-run, no Twilio credentials
     store::Store m_store;
     pipeline::Pipeline m_pipeline; // dry-run: no Twilio credentials in m_config
     control::Context m_ctx;

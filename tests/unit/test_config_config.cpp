@@ -405,3 +405,33 @@ TEST_CASE("store.synchronous is full by default and accepts only full or normal"
     REQUIRE(loaded.problems.empty());
     REQUIRE(loaded.config.store_synchronous == "normal");
 }
+
+TEST_CASE("log.format accepts text or json, log.file any path, both from [log]", "[config]") {
+    TempDir dir;
+    REQUIRE(Config{}.log_format == "text");
+    REQUIRE(Config{}.log_file.empty());
+    auto bad_file = dir.file("bad.toml");
+    write_file(bad_file, "[log]\nformat = \"xml\"\n");
+    REQUIRE_THAT(only_problem(load(toml_only(bad_file))),
+                 Contains(bad_file + ":2: log.format: 'xml' is not text or json"));
+    auto good_file = dir.file("good.toml");
+    write_file(good_file, "[log]\nformat = \"json\"\nfile = \"/var/log/sbc/sbcd.log\"\n");
+    auto loaded = load(toml_only(good_file));
+    REQUIRE(loaded.problems.empty());
+    REQUIRE(loaded.config.log_format == "json");
+    REQUIRE(loaded.config.log_file == "/var/log/sbc/sbcd.log");
+}
+
+TEST_CASE("metrics.max_businesses is 20 by default and within 0..10000", "[config]") {
+    TempDir dir;
+    REQUIRE(Config{}.metrics_max_businesses == 20);
+    auto bad_file = dir.file("bad.toml");
+    write_file(bad_file, "[metrics]\nmax_businesses = 10001\n");
+    REQUIRE_THAT(only_problem(load(toml_only(bad_file))),
+                 Contains(bad_file + ":2: metrics.max_businesses: 10001 is outside 0..10000"));
+    auto good_file = dir.file("good.toml");
+    write_file(good_file, "[metrics]\nmax_businesses = 0\n");
+    auto loaded = load(toml_only(good_file));
+    REQUIRE(loaded.problems.empty());
+    REQUIRE(loaded.config.metrics_max_businesses == 0);
+}

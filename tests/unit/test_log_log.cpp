@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 using Catch::Matchers::Contains;
@@ -114,4 +115,83 @@ TEST_CASE("parse_level knows every level name in any case", "[log]") {
     for (auto level : {Level::debug, Level::info, Level::warn, Level::error, Level::off}) {
         REQUIRE(sbc::log::parse_level(sbc::log::level_name(level)) == level);
     }
+}
+
+namespace {
+
+// Sets the format for one test and puts text back.
+class FormatGuard {
+  public:
+    explicit FormatGuard(sbc::log::Format format) { sbc::log::set_format(format); }
+    ~FormatGuard() { sbc::log::set_format(sbc::log::Format::text); }
+    FormatGuard(const FormatGuard&) = delete;
+    FormatGuard& operator=(const FormatGuard&) = delete;
+};
+
+} // namespace
+
+TEST_CASE("JSON lines are one object per line with time, level, component, message and request", "[log]") {
+    LevelGuard level(Level::info);
+    FormatGuard format(sbc::log::Format::json);
+    sbc::log::add_secret("json-secret-0123456789");
+    auto out = captured_stderr([] {
+        sbc::log_info("http", "a \"quoted\" line with json-secret-0123456789");
+        sbc::log::RequestScope request("SM0123");
+        sbc::log_warn("outbox", "second");
+    });
+    auto lines_end = out.find('\n');
+    REQUIRE(lines_end != std::string::npos);
+    auto first = nlohmann::json::parse(out.substr(0, lines_end));
+    auto second = nlohmann::json::parse(out.substr(lines_end + 1));
+    CHECK(first["level"] == "info");
+    CHECK(first["component"] == "http");
+    CHECK(first["message"] == "a \"quoted\" line with ***");
+    CHECK_THAT(first["time"].get<std::string>(), Matches(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)"));
+    CHECK_FALSE(first.contains("request"));
+    CHECK(second["level"] == "warn");
+    CHECK(second["request"] == "SM0123");
+}
+
+TEST_CASE("a request scope tags this thread's lines until it ends", "[log]") {
+    LevelGuard level(Level::info);
+    auto out = captured_stderr([] {
+        {
+            sbc::log::RequestScope outer("r1");
+            sbc::log_info("http", "one");
+            {
+                sbc::log::RequestScope inner("SM42");
+                sbc::log_info("http", "two");
+            }
+            sbc::log_info("http", "three");
+        }
+        sbc::log_info("http", "four");
+    });
+    CHECK_THAT(out, Contains("[http] req=r1 one\n"));
+    CHECK_THAT(out, Contains("[http] req=SM42 two\n"));
+    CHECK_THAT(out, Contains("[http] req=r1 three\n"));
+    CHECK_THAT(out, Contains("[http] four\n"));
+    CHECK_THAT(sbc::log::new_request_id(), Matches("r[0-9a-f]{12}"));
+    CHECK(sbc::log::new_request_id() != sbc::log::new_request_id());
+}
+
+TEST_CASE("the log file receives the lines and is reopened by name after a rotation", "[log]") {
+    LevelGuard level(Level::info);
+    sbc::test::TempDir dir;
+    auto path = dir.file("sbcd.log");
+    REQUIRE(sbc::log::set_file(path).empty());
+    sbc::log_info("t", "before rotation");
+    REQUIRE(std::rename(path.c_str(), dir.file("sbcd.log.1").c_str()) == 0);
+    sbc::log_info("t", "still the old file");
+    REQUIRE(sbc::log::reopen_file().empty());
+    sbc::log_info("t", "after rotation");
+    // A file that cannot be opened is refused and the current one stays.
+    CHECK_THAT(sbc::log::set_file(dir.file("no/such/dir/x.log")), Contains("cannot open log file"));
+    sbc::log_info("t", "after a refused change");
+    REQUIRE(sbc::log::set_file("").empty());
+    auto rotated = sbc::test::read_file(dir.file("sbcd.log.1"));
+    auto current = sbc::test::read_file(path);
+    CHECK_THAT(rotated, Contains("before rotation") && Contains("still the old file"));
+    CHECK_THAT(rotated, !Contains("after rotation"));
+    CHECK_THAT(current, Contains("after rotation") && Contains("after a refused change"));
+    CHECK_THAT(current, !Contains("before rotation"));
 }
