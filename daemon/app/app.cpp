@@ -1,7 +1,9 @@
 #include "daemon/app/app.hpp"
 
+#include "common/protocol.hpp"
 #include "daemon/control/dispatch.hpp"
 #include "daemon/control/socket_server.hpp"
+#include "daemon/http/admin_api.hpp"
 #include "daemon/http/server.hpp"
 #include "daemon/http/status_pages.hpp"
 #include "daemon/http/webhook_handler.hpp"
@@ -99,11 +101,18 @@ int run(const config::Config& config) {
         });
         http::WebhookHandler webhooks(config, pipeline, *store, counters);
         http::StatusSources status{config, *store, counters, std::chrono::steady_clock::now()};
+        int http_port = 0; // known once the server is bound; read by `status` only
+        // The admin API runs the same control commands as sbcctl, as actor "admin-api".
+        http::AdminApi admin(config.admin_api_token, [&](std::string_view command, nlohmann::json arguments) {
+            control::Context ctx{*store, config, started_at, "admin-api", http_port, &pipeline};
+            return control::dispatch(protocol::make_request(command, std::move(arguments)).dump(), ctx);
+        });
         auto http_server = std::make_unique<http::HttpServer>(
             config.listen_host, config.listen_port, config.http_threads,
-            static_cast<std::size_t>(config.max_body_bytes), webhooks, status);
-        log_info("http", "listening on {}:{}", config.listen_host, http_server->port());
-        int http_port = http_server->port();
+            static_cast<std::size_t>(config.max_body_bytes), webhooks, status, &admin);
+        log_info("http", "listening on {}:{}{}", config.listen_host, http_server->port(),
+                 config.admin_api_token.empty() ? "" : " (admin API on)");
+        http_port = http_server->port();
 
         auto handle_line = [&](std::string_view line, const control::Peer& peer) {
             control::Context ctx{*store, config, started_at, actor_of(peer), http_port, &pipeline};
