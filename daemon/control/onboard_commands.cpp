@@ -138,7 +138,7 @@ Outcome apply_row(Database& db, const std::string& actor, const Row& row) {
     }
     if (out.knowledge_added > 0) {
         store::record_event(db, actor, "kb-import", b.id, {{"added", out.knowledge_added}});
-        if (out.status == "unchanged") {
+        if (out.status != "created") {
             out.status = "updated";
             out.changed.emplace_back("knowledge");
         }

@@ -161,7 +161,7 @@ TEST_CASE("backup verify rejects damaged files with a clear message and works wi
         REQUIRE(register_pizza(daemon).exit_code == 0);
         std::string csv = "text\n";
         for (int i = 0; i < 200; ++i) {
-            csv += fmt::format("Entry {} about pizzas, deliveries and opening hours\n", i);
+            csv += fmt::format("Entry {} about pizzas and deliveries and opening hours\n", i);
         }
         write_file(dir.file("kb.csv"), csv);
         REQUIRE(daemon.ctl({"kb", "import", "--business", "pizza-palace", dir.file("kb.csv")}).exit_code ==

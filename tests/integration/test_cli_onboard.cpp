@@ -20,7 +20,7 @@ std::string hundred_csv() {
     return csv;
 }
 
-long long count(const Daemon& daemon, const std::string& table) {
+long long rows_in(const Daemon& daemon, const std::string& table) {
     return query_int(daemon.database(), "SELECT COUNT(*) FROM " + table);
 }
 
@@ -39,13 +39,13 @@ TEST_CASE("onboard registers 100 businesses with knowledge, and a second run cha
     CHECK(first.doc["arguments"]["rows"].size() == 100);
     CHECK(first.doc["arguments"]["rows"][0]["line"] == 2);
     CHECK(first.doc["arguments"]["rows"][0]["knowledge_added"] == 2);
-    CHECK(count(daemon, "businesses") == 100);
-    CHECK(count(daemon, "knowledge") == 200);
+    CHECK(rows_in(daemon, "businesses") == 100);
+    CHECK(rows_in(daemon, "knowledge") == 200);
     CHECK(query_one(daemon.database(), "SELECT hours FROM businesses WHERE slug = 'shop-42'") ==
           "Mon-Fri 9-5");
     CHECK(query_one(daemon.database(), "SELECT whatsapp_number FROM businesses WHERE slug = 'shop-42'") ==
           "+14155550042");
-    auto events = count(daemon, "events");
+    auto events = rows_in(daemon, "events");
 
     auto second = daemon.ctl({"onboard", "--file", dir.file("shops.csv")});
     REQUIRE(second.exit_code == 0);
@@ -54,9 +54,9 @@ TEST_CASE("onboard registers 100 businesses with knowledge, and a second run cha
     CHECK(out[0] == "line 2: shop-0 unchanged");
     CHECK(out.back() == fmt::format("100 businesses from {}: 0 created, 0 updated, 100 unchanged, 0 failed",
                                     dir.file("shops.csv")));
-    CHECK(count(daemon, "businesses") == 100);
-    CHECK(count(daemon, "knowledge") == 200);
-    CHECK(count(daemon, "events") == events);
+    CHECK(rows_in(daemon, "businesses") == 100);
+    CHECK(rows_in(daemon, "knowledge") == 200);
+    CHECK(rows_in(daemon, "events") == events);
 
     // A search finds an onboarded entry: the full-text index was filled in the same transaction.
     auto hit = ctl_json_run(daemon, {"kb", "search", "--business", "shop-7", "deliver"});
@@ -84,7 +84,7 @@ TEST_CASE("onboard applies good rows, reports the bad one with its reason, and f
     CHECK_THAT(out[3], StartsWith("line 5: thief-deli error: ") && Contains("already belongs to business "
                                                                             "'pizza-palace'"));
     CHECK_THAT(out[4], EndsWith("1 created, 1 updated, 0 unchanged, 2 failed"));
-    CHECK(count(daemon, "businesses") == 2);
+    CHECK(rows_in(daemon, "businesses") == 2);
     CHECK(query_one(daemon.database(), "SELECT greeting FROM businesses WHERE slug = 'pizza-palace'") ==
           "Ciao!");
 
@@ -93,7 +93,7 @@ TEST_CASE("onboard applies good rows, reports the bad one with its reason, and f
     auto malformed = daemon.ctl({"onboard", "--file", dir.file("c.csv")});
     CHECK(malformed.exit_code == 5);
     CHECK_THAT(malformed.err, Contains("unknown column \"colour\"") && Contains("nothing onboarded"));
-    CHECK(count(daemon, "businesses") == 2);
+    CHECK(rows_in(daemon, "businesses") == 2);
 }
 
 TEST_CASE("onboard --dry-run reports what would change and changes nothing", "[cli][onboard]") {
@@ -105,7 +105,7 @@ TEST_CASE("onboard --dry-run reports what would change and changes nothing", "[c
                "\"+15550001111\",\"hours\":\"11-23\",\"knowledge\":[\"Gluten-free bases on request\"]}\n"
                "\n"
                "{\"name\":\"New Noodles\",\"number\":\"+14155550200\",\"owner\":\"+16505550200\"}\n");
-    auto events = count(daemon, "events");
+    auto events = rows_in(daemon, "events");
     auto dry = ctl_json_run(daemon, {"onboard", "--file", dir.file("d.jsonl"), "--dry-run"});
     INFO(dry.out);
     REQUIRE(dry.exit_code == 0);
@@ -115,15 +115,15 @@ TEST_CASE("onboard --dry-run reports what would change and changes nothing", "[c
     CHECK(dry.doc["arguments"]["rows"][0]["knowledge_added"] == 1);
     CHECK(dry.doc["arguments"]["rows"][1]["status"] == "created");
     CHECK(dry.doc["arguments"]["rows"][1]["line"] == 3);
-    CHECK(count(daemon, "businesses") == 1);
-    CHECK(count(daemon, "knowledge") == 0);
-    CHECK(count(daemon, "events") == events);
+    CHECK(rows_in(daemon, "businesses") == 1);
+    CHECK(rows_in(daemon, "knowledge") == 0);
+    CHECK(rows_in(daemon, "events") == events);
     CHECK(query_one(daemon.database(), "SELECT hours FROM businesses") == "");
 
     auto real = ctl_json_run(daemon, {"onboard", "--file", dir.file("d.jsonl")});
     REQUIRE(real.exit_code == 0);
     CHECK(real.doc["arguments"]["summary"] ==
           nlohmann::json{{"created", 1}, {"updated", 1}, {"unchanged", 0}, {"error", 0}});
-    CHECK(count(daemon, "businesses") == 2);
-    CHECK(count(daemon, "knowledge") == 1);
+    CHECK(rows_in(daemon, "businesses") == 2);
+    CHECK(rows_in(daemon, "knowledge") == 1);
 }
