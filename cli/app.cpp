@@ -103,7 +103,14 @@ void add_commands(CLI::App& app, const GlobalOptions& options, CommandAction& ch
             continue;
         }
         CommandAction action = spec.define(*command, options, spec.daemon_command);
-        command->callback([&chosen, action] { chosen = action; });
+        // A command may also be the parent of others ("backup" and "backup verify"): the deepest one parsed
+        // runs, whichever order CLI11 calls back in.
+        parents[spec.path] = command;
+        command->callback([&chosen, action, command] {
+            if (command->get_subcommands().empty()) {
+                chosen = action;
+            }
+        });
     }
 }
 

@@ -41,6 +41,19 @@ constexpr std::array k_commands = {
                 &define_send},
     CommandSpec{"logs", "logs", "show the message log; --follow prints new messages as they come",
                 &define_logs},
+
+    CommandSpec{"onboard", "onboard", "create or update many businesses and their knowledge from a file",
+                &define_onboard},
+
+    CommandSpec{"usage", "usage", "messages in and out, LLM tokens and estimated cost per business, by month",
+                &define_usage},
+
+    // "backup" runs on its own and is the parent of "backup verify", which needs no sbcd (no daemon command).
+    CommandSpec{"backup", "backup", "copy the live database to a file and verify the copy", &define_backup},
+    CommandSpec{"backup verify", "",
+                "check a backup file (integrity, schema version, row counts); no sbcd "
+                "needed",
+                &define_backup_verify},
 };
 
 } // namespace

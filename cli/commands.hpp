@@ -24,6 +24,13 @@ CommandAction define_kb_remove(CLI::App&, const GlobalOptions&, std::string_view
 CommandAction define_kb_import(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_kb_export(CLI::App&, const GlobalOptions&, std::string_view);
 
+CommandAction define_onboard(CLI::App&, const GlobalOptions&, std::string_view);
+
+CommandAction define_usage(CLI::App&, const GlobalOptions&, std::string_view);
+
+CommandAction define_backup(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_backup_verify(CLI::App&, const GlobalOptions&, std::string_view);
+
 CommandAction define_send_test(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_send(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_logs(CLI::App&, const GlobalOptions&, std::string_view);

@@ -364,4 +364,8 @@ std::string describe_problem(const std::string& path, const ImportProblem& probl
     return fmt::format("{}:{}: {}", name, problem.line, problem.message);
 }
 
+Result<std::string> read_input_file(const std::string& path) {
+    return read_all(path);
+}
+
 } // namespace sbc::cli

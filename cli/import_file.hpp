@@ -39,6 +39,9 @@ struct ImportFile {
 // ignored). Fails only when the file cannot be read; malformed content is reported in problems.
 Result<ImportFile> read_import_file(const std::string& path);
 
+// The whole content of path ("-" for standard input); fails with k_exit_invalid saying why.
+Result<std::string> read_input_file(const std::string& path);
+
 // "file:line: message", or "file: message" without a line.
 std::string describe_problem(const std::string& path, const ImportProblem& problem);
 

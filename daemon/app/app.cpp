@@ -1,11 +1,13 @@
 #include "daemon/app/app.hpp"
 
+#include "common/protocol.hpp"
 #include "daemon/app/reload.hpp"
 #include "daemon/app/systemd_notify.hpp"
 #include "daemon/app/watchdog.hpp"
 #include "daemon/config/live.hpp"
 #include "daemon/control/dispatch.hpp"
 #include "daemon/control/socket_server.hpp"
+#include "daemon/http/admin_api.hpp"
 #include "daemon/http/server.hpp"
 #include "daemon/http/status_pages.hpp"
 #include "daemon/http/webhook_handler.hpp"
@@ -155,11 +157,19 @@ int run(const config::Config& initial, const config::Sources& sources) {
             [&sender] { return sender->has_room(); });
         http::WebhookHandler webhooks(live, pipeline, *store, counters);
         http::StatusSources status{live, *store, counters, std::chrono::steady_clock::now()};
+        int http_port = 0; // known once the server is bound; read by `status` only
+        // The admin API runs the same control commands as sbcctl, as actor "admin-api".
+        http::AdminApi admin(config.admin_api_token, [&](std::string_view command, nlohmann::json arguments) {
+            auto now_in_force = live.get();
+            control::Context ctx{*store, *now_in_force, started_at, "admin-api", http_port, &pipeline};
+            return control::dispatch(protocol::make_request(command, std::move(arguments)).dump(), ctx);
+        });
         auto http_server = std::make_unique<http::HttpServer>(
             config.listen_host, config.listen_port, config.http_threads,
-            static_cast<std::size_t>(config.max_body_bytes), webhooks, status);
-        log_info("http", "listening on {}:{}", config.listen_host, http_server->port());
-        int http_port = http_server->port();
+            static_cast<std::size_t>(config.max_body_bytes), webhooks, status, &admin);
+        log_info("http", "listening on {}:{}{}", config.listen_host, http_server->port(),
+                 config.admin_api_token.empty() ? "" : " (admin API on)");
+        http_port = http_server->port();
 
         auto handle_line = [&](std::string_view line, const control::Peer& peer) {
             auto now_in_force = live.get();

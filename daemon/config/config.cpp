@@ -32,6 +32,10 @@ std::string toml_scalar(const toml::node& node) {
     if (auto i = node.value_exact<std::int64_t>()) {
         return std::to_string(*i);
     }
+    if (auto d = node.value_exact<double>()) {
+        return fmt::format("{}",
+                           *d); // shortest form that reads back the same: 0.005, not 0.005000000000000001
+    }
     return {};
 }
 

@@ -45,6 +45,13 @@ struct Config {
     int rate_media_per_hour = 5;
     // Metrics: businesses with their own label in /metrics, the rest count as "other"
     int metrics_max_businesses = 20;
+    // Admin REST API (/api/businesses...): off while empty
+    std::string admin_api_token;
+    // Billing estimates (sbcctl usage): prices in millionths of the currency unit, so sums stay exact
+    std::string billing_currency = "USD";
+    std::int64_t price_inbound_micros = 0;
+    std::int64_t price_outbound_micros = 0;
+    std::int64_t price_per_1k_tokens_micros = 0;
     // Logging
     std::string log_level = "info";
     std::string log_format = "text";        // text | json

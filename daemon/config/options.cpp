@@ -136,6 +136,12 @@ std::string check_synchronous(std::string_view v) {
     return v == "full" || v == "normal" ? std::string() : fmt::format("'{}' is not full or normal", v);
 }
 
+// Guessable tokens would make the admin API an open door: at least 24 characters when set.
+std::string check_admin_token(std::string_view v) {
+    return v.empty() || v.size() >= 24 ? std::string()
+                                       : "must be at least 24 characters (e.g. openssl rand -hex 24)";
+}
+
 std::string check_not_empty(std::string_view v) {
     return v.empty() ? "must not be empty" : "";
 }
@@ -161,11 +167,50 @@ Option listen_option() {
                   same};
 }
 
+// A price such as "0.0050" (at most six decimals), kept as millionths so that sums of many messages are
+// exact.
+Option price(std::string_view key, std::string_view env, std::int64_t Config::*member,
+             std::string_view help) {
+    Setter set = [=](Config& c, std::string_view v) -> std::string {
+        auto dot = v.find('.');
+        std::string_view whole = v.substr(0, dot);
+        std::string fraction(dot == std::string_view::npos ? "" : v.substr(dot + 1));
+        long long units = 0;
+        long long millionths = 0;
+        if (whole.empty() || fraction.size() > 6 || !parse_int(whole, 0, 1000000, units).empty() ||
+            (!fraction.empty() && !parse_int(fraction, 0, 999999, millionths).empty())) {
+            return fmt::format("'{}' is not a price such as 0.005 (at most 6 decimals, up to 1000000)", v);
+        }
+        for (std::size_t i = fraction.size(); i < 6; ++i) {
+            millionths *= 10;
+        }
+        c.*member = units * 1000000 + millionths;
+        return {};
+    };
+    Shower show = [=](const Config& c) {
+        return fmt::format("{}.{:06d}", c.*member / 1000000, c.*member % 1000000);
+    };
+    Same same = [=](const Config& a, const Config& b) { return a.*member == b.*member; };
+    return Option{key, env, help, false, set, show, same};
+}
+
 std::vector<Option> make_options() {
     std::vector<Option> rows = {
+        restart(string("admin.api_token", "SBC_ADMIN_TOKEN", &Config::admin_api_token,
+                       "bearer token of the admin REST API (/api/businesses); the API is off while empty",
+                       check_admin_token, true)),
         reload(integer("answer.min_confidence_percent", "SBC_MIN_CONFIDENCE_PERCENT",
                        &Config::min_confidence_percent, 0, 100,
                        "below this confidence a question gets the fallback text and goes to the owner")),
+        reload(string("billing.currency", "SBC_BILLING_CURRENCY", &Config::billing_currency,
+                      "currency the prices are in, shown by sbcctl usage", check_not_empty)),
+        reload(price("billing.price_inbound_message", "SBC_PRICE_INBOUND_MESSAGE", &Config::price_inbound_micros,
+                     "estimated cost of one customer message received, e.g. 0.005 (sbcctl usage)")),
+        reload(price("billing.price_outbound_message", "SBC_PRICE_OUTBOUND_MESSAGE",
+                     &Config::price_outbound_micros,
+                     "estimated cost of one message sent through Twilio, e.g. 0.005 (sbcctl usage)")),
+        reload(price("billing.price_per_1k_llm_tokens", "SBC_PRICE_PER_1K_LLM_TOKENS",
+                     &Config::price_per_1k_tokens_micros, "estimated cost of 1000 LLM tokens (sbcctl usage)")),
         restart(string("data_dir", "SBC_DATA_DIR", &Config::data_dir, "directory of the database and files",
                        check_not_empty)),
         reload(string("log_level", "LOG_LEVEL", &Config::log_level, "debug, info, warn, error or off",

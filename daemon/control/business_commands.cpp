@@ -1,6 +1,7 @@
 // Registering and managing businesses.
 
 #include "common/text.hpp"
+#include "daemon/control/business_settings.hpp"
 #include "daemon/control/handlers.hpp"
 #include "daemon/control/lookup.hpp"
 #include "daemon/control/validate.hpp"
@@ -16,17 +17,10 @@
 namespace sbc::control {
 namespace {
 
-constexpr const char* k_default_fallback =
-    "Sorry, I don't have an answer to that yet. I've passed your question on and we'll get back to you soon.";
-
 using store::Business;
 using store::Database;
 
-// The settings a request may set, each optional; filled from arguments and then applied to a Business.
-struct Settings {
-    std::optional<std::string> name, number, owner, greeting, hours, timezone, fallback;
-    std::optional<bool> shared, paused;
-};
+} // namespace
 
 Settings read_settings(Arguments& args, bool with_paused) {
     Settings s;
@@ -92,6 +86,8 @@ Status check_number_free(Database& db, const Business& b) {
     }
     return ok_status();
 }
+
+namespace {
 
 nlohmann::json audit(const Business& b) {
     return business_json(b, 0);

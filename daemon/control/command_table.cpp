@@ -10,6 +10,7 @@ namespace {
 // Keep in alphabetical order; a unit test checks it. Adding a command: a handler in its family's file, its
 // declaration in handlers.hpp, one row here, its sbcctl subcommand, and its line in man/sbcctl.1.
 constexpr Command k_commands[] = {
+    {"backup", Access::write, backup, "copy the live database to a file (online backup API), prune old ones"},
     {"business-list", Access::read, business_list, "list registered businesses"},
     {"business-register", Access::write, business_register, "register a business (idempotent)"},
     {"business-remove", Access::write, business_remove, "remove a business and its knowledge"},
@@ -25,9 +26,12 @@ constexpr Command k_commands[] = {
     {"kb-search", Access::read, kb_search, "search a business's knowledge as a customer question would"},
     {"list-commands", Access::read, list_commands, "list the commands this daemon supports"},
     {"logs", Access::read, logs, "the message log, newest first; waits for new messages with wait_ms"},
+    {"onboard", Access::write, onboard, "create or update many businesses and their knowledge at once"},
     {"send", Access::write, send, "send a message to a customer (24-hour window and opt-out respected)"},
     {"send-test", Access::write, send_test, "run a message through the pipeline as if it came from WhatsApp"},
     {"status", Access::read, status, "daemon version, uptime, database and counts"},
+    {"usage", Access::read, usage,
+     "messages in and out, LLM tokens and estimated cost per business, by month"},
 };
 
 } // namespace

@@ -30,4 +30,13 @@ Response send_test(Context& ctx, Arguments& args);
 Response send(Context& ctx, Arguments& args);
 Response logs(Context& ctx, Arguments& args);
 
+// onboard_commands.cpp
+Response onboard(Context& ctx, Arguments& args);
+
+// usage_commands.cpp
+Response usage(Context& ctx, Arguments& args);
+
+// backup_commands.cpp
+Response backup(Context& ctx, Arguments& args);
+
 } // namespace sbc::control

@@ -2,6 +2,7 @@
 
 #include "daemon/answer/query_terms.hpp"
 #include "daemon/control/handlers.hpp"
+#include "daemon/control/knowledge_import.hpp"
 #include "daemon/control/lookup.hpp"
 #include "daemon/control/validate.hpp"
 #include "daemon/control/views.hpp"
@@ -44,6 +45,8 @@ std::optional<std::string> optional_member(const nlohmann::json& object, const c
     return it->get<std::string>();
 }
 
+} // namespace
+
 std::vector<Entry> checked_import(const nlohmann::json& entries) {
     if (entries.size() > k_max_import_entries) {
         fail(protocol::k_invalid, fmt::format("{} entries in one request; send at most {} per request",
@@ -72,6 +75,8 @@ std::vector<Entry> checked_import(const nlohmann::json& entries) {
     }
     return out;
 }
+
+namespace {
 
 nlohmann::json entries_json(const std::vector<Entry>& entries, std::string_view business) {
     nlohmann::json out = nlohmann::json::array();

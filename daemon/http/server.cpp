@@ -1,5 +1,6 @@
 #include "daemon/http/server.hpp"
 
+#include "daemon/http/admin_api.hpp"
 #include "daemon/http/metrics_page.hpp"
 #include "daemon/http/status_pages.hpp"
 #include "daemon/http/webhook_handler.hpp"
@@ -54,7 +55,7 @@ void send(httplib::Response& res, const HttpReply& reply) {
 } // namespace
 
 HttpServer::HttpServer(const std::string& host, int port, int threads, std::size_t max_body,
-                       WebhookHandler& webhooks, StatusSources& status)
+                       WebhookHandler& webhooks, StatusSources& status, const AdminApi* admin)
     : m_server(std::make_unique<httplib::Server>()) {
     auto& s = *m_server;
     s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
@@ -78,7 +79,7 @@ HttpServer::HttpServer(const std::string& host, int port, int threads, std::size
         res.status = 500;
         res.set_content("internal error (see sbcd's log)\n", "text/plain");
     });
-    routes(max_body, webhooks, status);
+    routes(max_body, webhooks, status, admin);
     m_port = port == 0 ? s.bind_to_any_port(host) : (s.bind_to_port(host, port) ? port : -1);
     if (m_port <= 0) {
         throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) +
@@ -99,8 +100,12 @@ HttpServer::~HttpServer() {
     }
 }
 
-void HttpServer::routes(std::size_t max_body, WebhookHandler& webhooks, StatusSources& status) {
+void HttpServer::routes(std::size_t max_body, WebhookHandler& webhooks, StatusSources& status,
+                        const AdminApi* admin) {
     auto& s = *m_server;
+    if (admin != nullptr) {
+        admin->add_routes(s);
+    }
     s.Post("/webhooks/twilio/whatsapp",
            [&webhooks, max_body](const httplib::Request& req, httplib::Response& res,
                                  const httplib::ContentReader& reader) {

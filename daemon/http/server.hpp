@@ -16,13 +16,15 @@ namespace sbc::http {
 
 class WebhookHandler;
 struct StatusSources;
+class AdminApi;
 
 class HttpServer {
   public:
     // Binds host:port (port 0: any free port) and starts serving. Throws std::runtime_error when the address
     // cannot be bound, saying which and why.
+    // `admin` adds the admin REST API's routes when given (and a token is configured).
     HttpServer(const std::string& host, int port, int threads, std::size_t max_body, WebhookHandler& webhooks,
-               StatusSources& status);
+               StatusSources& status, const AdminApi* admin = nullptr);
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
     // Stops accepting, lets requests in flight finish.
@@ -31,7 +33,7 @@ class HttpServer {
     int port() const { return m_port; }
 
   private:
-    void routes(std::size_t max_body, WebhookHandler& webhooks, StatusSources& status);
+    void routes(std::size_t max_body, WebhookHandler& webhooks, StatusSources& status, const AdminApi* admin);
 
     std::unique_ptr<httplib::Server> m_server;
     int m_port = 0;

@@ -183,6 +183,20 @@ CREATE TRIGGER knowledge_fts_update AFTER UPDATE OF text, tags, business_id ON k
 END;
 INSERT INTO knowledge_fts(knowledge_fts) VALUES ('rebuild');
 )sql",
+    // 5: LLM token accounting for `sbcctl usage`. The answer engine records one row per LLM call (business,
+    // the message it answered, tokens); usage sums them per business and month.
+    R"sql(
+CREATE TABLE llm_usage (
+    id                INTEGER PRIMARY KEY,
+    business_id       INTEGER REFERENCES businesses(id) ON DELETE SET NULL,
+    message_id        INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+    model             TEXT NOT NULL DEFAULT '',
+    prompt_tokens     INTEGER NOT NULL DEFAULT 0,
+    completion_tokens INTEGER NOT NULL DEFAULT 0,
+    created_at        INTEGER NOT NULL
+);
+CREATE INDEX llm_usage_by_business ON llm_usage(business_id, created_at);
+)sql",
 };
 
 constexpr int k_count = static_cast<int>(sizeof(k_migrations) / sizeof(k_migrations[0]));

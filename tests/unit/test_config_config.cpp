@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <fmt/format.h>
 #include <map>
 #include <optional>
 #include <set>
@@ -389,7 +390,7 @@ TEST_CASE("the option table has unique keys and environment variables, secrets m
             secrets.insert(option.env);
         }
     }
-    REQUIRE(secrets == std::set<std::string_view>{"TWILIO_AUTH_TOKEN", "OPENAI_API_KEY"});
+    REQUIRE(secrets == std::set<std::string_view>{"TWILIO_AUTH_TOKEN", "OPENAI_API_KEY", "SBC_ADMIN_TOKEN"});
 }
 
 TEST_CASE("store.synchronous is full by default and accepts only full or normal", "[config]") {
@@ -434,4 +435,26 @@ TEST_CASE("metrics.max_businesses is 20 by default and within 0..10000", "[confi
     auto loaded = load(toml_only(good_file));
     REQUIRE(loaded.problems.empty());
     REQUIRE(loaded.config.metrics_max_businesses == 0);
+}
+
+TEST_CASE("billing prices read as decimals into exact millionths", "[config]") {
+    TempDir dir;
+    REQUIRE(Config{}.price_outbound_micros == 0);
+    REQUIRE(Config{}.billing_currency == "USD");
+    auto good_file = dir.file("good.toml");
+    write_file(good_file, "[billing]\ncurrency = \"EUR\"\nprice_inbound_message = 0.005\n"
+                          "price_outbound_message = \"0.0125\"\nprice_per_1k_llm_tokens = 2\n");
+    auto loaded = load(toml_only(good_file));
+    REQUIRE(loaded.problems.empty());
+    CHECK(loaded.config.billing_currency == "EUR");
+    CHECK(loaded.config.price_inbound_micros == 5000);
+    CHECK(loaded.config.price_outbound_micros == 12500);
+    CHECK(loaded.config.price_per_1k_tokens_micros == 2000000);
+    for (const char* bad : {"-1", "0.0000001", "abc", "1.2.3", ".5", "1e-3"}) {
+        INFO(bad);
+        auto bad_file = dir.file("bad.toml");
+        write_file(bad_file, fmt::format("[billing]\nprice_outbound_message = \"{}\"\n", bad));
+        REQUIRE_THAT(only_problem(load(toml_only(bad_file))), Contains("billing.price_outbound_message: '") &&
+                                                                  Contains("is not a price such as 0.005"));
+    }
 }

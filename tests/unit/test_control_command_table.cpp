@@ -31,6 +31,8 @@ struct Example {
 
 const std::map<std::string, Example>& examples() {
     static const std::map<std::string, Example> k_examples = {
+        // "@dir" stands for the fixture's temporary directory (see with_fixture_dir).
+        {"backup", {{{"dir", "@dir"}, {"keep", 3}}, {}, Access::write}},
         {"business-list", {json::object(), {}, Access::read}},
         {"business-register",
          {{{"name", "Cafe"}, {"number", "+14155230000"}, {"owner", "+15551234567"}},
@@ -51,6 +53,11 @@ const std::map<std::string, Example>& examples() {
         {"kb-search", {{{"business", "pizza"}, {"query", "deliver"}}, {"business", "query"}, Access::read}},
         {"list-commands", {json::object(), {}, Access::read}},
         {"logs", {{{"business", "pizza"}, {"limit", 10}}, {}, Access::read}},
+        {"onboard",
+         {{{"businesses",
+            json::array({{{"name", "Cafe"}, {"number", "+14155230000"}, {"owner", "+15551234567"}}})}},
+          {"businesses"},
+          Access::write}},
         {"send",
          {{{"business", "pizza"}, {"to", k_customer}, {"text", "Your order is ready"}},
           {"business", "to", "text"},
@@ -60,6 +67,7 @@ const std::map<std::string, Example>& examples() {
           {"business", "text"},
           Access::write}},
         {"status", {json::object(), {}, Access::read}},
+        {"usage", {{{"month", "2026-11"}, {"business", "pizza"}}, {}, Access::read}},
     };
     return k_examples;
 }
@@ -75,6 +83,16 @@ void seed(ControlFixture& f) {
         return true;
     });
     REQUIRE(opened.ok());
+}
+
+// The example's arguments with "@dir" replaced by the fixture's directory: a backup needs a real place.
+json with_fixture_dir(json arguments, ControlFixture& f) {
+    for (auto& [key, value] : arguments.items()) {
+        if (value == "@dir") {
+            value = f.dir().path();
+        }
+    }
+    return arguments;
 }
 
 // A value of the wrong type for an argument.
@@ -143,7 +161,7 @@ TEST_CASE("every command succeeds with valid arguments", "[control][table]") {
     for (const auto& [name, example] : examples()) {
         ControlFixture f;
         seed(f);
-        f.ok(name, example.arguments);
+        f.ok(name, with_fixture_dir(example.arguments, f));
     }
 }
 

@@ -1,0 +1,109 @@
+// sbcctl usage against a scripted run: signed webhooks to two businesses, replies through the fake Twilio,
+// and the figures checked against what was posted and what the fake received.
+
+#include "tests/integration/cli_helpers.hpp"
+#include "tests/support/fake_twilio.hpp"
+
+#include <ctime>
+#include <fmt/format.h>
+
+using namespace sbc::test;
+using namespace sbc::test::cli;
+
+namespace {
+
+constexpr const char* k_inbound = "/webhooks/twilio/whatsapp";
+
+std::string this_month() {
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    return fmt::format("{:04d}-{:02d}", tm.tm_year + 1900, tm.tm_mon + 1);
+}
+
+long long sent_from(const FakeTwilio& fake, const std::string& number) {
+    long long n = 0;
+    for (const auto& q : fake.requests()) {
+        n += q.form.first("From") == "whatsapp:" + number ? 1 : 0;
+    }
+    return n;
+}
+
+} // namespace
+
+TEST_CASE("usage counts messages per business and prices them", "[cli][usage]") {
+    TempDir dir;
+    FakeTwilio fake;
+    Daemon daemon(dir, {{"TWILIO_ACCOUNT_SID", fake.account_sid()},
+                        {"TWILIO_AUTH_TOKEN", fake.auth_token()},
+                        {"TWILIO_API_BASE_URL", fake.base_url()},
+                        {"WEBHOOK_BASE_URL", k_public_base},
+                        {"SBC_BILLING_CURRENCY", "EUR"},
+                        {"SBC_PRICE_INBOUND_MESSAGE", "0.001"},
+                        {"SBC_PRICE_OUTBOUND_MESSAGE", "0.0055"}});
+    REQUIRE(register_pizza(daemon).exit_code == 0);
+    REQUIRE(register_coffee(daemon).exit_code == 0);
+    REQUIRE(
+        daemon.ctl({"kb", "add", "--business", "pizza-palace", "We deliver downtown until 10pm"}).exit_code ==
+        0);
+    int sid = 0;
+    for (int i = 0; i < 3; ++i) {
+        REQUIRE(post_form(daemon.http_port(), k_inbound,
+                          inbound_message(make_sid(++sid), fmt::format("+1555300000{}", i), k_pizza_number,
+                                          "Do you deliver downtown?"),
+                          fake.auth_token())
+                    .status == 200);
+    }
+    for (int i = 0; i < 2; ++i) {
+        REQUIRE(post_form(daemon.http_port(), k_inbound,
+                          inbound_message(make_sid(++sid), fmt::format("+1555400000{}", i), k_coffee_number,
+                                          "Any oat milk?"),
+                          fake.auth_token())
+                    .status == 200);
+    }
+    // A test message is not billable: it never reaches WhatsApp.
+    REQUIRE(daemon.ctl({"send-test", "--business", "pizza-palace", "--from", "+15559990000", "Open?"})
+                .exit_code == 0);
+    REQUIRE(wait_until([&] { return query_int(daemon.database(), "SELECT COUNT(*) FROM outbox") == 0; }));
+    long long pizza_out = sent_from(fake, k_pizza_number);
+    long long coffee_out = sent_from(fake, k_coffee_number);
+    REQUIRE(pizza_out >= 3);
+    REQUIRE(coffee_out >= 2);
+
+    auto j = ctl_json_run(daemon, {"usage"});
+    INFO(j.out);
+    REQUIRE(j.exit_code == 0);
+    const auto& a = j.doc["arguments"];
+    CHECK(a["month"] == this_month());
+    CHECK(a["currency"] == "EUR");
+    REQUIRE(a["businesses"].size() == 2);
+    const auto& coffee = a["businesses"][0];
+    const auto& pizza = a["businesses"][1];
+    CHECK(coffee["business"] == "coffee-corner");
+    CHECK(coffee["messages_in"] == 2);
+    CHECK(coffee["messages_out"] == coffee_out);
+    CHECK(pizza["messages_in"] == 3);
+    CHECK(pizza["messages_out"] == pizza_out);
+    CHECK(pizza["llm_tokens"] == 0);
+    long long pizza_micros = 3 * 1000 + pizza_out * 5500;
+    CHECK(pizza["cost"] == fmt::format("{}.{:06d}", pizza_micros / 1000000, pizza_micros % 1000000));
+    CHECK(a["total"]["messages_in"] == 5);
+    CHECK(a["total"]["messages_out"] == pizza_out + coffee_out);
+
+    auto one = ctl_json_run(daemon, {"usage", "--business", "coffee-corner"});
+    CHECK(one.doc["arguments"]["businesses"].size() == 1);
+    auto csv = daemon.ctl({"usage", "--csv", "--business", "coffee-corner"});
+    REQUIRE(csv.exit_code == 0);
+    CHECK(lines(csv.out) ==
+          std::vector<std::string>{"month,business,name,messages_in,messages_out,llm_tokens,cost,currency",
+                                   fmt::format("{},coffee-corner,Coffee Corner,2,{},0,{},EUR", this_month(),
+                                               coffee_out,
+                                               fmt::format("0.{:06d}", 2 * 1000 + coffee_out * 5500))});
+    auto table = daemon.ctl({"usage"});
+    CHECK_THAT(table.out, Contains("COST (EUR)") && Contains("total"));
+
+    auto past = ctl_json_run(daemon, {"usage", "--month", "2020-01"});
+    CHECK(past.doc["arguments"]["total"]["messages_in"] == 0);
+    CHECK(daemon.ctl({"usage", "--month", "2026-13"}).exit_code == 5);
+    CHECK(daemon.ctl({"usage", "--business", "nope"}).exit_code == 4);
+}
