@@ -152,6 +152,17 @@ CREATE INDEX unanswered_by_business ON unanswered(business_id, created_at);
     R"sql(
 CREATE INDEX messages_by_kind ON messages(direction, kind, created_at);
 )sql",
+    // 4: synonyms an owner teaches the answerer ("!synonym delivery shipping"), both words as the owner
+    // typed them, lower-cased; the answerer normalises them when it reads them.
+    R"sql(
+CREATE TABLE synonyms (
+    business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+    word        TEXT NOT NULL,
+    synonym     TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (business_id, word, synonym)
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int k_count = static_cast<int>(sizeof(k_migrations) / sizeof(k_migrations[0]));
