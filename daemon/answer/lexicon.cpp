@@ -20,8 +20,8 @@ const std::vector<std::vector<std::string_view>> k_groups = {
      "tomorrow", "weekday", "weekdays", "daily",     "mon",      "tue",    "wed",      "thu",
      "fri",      "sat",     "sun",      "morning",   "evening"},
     // where
-    {"address", "location", "located", "where", "find", "directions", "map", "street", "opposite", "behind",
-     "near"},
+    {"address", "location", "located", "where", "find", "directions", "map", "street", "road", "lane",
+     "square", "avenue", "opposite", "behind", "near"},
     {"parking", "park", "car", "carpark"},
     // bookings
     {"book", "booking", "reservation", "reserve", "table", "appointment", "slot", "schedule", "walkin"},
@@ -42,8 +42,8 @@ const std::vector<std::vector<std::string_view>> k_groups = {
     // people
     {"child", "children", "kid", "kids", "toddler", "baby", "babies", "son", "daughter", "boy", "girl",
      "junior", "little"},
-    {"staff", "job", "jobs", "hiring", "vacancy", "vacancies", "work", "career", "careers", "cv", "apply",
-     "recruit", "employ"},
+    {"staff", "job", "jobs", "hiring", "hire", "vacancy", "vacancies", "work", "career", "careers", "cv",
+     "apply", "recruit", "employ"},
     // food and diets
     {"menu", "dishes", "food", "eat"},
     {"vegan", "plant", "dairy", "vegetarian"},

@@ -99,8 +99,10 @@ std::vector<std::string> raw_tokens(std::string_view text) {
         }
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
             word.push_back(static_cast<char>(c));
-        } else if ((c == ':' || c == '.' || c == '-') && !word.empty() && word.back() >= '0' && word.back() <= '9') {
-            word.push_back(c == '-' ? '-' : ':'); // "7:30", "7.30", "12-15": one time or range, not two numbers
+        } else if ((c == ':' || c == '.' || c == '-') && !word.empty() && word.back() >= '0' &&
+                   word.back() <= '9') {
+            word.push_back(c == '-' ? '-'
+                                    : ':'); // "7:30", "7.30", "12-15": one time or range, not two numbers
         } else if (c == '\'' && !word.empty()) {
             continue; // "children's" -> "childrens", "what's" -> "whats"
         } else if (!word.empty()) {
@@ -122,11 +124,11 @@ bool question_word(std::string_view w) {
 // Words customers wrap their questions in, that no entry answers: without them, "can I buy a voucher for
 // my sister" weighs what "voucher" weighs. Sorted.
 constexpr std::array<std::string_view, 40> k_filler = {
-    "able",    "also",   "anything",   "boyfriend", "brother", "buy",       "dad",   "daughter",
-    "do",      "friend", "friends",    "get",       "girlfriend", "go",     "got",   "grandfather",
-    "grandma", "grandmother", "grandpa", "guys",    "have",    "husband",   "look",  "looking",
-    "mom",     "mum",    "need",       "possible",  "really",  "sell",      "sister", "someone",
-    "something", "somewhere", "son",   "sure",      "thing",   "wife",      "wonder", "wondering",
+    "able",      "also",        "anything", "boyfriend", "brother",    "buy",     "dad",    "daughter",
+    "do",        "friend",      "friends",  "get",       "girlfriend", "go",      "got",    "grandfather",
+    "grandma",   "grandmother", "grandpa",  "guys",      "have",       "husband", "look",   "looking",
+    "mom",       "mum",         "need",     "possible",  "really",     "sell",    "sister", "someone",
+    "something", "somewhere",   "son",      "sure",      "thing",      "wife",    "wonder", "wondering",
 };
 
 bool is_filler(std::string_view w) {
@@ -138,13 +140,14 @@ bool is_filler(std::string_view w) {
     return std::binary_search(sorted.begin(), sorted.end(), w);
 }
 
-// "12-15", "7:30", "9am", "18:00": an entry (or a question) that gives clock times is about when something happens.
+// "12-15", "7:30", "9am", "18:00": an entry (or a question) that gives clock times is about when something
+// happens.
 bool clock_time(std::string_view w) {
     if (w.empty() || w[0] < '0' || w[0] > '9') {
         return false;
     }
-    return w.find(':') != std::string_view::npos || w.find('-') != std::string_view::npos || ends_with(w, "am") ||
-           ends_with(w, "pm");
+    return w.find(':') != std::string_view::npos || w.find('-') != std::string_view::npos ||
+           ends_with(w, "am") || ends_with(w, "pm");
 }
 
 bool is_number(std::string_view w) {

@@ -150,7 +150,7 @@ Tally evaluate(store::Database& db, std::vector<EvalBusiness>& set, answer::Mode
 int main(int argc, char** argv) {
     CLI::App app{"Top-1 accuracy and hand-off precision/recall of the answerer per retrieval mode"};
     std::string data_dir = SBC_EVAL_DATA_DIR;
-    int threshold = 50;
+    int threshold = 30; // answer.min_confidence_percent's default
     double min_accuracy = 0, min_recall = 0;
     bool verbose = false, sweep = false;
     app.add_option("--data", data_dir, "Folder of evaluation businesses (*.txt)");
