@@ -103,6 +103,12 @@ std::vector<std::string> raw_tokens(std::string_view text) {
                    word.back() <= '9') {
             word.push_back(c == '-' ? '-'
                                     : ':'); // "7:30", "7.30", "12-15": one time or range, not two numbers
+        } else if (c == '$') {
+            if (!word.empty()) {
+                words.push_back(std::move(word));
+                word.clear();
+            }
+            words.emplace_back("dollar"); // "$20"
         } else if (c == '\'' && !word.empty()) {
             continue; // "children's" -> "childrens", "what's" -> "whats"
         } else if (!word.empty()) {
@@ -148,6 +154,14 @@ bool clock_time(std::string_view w) {
     }
     return w.find(':') != std::string_view::npos || w.find('-') != std::string_view::npos ||
            ends_with(w, "am") || ends_with(w, "pm");
+}
+
+// "15 euros", "$20", "8€": an entry that gives an amount of money is about a price, whatever else it says.
+bool money(std::string_view w) {
+    static constexpr std::string_view k_currencies[] = {"euro",  "euros",  "eur", "dollar", "dollars", "usd",
+                                                        "pound", "pounds", "gbp", "quid",   "bucks",   "chf"};
+    return std::find(std::begin(k_currencies), std::end(k_currencies), w) != std::end(k_currencies) ||
+           w.find("\u20ac") != std::string_view::npos || w.find("\u00a3") != std::string_view::npos;
 }
 
 bool is_number(std::string_view w) {
@@ -234,6 +248,9 @@ std::vector<std::string> normalised_terms(std::string_view text) {
         if (clock_time(words[i])) {
             terms.emplace_back("hour");
             continue;
+        }
+        if (money(words[i])) {
+            terms.push_back(stem("price"));
         }
         if (question_word(words[i]) || (!is_stop_word(words[i]) && !is_filler(words[i]))) {
             terms.push_back(stem(words[i]));

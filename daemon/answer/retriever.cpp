@@ -30,23 +30,33 @@ double idf(double n, double df) {
     return std::log(1.0 + (n - df + 0.5) / (df + 0.5));
 }
 
-// Ties go to the older entry (the smaller rowid), so that the same question always gets the same answer.
-std::vector<Candidate> ranked(const std::unordered_map<std::int64_t, double>& scores, double total,
+struct Score {
+    double covered = 0; // weight of the question's words the entry has
+    double repeats = 0; // the same, counting each occurrence: breaks ties towards the entry about it
+};
+
+// Ties go to the entry that repeats the question's words most, then to the older entry (the smaller rowid),
+// so that the same question always gets the same answer.
+std::vector<Candidate> ranked(const std::unordered_map<std::int64_t, Score>& scores, double total,
                               std::size_t limit) {
-    std::vector<Candidate> out;
+    std::vector<std::pair<Candidate, double>> all;
     if (total <= 0) {
-        return out;
+        return {};
     }
     for (const auto& [rowid, score] : scores) {
-        if (score > 0) {
-            out.push_back({rowid, score / total});
+        if (score.covered > 0) {
+            all.push_back({{rowid, score.covered / total}, score.repeats});
         }
     }
-    std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
-        return a.confidence > b.confidence || (a.confidence == b.confidence && a.rowid < b.rowid);
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+        if (a.first.confidence != b.first.confidence) {
+            return a.first.confidence > b.first.confidence;
+        }
+        return a.second > b.second || (a.second == b.second && a.first.rowid < b.first.rowid);
     });
-    if (out.size() > limit) {
-        out.resize(limit);
+    std::vector<Candidate> out;
+    for (std::size_t i = 0; i < all.size() && i < limit; ++i) {
+        out.push_back(all[i].first);
     }
     return out;
 }
@@ -61,14 +71,14 @@ std::vector<Candidate> retrieve_fts(store::Database& db, std::int64_t business_r
     if (n == 0 || terms.empty()) {
         return {};
     }
-    std::unordered_map<std::int64_t, double> scores;
+    std::unordered_map<std::int64_t, Score> scores;
     double total = 0;
     for (const auto& term : terms) {
         auto rows = store::entries_matching(db, business_rowid, term, 1000);
         double weight = idf(n, static_cast<double>(rows.size()));
         total += weight;
         for (auto rowid : rows) {
-            scores[rowid] += weight;
+            scores[rowid].covered += weight;
         }
     }
     return ranked(scores, total, limit);
@@ -76,7 +86,7 @@ std::vector<Candidate> retrieve_fts(store::Database& db, std::int64_t business_r
 
 struct Doc {
     std::int64_t rowid = 0;
-    std::vector<std::string> terms; // sorted, distinct
+    std::vector<std::string> terms; // sorted, with repeats
 };
 
 struct Corpus {
@@ -91,7 +101,6 @@ Corpus load_corpus(store::Database& db, std::int64_t business_rowid) {
     while (s->step()) {
         Doc doc{s->int64(0), normalised_terms(s->text(1) + " " + s->text(2))};
         std::sort(doc.terms.begin(), doc.terms.end());
-        doc.terms.erase(std::unique(doc.terms.begin(), doc.terms.end()), doc.terms.end());
         corpus.vocabulary.insert(doc.terms.begin(), doc.terms.end());
         corpus.docs.push_back(std::move(doc));
     }
@@ -178,9 +187,10 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
     }
     auto owner = owner_synonyms(db, business_rowid);
     const double n = static_cast<double>(corpus.docs.size());
-    std::unordered_map<std::int64_t, double> scores;
+    std::unordered_map<std::int64_t, Score> scores;
     double total = 0;
     std::vector<double> match(corpus.docs.size());
+    std::vector<double> repeats(corpus.docs.size());
     for (const auto& term : terms) {
         Alternatives alts = expand(term, owner, 1.0);
         if (!known(alts, corpus) && owner.count(term) == 0) {
@@ -192,19 +202,25 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
         for (std::size_t i = 0; i < corpus.docs.size(); ++i) {
             const auto& doc_terms = corpus.docs[i].terms;
             double best = 0;
+            double occurrences = 0;
             for (const auto& [s, f] : alts) {
-                if (f > best && std::binary_search(doc_terms.begin(), doc_terms.end(), s)) {
-                    best = f;
+                auto [first, last] = std::equal_range(doc_terms.begin(), doc_terms.end(), s);
+                if (first != last) {
+                    best = std::max(best, f);
+                    occurrences += f * static_cast<double>(last - first);
                 }
             }
             match[i] = best;
+            repeats[i] = occurrences;
             df += best > 0 ? 1 : 0;
         }
         double weight = idf(n, df) * (df > 0 ? 1.0 : k_unknown_share);
         total += weight;
         for (std::size_t i = 0; i < corpus.docs.size(); ++i) {
             if (match[i] > 0) {
-                scores[corpus.docs[i].rowid] += weight * match[i];
+                auto& score = scores[corpus.docs[i].rowid];
+                score.covered += weight * match[i];
+                score.repeats += weight * repeats[i];
             }
         }
     }
