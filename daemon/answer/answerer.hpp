@@ -22,8 +22,8 @@ struct Answer {
 
 const char* kind_name(Answer::Kind kind);
 
-// Below this confidence the customer gets the fallback text and the owner is told. Tuned on the evaluation
-// set for the builtin mode (docs/retrieval.md); the same default as answer.min_confidence_percent.
+// Below this confidence the customer gets the fallback text and the owner is told. The best threshold for
+// the builtin mode on the evaluation set (docs/retrieval.md); sbcd takes answer.min_confidence_percent.
 inline constexpr double k_default_threshold = 0.3;
 
 // compose, built in: the best candidate's entry as it stands, when its confidence reaches the threshold;

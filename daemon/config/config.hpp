@@ -35,7 +35,7 @@ struct Config {
     int retry_base_ms = 1000;        // backoff before retry n is random in [0, min(5 min, base * 2^n)]
     std::string notify_template_sid; // ContentSid used to reach an owner outside the 24-hour window
     // Answers
-    int min_confidence_percent = 30;
+    int min_confidence_percent = 50;
     std::string openai_api_key;
     std::string openai_base_url = "https://api.openai.com/v1";
     // Rate limits (per hour), the seed deployment's figures
