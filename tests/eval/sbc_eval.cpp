@@ -14,6 +14,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -112,6 +113,8 @@ void load(store::Database& db, EvalBusiness& b, int index) {
 }
 
 struct Tally {
+    double total_us = 0; // time in the answerer, to compare modes (figures, never a test)
+    int asked = 0;
     int answerable = 0, correct = 0, wrong = 0, missed = 0; // missed: handed off though answerable
     int out_of_scope = 0, handed_off_right = 0;
     int handed_off() const { return missed + handed_off_right; }
@@ -125,7 +128,11 @@ Tally evaluate(store::Database& db, std::vector<EvalBusiness>& set, answer::Mode
     Tally t;
     for (auto& b : set) {
         for (const auto& q : b.questions) {
+            auto start = std::chrono::steady_clock::now();
             auto a = answer::answer_question(db, b.business, q.text, threshold, mode);
+            t.total_us +=
+                std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+            ++t.asked;
             std::string got = a.entry_number ? b.label_of_number[*a.entry_number] : "-";
             if (q.label == "-") {
                 ++t.out_of_scope;
@@ -193,13 +200,13 @@ int main(int argc, char** argv) {
             questions += static_cast<int>(b.questions.size());
         }
         fmt::print("{} businesses, {} questions, threshold {}%\n", set.size(), questions, threshold);
-        fmt::print("{:<10} {:>8} {:>8} {:>8} {:>10} {:>10}\n", "mode", "top-1 %", "wrong", "missed",
-                   "h-o prec %", "h-o rec %");
+        fmt::print("{:<10} {:>8} {:>8} {:>8} {:>10} {:>10} {:>12}\n", "mode", "top-1 %", "wrong", "missed",
+                   "h-o prec %", "h-o rec %", "us/question");
         Tally builtin;
         for (auto mode : modes) {
             Tally t = evaluate(db, set, mode, threshold / 100.0, verbose);
-            fmt::print("{:<10} {:>8.1f} {:>8} {:>8} {:>10.1f} {:>10.1f}\n", answer::mode_name(mode),
-                       t.accuracy(), t.wrong, t.missed, t.precision(), t.recall());
+            fmt::print("{:<10} {:>8.1f} {:>8} {:>8} {:>10.1f} {:>10.1f} {:>12.0f}\n", answer::mode_name(mode),
+                       t.accuracy(), t.wrong, t.missed, t.precision(), t.recall(), t.total_us / t.asked);
             if (mode == answer::Mode::builtin) {
                 builtin = t;
             }
