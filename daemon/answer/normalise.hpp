@@ -10,7 +10,8 @@
 
 namespace sbc::answer {
 
-// The stem of one lower-case word. Idempotent: stem(stem(w)) == stem(w).
+// The stem of one lower-case word. Not idempotent (stem("closing") is "clos", stem("clos") "clo"): apply it
+// to words as written, once.
 std::string stem(std::string_view word);
 
 // The normalised terms of a text, in order, stop words dropped, duplicates kept.
