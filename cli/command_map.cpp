@@ -34,6 +34,11 @@ constexpr std::array k_commands = {
     CommandSpec{"kb import", "kb-import", "import entries from a CSV or JSON lines file", &define_kb_import},
     CommandSpec{"kb export", "kb-export", "print every entry as JSON lines (re-importable)",
                 &define_kb_export},
+    CommandSpec{"kb synonym", "", "words the answerer treats as the same, per business", nullptr},
+    CommandSpec{"kb synonym add", "kb-synonym-add", "teach that two words mean the same",
+                &define_kb_synonym_add},
+    CommandSpec{"kb synonym list", "kb-synonym-list", "list the synonym pairs", &define_kb_synonym_list},
+    CommandSpec{"kb synonym remove", "kb-synonym-remove", "forget a synonym pair", &define_kb_synonym_remove},
 
     CommandSpec{"send-test", "send-test", "run a message through the pipeline as if it came from WhatsApp",
                 &define_send_test},

@@ -23,6 +23,9 @@ CommandAction define_kb_search(CLI::App&, const GlobalOptions&, std::string_view
 CommandAction define_kb_remove(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_kb_import(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_kb_export(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_kb_synonym_add(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_kb_synonym_list(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_kb_synonym_remove(CLI::App&, const GlobalOptions&, std::string_view);
 
 CommandAction define_onboard(CLI::App&, const GlobalOptions&, std::string_view);
 

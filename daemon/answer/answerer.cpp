@@ -1,13 +1,11 @@
 #include "daemon/answer/answerer.hpp"
 
 #include "daemon/answer/query_terms.hpp"
+#include "daemon/answer/retriever.hpp"
 #include "daemon/store/knowledge_repo.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <fmt/format.h>
-#include <map>
-#include <set>
 #include <span>
 
 namespace sbc::answer {
@@ -47,40 +45,6 @@ std::vector<std::string> raw_words(std::string_view text) {
     return words;
 }
 
-struct Scored {
-    std::int64_t rowid = 0;
-    double covered = 0;
-};
-
-// Which entries contain each term (through the index, so stemming applies), weighted by how rare the term is
-// in this business's knowledge. A term no entry has weighs most: a question about something we know nothing
-// of should not be answered from an entry that shares only its common words.
-std::optional<std::pair<Scored, double>> best_entry(store::Database& db, std::int64_t business_rowid,
-                                                    const std::vector<std::string>& terms) {
-    const double n = static_cast<double>(store::count_entries(db, business_rowid));
-    if (n == 0 || terms.empty()) {
-        return std::nullopt;
-    }
-    std::map<std::int64_t, double> covered;
-    double total = 0;
-    for (const auto& term : terms) {
-        auto rows = store::entries_matching(db, business_rowid, term, 1000);
-        double df = static_cast<double>(rows.size());
-        double weight = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
-        total += weight;
-        for (auto rowid : rows) {
-            covered[rowid] += weight;
-        }
-    }
-    if (covered.empty() || total <= 0) {
-        return std::nullopt;
-    }
-    auto best = std::max_element(covered.begin(), covered.end(), [](const auto& a, const auto& b) {
-        return a.second < b.second || (a.second == b.second && a.first > b.first);
-    });
-    return std::make_pair(Scored{best->first, best->second}, total);
-}
-
 std::string default_greeting(const store::Business& b) {
     return fmt::format("Hello! This is {}. Ask me anything, for example about our opening hours.", b.name);
 }
@@ -101,8 +65,24 @@ const char* kind_name(Answer::Kind kind) {
     return "fallback";
 }
 
+std::optional<Answer> compose(store::Database& db, const Candidate& best, double threshold) {
+    if (best.confidence < threshold) {
+        return std::nullopt;
+    }
+    auto entry = store::find_entry_by_rowid(db, best.rowid);
+    if (!entry) {
+        return std::nullopt;
+    }
+    Answer out;
+    out.kind = Answer::Kind::knowledge;
+    out.text = entry->text;
+    out.entry_number = entry->number;
+    out.confidence = best.confidence;
+    return out;
+}
+
 Answer answer_question(store::Database& db, const store::Business& business, std::string_view question,
-                       double threshold) {
+                       double threshold, Mode mode) {
     Answer out;
     auto words = raw_words(question);
     if (all_in(words, k_greeting_words)) {
@@ -118,17 +98,12 @@ Answer answer_question(store::Database& db, const store::Business& business, std
         out.confidence = 1;
         return out;
     }
-    if (auto best = best_entry(db, business.rowid, terms)) {
-        auto [scored, total] = *best;
-        out.confidence = scored.covered / total;
-        if (out.confidence >= threshold) {
-            if (auto entry = store::find_entry_by_rowid(db, scored.rowid)) {
-                out.kind = Answer::Kind::knowledge;
-                out.text = entry->text;
-                out.entry_number = entry->number;
-                return out;
-            }
+    auto candidates = retrieve(db, business.rowid, question, mode, 1);
+    if (!candidates.empty()) {
+        if (auto answer = compose(db, candidates.front(), threshold)) {
+            return *answer;
         }
+        out.confidence = candidates.front().confidence;
     }
     out.kind = Answer::Kind::fallback;
     out.text = business.fallback;

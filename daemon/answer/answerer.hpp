@@ -2,6 +2,7 @@
 // The built-in answerer: greetings and opening hours from the business's settings, everything else from its
 // knowledge base, with a confidence score so that a weak match becomes a hand-off instead of a wrong answer.
 
+#include "daemon/answer/retriever.hpp"
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/database.hpp"
 
@@ -21,11 +22,17 @@ struct Answer {
 
 const char* kind_name(Answer::Kind kind);
 
-// Below this confidence the customer gets the fallback text and the owner is told.
-inline constexpr double k_default_threshold = 0.5;
+// Below this confidence the customer gets the fallback text and the owner is told. The best threshold for
+// the builtin mode on the evaluation set (docs/retrieval.md); sbcd takes answer.min_confidence_percent.
+inline constexpr double k_default_threshold = 0.3;
 
-// Answers a customer's question for one business. Reads only; SQLite errors throw DbError.
+// compose, built in: the best candidate's entry as it stands, when its confidence reaches the threshold;
+// nullopt when it does not (or the entry went away meanwhile), which makes the question a hand-off.
+std::optional<Answer> compose(store::Database& db, const Candidate& best, double threshold);
+
+// Answers a customer's question for one business: greeting, opening hours, or retrieve + compose. Reads
+// only; SQLite errors throw DbError.
 Answer answer_question(store::Database& db, const store::Business& business, std::string_view question,
-                       double threshold = k_default_threshold);
+                       double threshold = k_default_threshold, Mode mode = Mode::builtin);
 
 } // namespace sbc::answer

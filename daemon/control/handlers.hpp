@@ -25,6 +25,11 @@ Response kb_remove(Context& ctx, Arguments& args);
 Response kb_import(Context& ctx, Arguments& args);
 Response kb_export(Context& ctx, Arguments& args);
 
+// synonym_commands.cpp
+Response kb_synonym_add(Context& ctx, Arguments& args);
+Response kb_synonym_list(Context& ctx, Arguments& args);
+Response kb_synonym_remove(Context& ctx, Arguments& args);
+
 // message_commands.cpp
 Response send_test(Context& ctx, Arguments& args);
 Response send(Context& ctx, Arguments& args);

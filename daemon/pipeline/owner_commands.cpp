@@ -2,9 +2,11 @@
 
 #include "common/text.hpp"
 #include "daemon/answer/query_terms.hpp"
+#include "daemon/answer/synonym_words.hpp"
 #include "daemon/store/event_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
 #include "daemon/store/stats_repo.hpp"
+#include "daemon/store/synonym_repo.hpp"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -189,6 +191,76 @@ std::string resume(OwnerContext& ctx, const std::string&) {
     return "Resumed: customers are answered again.";
 }
 
+std::vector<std::string> words_of(std::string_view args) {
+    std::vector<std::string> words;
+    std::string word;
+    for (char c : args) {
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+            if (!word.empty()) {
+                words.push_back(std::move(word));
+                word.clear();
+            }
+        } else {
+            word.push_back(c);
+        }
+    }
+    if (!word.empty()) {
+        words.push_back(std::move(word));
+    }
+    return words;
+}
+
+constexpr std::string_view k_synonym_usage =
+    "Usage: !synonym <word> <synonym> (e.g. !synonym delivery shipping), !synonym remove <word> <synonym>, "
+    "or !synonym alone to list them.";
+
+std::string synonyms_reply(OwnerContext& ctx) {
+    auto pairs = store::list_synonyms(ctx.db, ctx.business.rowid);
+    if (pairs.empty()) {
+        return "No synonyms yet. Teach one with !synonym <word> <synonym>, e.g. !synonym delivery shipping";
+    }
+    std::string out = fmt::format("Synonyms ({}):", pairs.size());
+    for (const auto& p : pairs) {
+        out += fmt::format("\n{} = {}", p.word, p.synonym);
+    }
+    return out;
+}
+
+// "!synonym delivery shipping": customers who write one word find the entries that use the other.
+std::string synonym(OwnerContext& ctx, const std::string& args) {
+    auto words = words_of(args);
+    if (words.empty()) {
+        return synonyms_reply(ctx);
+    }
+    bool removing = words.size() == 3 && (words[0] == "remove" || words[0] == "delete");
+    if (words.size() != 2 && !removing) {
+        return std::string(k_synonym_usage);
+    }
+    auto pair = removing ? answer::check_synonym_pair(words[1], words[2])
+                         : answer::check_synonym_pair(words[0], words[1]);
+    if (!pair) {
+        return fmt::format("Not taught: {}. {}", pair.error().message, k_synonym_usage);
+    }
+    if (removing) {
+        if (!store::remove_synonym(ctx.db, ctx.business.rowid, pair->word, pair->synonym)) {
+            return fmt::format("There is no synonym {} = {}. !synonym lists them.", pair->word,
+                               pair->synonym);
+        }
+        store::record_event(ctx.db, ctx.actor, "synonym-remove", ctx.business.id,
+                            {{"word", pair->word}, {"synonym", pair->synonym}});
+        return fmt::format("Removed the synonym {} = {}.", pair->word, pair->synonym);
+    }
+    if (!store::add_synonym(ctx.db, ctx.business.rowid, pair->word, pair->synonym)) {
+        return fmt::format("Already known: {} = {}.", pair->word, pair->synonym);
+    }
+    store::record_event(ctx.db, ctx.actor, "synonym-add", ctx.business.id,
+                        {{"word", pair->word}, {"synonym", pair->synonym}});
+    return fmt::format(
+        "Synonym taught: customers who write \"{}\" now find entries about \"{}\", and the other "
+        "way round.",
+        pair->word, pair->synonym);
+}
+
 std::string help(OwnerContext& ctx, const std::string&);
 
 constexpr OwnerCommandRow k_commands[] = {
@@ -198,6 +270,7 @@ constexpr OwnerCommandRow k_commands[] = {
     {"edit", "!edit <n> <text>", "replace entry n", edit},
     {"search", "!search <words>", "find entries", search},
     {"stats", "!stats", "questions, answers and gaps", stats},
+    {"synonym", "!synonym <word> <synonym>", "treat two words as the same", synonym},
     {"hours", "!hours <text>", "set the opening hours", hours},
     {"pause", "!pause", "stop answering customers", pause},
     {"resume", "!resume", "start answering again", resume},

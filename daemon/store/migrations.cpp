@@ -197,6 +197,17 @@ CREATE TABLE llm_usage (
 );
 CREATE INDEX llm_usage_by_business ON llm_usage(business_id, created_at);
 )sql",
+    // 6: synonyms an owner teaches the answerer ("!synonym delivery shipping"), both words as the owner
+    // typed them, lower-cased; the answerer normalises them when it reads them.
+    R"sql(
+CREATE TABLE synonyms (
+    business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+    word        TEXT NOT NULL,
+    synonym     TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (business_id, word, synonym)
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int k_count = static_cast<int>(sizeof(k_migrations) / sizeof(k_migrations[0]));

@@ -51,6 +51,15 @@ const std::map<std::string, Example>& examples() {
         {"kb-list", {{{"business", "pizza"}}, {"business"}, Access::read}},
         {"kb-remove", {{{"business", "pizza"}, {"number", 1}}, {"business", "number"}, Access::write}},
         {"kb-search", {{{"business", "pizza"}, {"query", "deliver"}}, {"business", "query"}, Access::read}},
+        {"kb-synonym-add",
+         {{{"business", "pizza"}, {"word", "voucher"}, {"synonym", "coupon"}},
+          {"business", "word", "synonym"},
+          Access::write}},
+        {"kb-synonym-list", {{{"business", "pizza"}}, {"business"}, Access::read}},
+        {"kb-synonym-remove",
+         {{{"business", "pizza"}, {"word", "shipping"}, {"synonym", "delivery"}},
+          {"business", "word", "synonym"},
+          Access::write}},
         {"list-commands", {json::object(), {}, Access::read}},
         {"logs", {{{"business", "pizza"}, {"limit", 10}}, {}, Access::read}},
         {"onboard",
@@ -72,10 +81,12 @@ const std::map<std::string, Example>& examples() {
     return k_examples;
 }
 
-// A fixture with business "pizza", its entry 1, and a customer who wrote to it (so that send may answer).
+// A fixture with business "pizza", its entry 1, a synonym pair, and a customer who wrote to it (so that send
+// may answer).
 void seed(ControlFixture& f) {
     f.register_business("pizza", "+14155238886");
     f.ok("kb-add", {{"business", "pizza"}, {"text", "We deliver until 10pm"}});
+    f.ok("kb-synonym-add", {{"business", "pizza"}, {"word", "delivery"}, {"synonym", "shipping"}});
     // A customer message through the store, as a webhook would record it: send-test does not open the window.
     auto opened = f.store().write([](sbc::store::Database& db) -> sbc::Result<bool> {
         auto pizza = sbc::store::find_business(db, "pizza");

@@ -1,0 +1,112 @@
+#include "daemon/answer/lexicon.hpp"
+
+#include "daemon/answer/normalise.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace sbc::answer {
+namespace {
+
+// Trade-neutral on purpose: words of one trade (balayage, puncture, wreath) are what the owner teaches
+// with !synonym. Words, not stems: they are stemmed when the table is built, so that they match whatever the
+// normaliser makes of a question or an entry. A word may sit in several groups.
+const std::vector<std::vector<std::string_view>> k_groups = {
+    // opening hours
+    {"hours",    "open",    "opening",  "close",     "closing",  "closed", "shut",     "time",
+     "times",    "tonight", "today",    "late",      "early",    "until",  "till",     "schedule",
+     "weekend",  "monday",  "tuesday",  "wednesday", "thursday", "friday", "saturday", "sunday",
+     "tomorrow", "weekday", "weekdays", "daily",     "mon",      "tue",    "wed",      "thu",
+     "fri",      "sat",     "sun",      "morning",   "evening"},
+    // where
+    {"address", "location", "located", "where", "find", "directions", "map", "street", "road", "lane",
+     "square", "avenue", "opposite", "behind", "near"},
+    {"parking", "park", "car", "carpark"},
+    // bookings
+    {"book", "booking", "reservation", "reserve", "table", "appointment", "slot", "schedule", "walkin"},
+    {"cancel", "cancellation", "reschedule", "move", "change", "notice"},
+    // money
+    {"price", "prices", "cost", "costs", "expensive", "cheap", "fee", "charge", "rate", "rates", "tariff",
+     "quote"},
+    {"pay", "payment", "card", "cards", "cash", "contactless", "apple", "google", "transfer", "accept",
+     "take", "cheque", "invoice"},
+    {"voucher", "vouchers", "giftcard", "gift", "certificate", "present"},
+    {"refund", "replace", "replacement", "return", "exchange", "complaint", "unhappy", "happy", "wrong",
+     "broken", "damaged", "wilted"},
+    {"discount", "offer", "deal", "promotion", "loyalty", "reward", "rewards", "stamp", "points", "off"},
+    // getting things to people
+    {"deliver", "delivery", "deliveries", "ship", "shipping", "send", "courier", "post", "bring", "arrive",
+     "home", "house", "door", "far", "distance", "km", "radius"},
+    {"collect", "collection", "takeaway", "pickup", "pick", "fetch"},
+    // people
+    {"child", "children", "kid", "kids", "toddler", "baby", "babies", "son", "daughter", "boy", "girl",
+     "junior", "little"},
+    {"staff", "job", "jobs", "hiring", "hire", "vacancy", "vacancies", "work", "career", "careers", "cv",
+     "apply", "recruit", "employ"},
+    // food and diets
+    {"menu", "dishes", "food", "eat"},
+    {"vegan", "plant", "dairy", "vegetarian"},
+    {"gluten", "coeliac", "celiac", "wheat"},
+    {"allergen", "allergens", "allergy", "allergic", "allergies", "nut", "nuts", "intolerance"},
+    // premises
+    {"wifi", "internet", "password", "network", "laptop", "online"},
+    {"toilet", "toilets", "bathroom", "restroom", "loo", "wc", "lavatory", "changing", "nappy", "diaper"},
+    {"accessible", "accessibility", "wheelchair", "step", "ramp", "lift", "elevator", "disabled", "stairs",
+     "upstairs"},
+    {"dog", "dogs", "pet", "pets", "puppy", "animal", "cat", "cats"},
+    // services
+    {"repair", "fix", "mend", "service", "tune", "broken"},
+    {"rent", "rental", "hire", "borrow"},
+    {"used", "secondhand", "refurbished", "preowned"},
+    {"guarantee", "warranty"},
+    {"party", "parties", "birthday", "celebration", "event", "events", "wedding", "function"},
+};
+
+using Table = std::map<std::string, std::vector<std::string>, std::less<>>;
+
+Table build() {
+    std::map<std::string, std::set<std::string>> related;
+    for (const auto& group : k_groups) {
+        std::set<std::string> stems;
+        for (auto word : group) {
+            stems.insert(stem(word));
+        }
+        for (const auto& s : stems) {
+            for (const auto& other : stems) {
+                if (other != s) {
+                    related[s].insert(other);
+                }
+            }
+        }
+    }
+    Table table;
+    for (auto& [s, others] : related) {
+        table.emplace(s, std::vector<std::string>(others.begin(), others.end()));
+    }
+    return table;
+}
+
+} // namespace
+
+const std::vector<std::string>& lexicon_related(std::string_view term) {
+    static const Table table = build();
+    static const std::vector<std::string> none;
+    auto it = table.find(term);
+    return it == table.end() ? none : it->second;
+}
+
+const std::vector<std::string>& lexicon_terms() {
+    static const std::vector<std::string> terms = [] {
+        std::set<std::string> all;
+        for (const auto& group : k_groups) {
+            for (auto word : group) {
+                all.insert(stem(word));
+            }
+        }
+        return std::vector<std::string>(all.begin(), all.end());
+    }();
+    return terms;
+}
+
+} // namespace sbc::answer

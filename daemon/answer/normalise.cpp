@@ -1,0 +1,262 @@
+#include "daemon/answer/normalise.hpp"
+
+#include "daemon/answer/query_terms.hpp"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace sbc::answer {
+namespace {
+
+bool ends_with(std::string_view w, std::string_view suffix) {
+    return w.size() >= suffix.size() && w.substr(w.size() - suffix.size()) == suffix;
+}
+
+bool vowel(char c) {
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+bool has_vowel(std::string_view w) {
+    for (char c : w) {
+        if (vowel(c) || c == 'y') {
+            return true;
+        }
+    }
+    return false;
+}
+
+// "shopping" -> "shopp" -> "shop"; but "call", "pass", "buzz" keep their pair.
+void undouble(std::string& w) {
+    std::size_t n = w.size();
+    if (n >= 3 && w[n - 1] == w[n - 2] && !vowel(w[n - 1]) && w[n - 1] != 'l' && w[n - 1] != 's' &&
+        w[n - 1] != 'z') {
+        w.pop_back();
+    }
+}
+
+// Strips `suffix` when what remains is a plausible stem (three letters with a vowel).
+bool strip(std::string& w, std::string_view suffix, std::string_view replacement = {}) {
+    if (!ends_with(w, suffix) || w.size() - suffix.size() < 3 ||
+        !has_vowel(std::string_view(w).substr(0, w.size() - suffix.size()))) {
+        return false;
+    }
+    w.resize(w.size() - suffix.size());
+    w += replacement;
+    return true;
+}
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 17> k_irregular = {{
+    {"children", "child"},
+    {"childrens", "child"},
+    {"kids", "kid"},
+    {"people", "person"},
+    {"men", "man"},
+    {"women", "woman"},
+    {"mens", "man"},
+    {"womens", "woman"},
+    {"feet", "foot"},
+    {"teeth", "tooth"},
+    {"mice", "mouse"},
+    {"wi", "wi"},
+    {"shut", "close"},
+    {"shuts", "close"},
+    {"opens", "open"},
+    {"ran", "run"},
+    {"paid", "pay"},
+}};
+
+// Word pairs (after lower-casing) that mean one thing; the second word is dropped, the first replaced.
+struct Phrase {
+    std::string_view first, second, joined;
+};
+constexpr std::array<Phrase, 16> k_phrases = {{
+    {"how", "much", "price"},
+    {"opening", "times", "hours"},
+    {"gift", "card", "voucher"},
+    {"gift", "cards", "voucher"},
+    {"gift", "certificate", "voucher"},
+    {"gift", "vouchers", "voucher"},
+    {"wi", "fi", "wifi"},
+    {"take", "away", "takeaway"},
+    {"take", "out", "takeaway"},
+    {"pick", "up", "collect"},
+    {"e", "bike", "ebike"},
+    {"e", "bikes", "ebike"},
+    {"high", "chair", "highchair"},
+    {"walk", "ins", "walkin"},
+    {"walk", "in", "walkin"},
+    {"dairy", "free", "vegan"},
+}};
+
+std::vector<std::string> raw_tokens(std::string_view text) {
+    std::vector<std::string> words;
+    std::string word;
+    for (char raw : text) {
+        auto c = static_cast<unsigned char>(raw);
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<unsigned char>(c - 'A' + 'a');
+        }
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
+            word.push_back(static_cast<char>(c));
+        } else if ((c == ':' || c == '.' || c == '-') && !word.empty() && word.back() >= '0' &&
+                   word.back() <= '9') {
+            word.push_back(c == '-' ? '-'
+                                    : ':'); // "7:30", "7.30", "12-15": one time or range, not two numbers
+        } else if (c == '$') {
+            if (!word.empty()) {
+                words.push_back(std::move(word));
+                word.clear();
+            }
+            words.emplace_back("dollar"); // "$20"
+        } else if (c == '\'' && !word.empty()) {
+            continue; // "children's" -> "childrens", "what's" -> "whats"
+        } else if (!word.empty()) {
+            words.push_back(std::move(word));
+            word.clear();
+        }
+    }
+    if (!word.empty()) {
+        words.push_back(std::move(word));
+    }
+    return words;
+}
+
+// Question words that the general stop list drops but that say what is asked here.
+bool question_word(std::string_view w) {
+    return w == "where" || w == "when";
+}
+
+// Words customers wrap their questions in, that no entry answers: without them, "can I buy a voucher for
+// my sister" weighs what "voucher" weighs. Sorted.
+constexpr std::array<std::string_view, 40> k_filler = {
+    "able",      "also",        "anything", "boyfriend", "brother",    "buy",     "dad",    "daughter",
+    "do",        "friend",      "friends",  "get",       "girlfriend", "go",      "got",    "grandfather",
+    "grandma",   "grandmother", "grandpa",  "guys",      "have",       "husband", "look",   "looking",
+    "mom",       "mum",         "need",     "possible",  "really",     "sell",    "sister", "someone",
+    "something", "somewhere",   "son",      "sure",      "thing",      "wife",    "wonder", "wondering",
+};
+
+bool is_filler(std::string_view w) {
+    static const auto sorted = [] {
+        auto copy = k_filler;
+        std::sort(copy.begin(), copy.end());
+        return copy;
+    }();
+    return std::binary_search(sorted.begin(), sorted.end(), w);
+}
+
+// "12-15", "7:30", "9am", "18:00": an entry (or a question) that gives clock times is about when something
+// happens.
+bool clock_time(std::string_view w) {
+    if (w.empty() || w[0] < '0' || w[0] > '9') {
+        return false;
+    }
+    return w.find(':') != std::string_view::npos || w.find('-') != std::string_view::npos ||
+           ends_with(w, "am") || ends_with(w, "pm");
+}
+
+// "15 euros", "$20", "8€": an entry that gives an amount of money is about a price, whatever else it says.
+bool money(std::string_view w) {
+    static constexpr std::string_view k_currencies[] = {"euro",  "euros",  "eur", "dollar", "dollars", "usd",
+                                                        "pound", "pounds", "gbp", "quid",   "bucks",   "chf"};
+    return std::find(std::begin(k_currencies), std::end(k_currencies), w) != std::end(k_currencies) ||
+           w.find("\u20ac") != std::string_view::npos || w.find("\u00a3") != std::string_view::npos;
+}
+
+bool is_number(std::string_view w) {
+    return !w.empty() && w.size() <= 2 &&
+           std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "6 year old", "6 yr old", "6yo", "six-year-old": a child's age.
+bool child_age_at(const std::vector<std::string>& words, std::size_t i, std::size_t& length) {
+    static constexpr std::string_view k_numbers[] = {"one",   "two",   "three", "four", "five",   "six",
+                                                     "seven", "eight", "nine",  "ten",  "eleven", "twelve"};
+    const auto& w = words[i];
+    bool number =
+        is_number(w) || std::find(std::begin(k_numbers), std::end(k_numbers), w) != std::end(k_numbers);
+    if (number && i + 2 < words.size() &&
+        (words[i + 1] == "year" || words[i + 1] == "yr" || words[i + 1] == "years") &&
+        words[i + 2] == "old") {
+        length = 3;
+        return true;
+    }
+    if (w.size() >= 3 && ends_with(w, "yo") && is_number(w.substr(0, w.size() - 2))) {
+        length = 1;
+        return true;
+    }
+    return false;
+}
+
+} // namespace
+
+std::string stem(std::string_view word) {
+    for (const auto& [from, to] : k_irregular) {
+        if (word == from) {
+            return std::string(to);
+        }
+    }
+    std::string w(word);
+    if (w.size() <= 3) {
+        return w;
+    }
+    if (ends_with(w, "ies") && w.size() > 4) {
+        w.resize(w.size() - 3);
+        w += 'y';
+    } else if (ends_with(w, "sses")) {
+        w.resize(w.size() - 2);
+    } else if (ends_with(w, "s") && !ends_with(w, "ss") && !ends_with(w, "us") && !ends_with(w, "is") &&
+               w.size() > 3) {
+        w.pop_back();
+    }
+    if (strip(w, "ing") || strip(w, "ed")) {
+        undouble(w);
+    }
+    if (!strip(w, "ery", "er") && !strip(w, "ation") && !strip(w, "ment")) {
+        strip(w, "ly");
+    }
+    if (ends_with(w, "e") && w.size() > 3) {
+        w.pop_back();
+    }
+    if (ends_with(w, "y") && w.size() > 3 && !vowel(w[w.size() - 2])) {
+        w.back() = 'i'; // "delivery" already lost it; "family"/"families" -> "famili"
+    }
+    return w;
+}
+
+std::vector<std::string> normalised_terms(std::string_view text) {
+    auto words = raw_tokens(text);
+    std::vector<std::string> terms;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        std::size_t length = 0;
+        if (child_age_at(words, i, length)) {
+            terms.emplace_back("child");
+            i += length - 1;
+            continue;
+        }
+        if (i + 1 < words.size()) {
+            auto phrase = std::find_if(k_phrases.begin(), k_phrases.end(), [&](const Phrase& p) {
+                return p.first == words[i] && p.second == words[i + 1];
+            });
+            if (phrase != k_phrases.end()) {
+                terms.push_back(stem(phrase->joined));
+                ++i;
+                continue;
+            }
+        }
+        if (clock_time(words[i])) {
+            terms.emplace_back("hour");
+            continue;
+        }
+        if (money(words[i])) {
+            terms.push_back(stem("price"));
+        }
+        if (question_word(words[i]) || (!is_stop_word(words[i]) && !is_filler(words[i]))) {
+            terms.push_back(stem(words[i]));
+        }
+    }
+    return terms;
+}
+
+} // namespace sbc::answer

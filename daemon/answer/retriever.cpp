@@ -1,0 +1,248 @@
+#include "daemon/answer/retriever.hpp"
+
+#include "daemon/answer/lexicon.hpp"
+#include "daemon/answer/normalise.hpp"
+#include "daemon/answer/query_terms.hpp"
+#include "daemon/answer/typo.hpp"
+#include "daemon/store/knowledge_repo.hpp"
+#include "daemon/store/synonym_repo.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace sbc::answer {
+namespace {
+
+// How much a match through a related word counts against the customer's own word.
+constexpr double k_lexicon_factor = 0.8;
+constexpr double k_typo_factor = 0.8;
+constexpr double k_owner_factor = 1.0;
+// What a word no entry (nor the lexicon, the owner or a typo) knows weighs, against a word found in no entry
+// in plain BM25 terms (its idf). Full weight declined too many real questions wrapped in unknown small talk
+// ("my mum"), no weight answered questions about things the business does not do; 0.4 is the best of
+// 1, 0.6, 0.4 and 0.25 on the evaluation set (docs/retrieval.md).
+constexpr double k_unknown_share = 0.4;
+
+double idf(double n, double df) {
+    return std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+}
+
+struct Score {
+    double covered = 0; // weight of the question's words the entry has
+    double repeats = 0; // the same, counting each occurrence: breaks ties towards the entry about it
+};
+
+// Ties go to the entry that repeats the question's words most, then to the older entry (the smaller rowid),
+// so that the same question always gets the same answer.
+std::vector<Candidate> ranked(const std::unordered_map<std::int64_t, Score>& scores, double total,
+                              std::size_t limit) {
+    std::vector<std::pair<Candidate, double>> all;
+    if (total <= 0) {
+        return {};
+    }
+    for (const auto& [rowid, score] : scores) {
+        if (score.covered > 0) {
+            all.push_back({{rowid, score.covered / total}, score.repeats});
+        }
+    }
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+        if (a.first.confidence != b.first.confidence) {
+            return a.first.confidence > b.first.confidence;
+        }
+        return a.second > b.second || (a.second == b.second && a.first.rowid < b.first.rowid);
+    });
+    std::vector<Candidate> out;
+    for (std::size_t i = 0; i < all.size() && i < limit; ++i) {
+        out.push_back(all[i].first);
+    }
+    return out;
+}
+
+// Which entries contain each term (through the index, so porter stemming applies), weighted by how rare the
+// term is in this business's knowledge. A term no entry has weighs most: a question about something we know
+// nothing of should not be answered from an entry that shares only its common words.
+std::vector<Candidate> retrieve_fts(store::Database& db, std::int64_t business_rowid,
+                                    std::string_view question, std::size_t limit) {
+    auto terms = query_terms(question);
+    const double n = static_cast<double>(store::count_entries(db, business_rowid));
+    if (n == 0 || terms.empty()) {
+        return {};
+    }
+    std::unordered_map<std::int64_t, Score> scores;
+    double total = 0;
+    for (const auto& term : terms) {
+        auto rows = store::entries_matching(db, business_rowid, term, 1000);
+        double weight = idf(n, static_cast<double>(rows.size()));
+        total += weight;
+        for (auto rowid : rows) {
+            scores[rowid].covered += weight;
+        }
+    }
+    return ranked(scores, total, limit);
+}
+
+struct Doc {
+    std::int64_t rowid = 0;
+    std::vector<std::string> terms; // sorted, with repeats
+};
+
+struct Corpus {
+    std::vector<Doc> docs;
+    std::unordered_set<std::string> vocabulary;
+};
+
+Corpus load_corpus(store::Database& db, std::int64_t business_rowid) {
+    auto s = db.cached("SELECT id, text, tags FROM knowledge WHERE business_id = ? ORDER BY number LIMIT ?");
+    s->bind(1, business_rowid).bind(2, k_max_scanned);
+    Corpus corpus;
+    while (s->step()) {
+        Doc doc{s->int64(0), normalised_terms(s->text(1) + " " + s->text(2))};
+        std::sort(doc.terms.begin(), doc.terms.end());
+        corpus.vocabulary.insert(doc.terms.begin(), doc.terms.end());
+        corpus.docs.push_back(std::move(doc));
+    }
+    return corpus;
+}
+
+// The owner's pairs as stem -> stems, both ways.
+std::unordered_map<std::string, std::vector<std::string>> owner_synonyms(store::Database& db,
+                                                                         std::int64_t business_rowid) {
+    std::unordered_map<std::string, std::vector<std::string>> out;
+    for (const auto& pair : store::list_synonyms(db, business_rowid)) {
+        auto a = normalised_terms(pair.word);
+        auto b = normalised_terms(pair.synonym);
+        for (const auto& x : a) {
+            for (const auto& y : b) {
+                out[x].push_back(y);
+                out[y].push_back(x);
+            }
+        }
+    }
+    return out;
+}
+
+// The words an entry may use for one word of the question, each with how much a match counts.
+using Alternatives = std::map<std::string, double>;
+
+void add(Alternatives& alts, const std::string& term, double factor) {
+    auto& f = alts[term];
+    f = std::max(f, factor);
+}
+
+Alternatives expand(const std::string& term,
+                    const std::unordered_map<std::string, std::vector<std::string>>& owner, double factor) {
+    Alternatives alts;
+    add(alts, term, factor);
+    if (auto it = owner.find(term); it != owner.end()) {
+        for (const auto& s : it->second) {
+            add(alts, s, factor * k_owner_factor);
+            for (const auto& r : lexicon_related(s)) {
+                add(alts, r, factor * k_owner_factor * k_lexicon_factor);
+            }
+        }
+    }
+    for (const auto& r : lexicon_related(term)) {
+        add(alts, r, factor * k_lexicon_factor);
+    }
+    return alts;
+}
+
+bool known(const Alternatives& alts, const Corpus& corpus) {
+    return std::any_of(alts.begin(), alts.end(),
+                       [&](const auto& a) { return corpus.vocabulary.count(a.first) > 0; });
+}
+
+// A word neither the entries, the lexicon nor the owner know may be a typo of one they do.
+Alternatives correct(const std::string& term, const Corpus& corpus,
+                     const std::unordered_map<std::string, std::vector<std::string>>& owner) {
+    std::vector<std::string> candidates(corpus.vocabulary.begin(), corpus.vocabulary.end());
+    const auto& lexicon = lexicon_terms();
+    candidates.insert(candidates.end(), lexicon.begin(), lexicon.end());
+    for (const auto& [word, _] : owner) {
+        candidates.push_back(word);
+    }
+    Alternatives alts;
+    for (const auto& fixed : nearest_words(term, candidates)) {
+        for (const auto& [s, f] : expand(fixed, owner, k_typo_factor)) {
+            add(alts, s, f);
+        }
+    }
+    return alts;
+}
+
+std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t business_rowid,
+                                        std::string_view question, std::size_t limit) {
+    auto terms = normalised_terms(question);
+    std::sort(terms.begin(), terms.end());
+    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+    if (terms.empty()) {
+        return {};
+    }
+    Corpus corpus = load_corpus(db, business_rowid);
+    if (corpus.docs.empty()) {
+        return {};
+    }
+    auto owner = owner_synonyms(db, business_rowid);
+    const double n = static_cast<double>(corpus.docs.size());
+    std::unordered_map<std::int64_t, Score> scores;
+    double total = 0;
+    std::vector<double> match(corpus.docs.size());
+    std::vector<double> repeats(corpus.docs.size());
+    for (const auto& term : terms) {
+        Alternatives alts = expand(term, owner, 1.0);
+        if (!known(alts, corpus) && owner.count(term) == 0) {
+            if (auto fixed = correct(term, corpus, owner); !fixed.empty()) {
+                alts = std::move(fixed);
+            }
+        }
+        double df = 0;
+        for (std::size_t i = 0; i < corpus.docs.size(); ++i) {
+            const auto& doc_terms = corpus.docs[i].terms;
+            double best = 0;
+            double occurrences = 0;
+            for (const auto& [s, f] : alts) {
+                auto [first, last] = std::equal_range(doc_terms.begin(), doc_terms.end(), s);
+                if (first != last) {
+                    best = std::max(best, f);
+                    occurrences += f * static_cast<double>(last - first);
+                }
+            }
+            match[i] = best;
+            repeats[i] = occurrences;
+            df += best > 0 ? 1 : 0;
+        }
+        double weight = idf(n, df) * (df > 0 ? 1.0 : k_unknown_share);
+        total += weight;
+        for (std::size_t i = 0; i < corpus.docs.size(); ++i) {
+            if (match[i] > 0) {
+                auto& score = scores[corpus.docs[i].rowid];
+                score.covered += weight * match[i];
+                score.repeats += weight * repeats[i];
+            }
+        }
+    }
+    return ranked(scores, total, limit);
+}
+
+} // namespace
+
+const char* mode_name(Mode mode) {
+    switch (mode) {
+    case Mode::fts:
+        return "fts";
+    case Mode::builtin:
+        return "builtin";
+    }
+    return "builtin";
+}
+
+std::vector<Candidate> retrieve(store::Database& db, std::int64_t business_rowid, std::string_view question,
+                                Mode mode, std::size_t limit) {
+    return mode == Mode::fts ? retrieve_fts(db, business_rowid, question, limit)
+                             : retrieve_builtin(db, business_rowid, question, limit);
+}
+
+} // namespace sbc::answer

@@ -1,0 +1,235 @@
+// sbc_eval: how well the built-in answerer finds the right entry for customers' own words. It loads the
+// evaluation businesses of tests/eval/data/ into a temporary SQLite through the real store code, asks every
+// question through the real answerer in each retrieval mode, and prints per mode:
+//   top-1 accuracy     answerable questions answered with the labelled entry
+//   hand-off precision hand-offs that were right to hand off (the question was out of scope)
+//   hand-off recall    out-of-scope questions handed off rather than answered
+// With --min-accuracy / --min-recall it exits 1 when the builtin mode falls below them (the ctest's guard).
+
+#include "daemon/answer/answerer.hpp"
+#include "daemon/store/business_repo.hpp"
+#include "daemon/store/knowledge_repo.hpp"
+#include "daemon/store/migrations.hpp"
+#include "tests/support/process.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace sbc;
+
+struct Question {
+    std::string label; // the entry's label, or "-" for a hand-off
+    std::string text;
+};
+
+struct EvalBusiness {
+    std::string file;
+    std::string name;
+    std::vector<std::pair<std::string, std::string>> entries; // label, text
+    std::vector<Question> questions;
+    store::Business business;
+    std::map<std::int64_t, std::string> label_of_number; // filled once loaded
+};
+
+std::string trim(std::string s) {
+    auto not_space = [](unsigned char c) { return !std::isspace(c); };
+    s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+    s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+    return s;
+}
+
+// "entry <label> | <text>", "q <label> | <question>", "business <name>"; '#' starts a comment line.
+EvalBusiness parse(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    if (!in) {
+        throw std::runtime_error("cannot read " + path.string());
+    }
+    EvalBusiness b;
+    b.file = path.filename().string();
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        line = trim(line);
+        if (line.empty() || line[0] == '#') {
+            continue;
+        }
+        auto space = line.find(' ');
+        std::string keyword = line.substr(0, space);
+        std::string rest = space == std::string::npos ? "" : trim(line.substr(space));
+        if (keyword == "business") {
+            b.name = rest;
+            continue;
+        }
+        auto bar = rest.find('|');
+        if ((keyword != "entry" && keyword != "q") || bar == std::string::npos) {
+            throw std::runtime_error(fmt::format(
+                "{}:{}: expected 'entry LABEL | TEXT' or 'q LABEL | QUESTION'", path.string(), number));
+        }
+        std::string label = trim(rest.substr(0, bar));
+        std::string text = trim(rest.substr(bar + 1));
+        if (keyword == "entry") {
+            b.entries.emplace_back(label, text);
+        } else {
+            b.questions.push_back({label, text});
+        }
+    }
+    for (const auto& q : b.questions) {
+        bool known = q.label == "-" || std::any_of(b.entries.begin(), b.entries.end(),
+                                                   [&](const auto& e) { return e.first == q.label; });
+        if (!known) {
+            throw std::runtime_error(
+                fmt::format("{}: question '{}' names no entry '{}'", path.string(), q.text, q.label));
+        }
+    }
+    return b;
+}
+
+void load(store::Database& db, EvalBusiness& b, int index) {
+    b.business.id = fmt::format("eval-{}", index);
+    b.business.name = b.name;
+    b.business.number = fmt::format("+1555000{:04}", index);
+    b.business.owner = fmt::format("+1555100{:04}", index);
+    b.business.fallback = "Let me ask the owner and get back to you.";
+    store::insert_business(db, b.business);
+    for (const auto& [label, text] : b.entries) {
+        store::Entry e;
+        e.business_rowid = b.business.rowid;
+        e.text = text;
+        e.source = "eval";
+        store::insert_entry(db, e);
+        b.label_of_number[e.number] = label;
+    }
+}
+
+struct Tally {
+    double total_us = 0; // time in the answerer, to compare modes (figures, never a test)
+    int asked = 0;
+    int answerable = 0, correct = 0, wrong = 0, missed = 0; // missed: handed off though answerable
+    int out_of_scope = 0, handed_off_right = 0;
+    int handed_off() const { return missed + handed_off_right; }
+    double accuracy() const { return answerable ? 100.0 * correct / answerable : 0; }
+    double precision() const { return handed_off() ? 100.0 * handed_off_right / handed_off() : 0; }
+    double recall() const { return out_of_scope ? 100.0 * handed_off_right / out_of_scope : 0; }
+};
+
+Tally evaluate(store::Database& db, std::vector<EvalBusiness>& set, answer::Mode mode, double threshold,
+               bool verbose) {
+    Tally t;
+    for (auto& b : set) {
+        for (const auto& q : b.questions) {
+            auto start = std::chrono::steady_clock::now();
+            auto a = answer::answer_question(db, b.business, q.text, threshold, mode);
+            t.total_us +=
+                std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+            ++t.asked;
+            std::string got = a.entry_number ? b.label_of_number[*a.entry_number] : "-";
+            if (q.label == "-") {
+                ++t.out_of_scope;
+                t.handed_off_right += got == "-" ? 1 : 0;
+            } else {
+                ++t.answerable;
+                t.correct += got == q.label ? 1 : 0;
+                t.missed += got == "-" ? 1 : 0;
+                t.wrong += got != q.label && got != "-" ? 1 : 0;
+            }
+            if (verbose && got != q.label) {
+                fmt::print("  [{}] {}: \"{}\" -> {} ({:.2f}), expected {}\n", answer::mode_name(mode), b.file,
+                           q.text, got, a.confidence, q.label);
+            }
+        }
+    }
+    return t;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"Top-1 accuracy and hand-off precision/recall of the answerer per retrieval mode"};
+    std::string data_dir = SBC_EVAL_DATA_DIR;
+    int threshold = 30; // answer.min_confidence_percent's default
+    double min_accuracy = 0, min_recall = 0;
+    bool verbose = false, sweep = false;
+    app.add_option("--data", data_dir, "Folder of evaluation businesses (*.txt)");
+    app.add_option("--threshold", threshold,
+                   "Confidence threshold in percent (answer.min_confidence_percent)")
+        ->check(CLI::Range(0, 100));
+    app.add_option("--min-accuracy", min_accuracy, "Exit 1 when builtin top-1 accuracy (%) is below this");
+    app.add_option("--min-recall", min_recall, "Exit 1 when builtin hand-off recall (%) is below this");
+    app.add_flag("--verbose", verbose, "Print every question answered differently from its label");
+    app.add_flag("--sweep", sweep, "Also print the figures at thresholds 0, 5, ..., 100");
+    CLI11_PARSE(app, argc, argv);
+
+    try {
+        std::vector<std::filesystem::path> files;
+        for (const auto& f : std::filesystem::directory_iterator(data_dir)) {
+            if (f.path().extension() == ".txt") {
+                files.push_back(f.path());
+            }
+        }
+        std::sort(files.begin(), files.end());
+        if (files.empty()) {
+            fmt::print(stderr, "sbc_eval: no *.txt evaluation business in {}\n", data_dir);
+            return 2;
+        }
+        std::vector<EvalBusiness> set;
+        for (const auto& f : files) {
+            set.push_back(parse(f));
+        }
+        test::TempDir dir;
+        store::Database db(dir.file("eval.db"), true);
+        store::migrate(db);
+        for (std::size_t i = 0; i < set.size(); ++i) {
+            load(db, set[i], static_cast<int>(i + 1));
+        }
+
+        // A new retriever (embeddings, hybrid) is one more row here once answer::Mode has it.
+        const answer::Mode modes[] = {answer::Mode::fts, answer::Mode::builtin};
+        int questions = 0;
+        for (const auto& b : set) {
+            questions += static_cast<int>(b.questions.size());
+        }
+        fmt::print("{} businesses, {} questions, threshold {}%\n", set.size(), questions, threshold);
+        fmt::print("{:<10} {:>8} {:>8} {:>8} {:>10} {:>10} {:>12}\n", "mode", "top-1 %", "wrong", "missed",
+                   "h-o prec %", "h-o rec %", "us/question");
+        Tally builtin;
+        for (auto mode : modes) {
+            Tally t = evaluate(db, set, mode, threshold / 100.0, verbose);
+            fmt::print("{:<10} {:>8.1f} {:>8} {:>8} {:>10.1f} {:>10.1f} {:>12.0f}\n", answer::mode_name(mode),
+                       t.accuracy(), t.wrong, t.missed, t.precision(), t.recall(), t.total_us / t.asked);
+            if (mode == answer::Mode::builtin) {
+                builtin = t;
+            }
+        }
+        if (sweep) {
+            for (auto mode : modes) {
+                for (int th = 0; th <= 100; th += 5) {
+                    Tally t = evaluate(db, set, mode, th / 100.0, false);
+                    fmt::print("sweep {:<8} {:>3}%  top-1 {:5.1f}  h-o prec {:5.1f}  h-o rec {:5.1f}\n",
+                               answer::mode_name(mode), th, t.accuracy(), t.precision(), t.recall());
+                }
+            }
+        }
+        if (builtin.accuracy() < min_accuracy || builtin.recall() < min_recall) {
+            fmt::print(stderr,
+                       "sbc_eval: builtin fell below the floor (top-1 {:.1f}% < {}% or hand-off recall "
+                       "{:.1f}% < {}%)\n",
+                       builtin.accuracy(), min_accuracy, builtin.recall(), min_recall);
+            return 1;
+        }
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "sbc_eval: {}\n", e.what());
+        return 2;
+    }
+    return 0;
+}

@@ -1,0 +1,111 @@
+// The built-in retrieval through the real sbcd: a customer's paraphrase finds the owner's entry, and a
+// synonym taught with !synonym (or sbcctl kb synonym) changes what a customer's word finds.
+
+#include "tests/support/fake_twilio.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/webhook.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+using namespace sbc::test;
+
+namespace {
+
+constexpr const char* k_number = "+14155238886";
+constexpr const char* k_owner = "+15550001111";
+constexpr const char* k_customer = "+15552223333";
+constexpr const char* k_inbound = "/webhooks/twilio/whatsapp";
+constexpr const char* k_business = "luigis";
+
+struct Shop {
+    TempDir dir;
+    FakeTwilio fake;
+    Daemon daemon{dir, Env{{"TWILIO_ACCOUNT_SID", fake.account_sid()},
+                           {"TWILIO_AUTH_TOKEN", fake.auth_token()},
+                           {"TWILIO_API_BASE_URL", fake.base_url()},
+                           {"WEBHOOK_BASE_URL", k_public_base}}};
+    int next_sid = 1;
+
+    Shop() {
+        REQUIRE(daemon
+                    .ctl({"business", "register", "--id", k_business, "--name", "Luigi's", "--number",
+                          k_number, "--owner", k_owner})
+                    .exit_code == 0);
+        for (const char* text :
+             {"Open Tue-Sun 12-15 and 18-23. Closed Mondays.",
+              "Gift cards from 20 euros, buy them at the counter.",
+              "Kids menu for under 10s: small margherita, drink and ice cream, 8 euros."}) {
+            REQUIRE(daemon.ctl({"kb", "add", "--business", k_business, text}).exit_code == 0);
+        }
+    }
+    // Sends the message and returns the body of the reply to `from`.
+    std::string ask(const std::string& from, const std::string& body) {
+        std::size_t before = fake.request_count();
+        REQUIRE(post_form(daemon.http_port(), k_inbound,
+                          inbound_message(make_sid(next_sid++), from, k_number, body), fake.auth_token())
+                    .status == 200);
+        std::string reply;
+        REQUIRE(wait_until([&] {
+            auto requests = fake.requests();
+            for (std::size_t i = before; i < requests.size(); ++i) {
+                if (requests[i].form.first("To") == "whatsapp:" + from) {
+                    reply = *requests[i].form.first("Body");
+                    return true;
+                }
+            }
+            return false;
+        }));
+        return reply;
+    }
+};
+
+} // namespace
+
+TEST_CASE("a customer's own words find the owner's entry through sbcd", "[pipeline][retrieval]") {
+    Shop shop;
+    CHECK(shop.ask(k_customer, "what time do you close tonight?") ==
+          "Open Tue-Sun 12-15 and 18-23. Closed Mondays.");
+    CHECK(shop.ask(k_customer, "Do you sell vouchers?") ==
+          "Gift cards from 20 euros, buy them at the counter.");
+    CHECK(shop.ask(k_customer, "what can my 6 year old eat") ==
+          "Kids menu for under 10s: small margherita, drink and ice cream, 8 euros.");
+    CHECK(query_int(shop.daemon.database(), "SELECT COUNT(*) FROM unanswered") == 0);
+    // Out of scope: handed to the owner, not guessed.
+    CHECK(shop.ask(k_customer, "can you fix my bicycle brakes?").find("Gift") == std::string::npos);
+    REQUIRE(wait_until(
+        [&] { return query_int(shop.daemon.database(), "SELECT COUNT(*) FROM unanswered") == 1; }));
+}
+
+TEST_CASE("!synonym teaches a word end to end and sbcctl lists and removes it",
+          "[pipeline][retrieval][owner]") {
+    Shop shop;
+    std::string before = shop.ask(k_customer, "any coupons?");
+    CHECK(before.find("Gift cards") == std::string::npos);
+    CHECK(shop.ask(k_owner, "!synonym coupon gift").find("Synonym taught") == 0);
+    CHECK(shop.ask(k_customer, "any coupons?") == "Gift cards from 20 euros, buy them at the counter.");
+    CHECK(query_int(shop.daemon.database(),
+                    "SELECT COUNT(*) FROM synonyms WHERE word = 'coupon' AND synonym = 'gift'") == 1);
+    CHECK(query_int(shop.daemon.database(), "SELECT COUNT(*) FROM events WHERE action = 'synonym-add'") == 1);
+
+    auto list = shop.daemon.ctl_json({"kb", "synonym", "list", "--business", k_business});
+    REQUIRE(list["arguments"]["synonyms"].size() == 1);
+    CHECK(list["arguments"]["synonyms"][0]["word"] == "coupon");
+    CHECK(list["arguments"]["synonyms"][0]["synonym"] == "gift");
+
+    auto bad = shop.daemon.ctl({"kb", "synonym", "add", "--business", k_business, "gift card", "voucher"});
+    CHECK(bad.exit_code != 0);
+    CHECK(bad.err.find("single word") != std::string::npos);
+
+    CHECK(
+        shop.daemon.ctl({"kb", "synonym", "remove", "--business", k_business, "gift", "coupon"}).exit_code ==
+        0);
+    CHECK(query_int(shop.daemon.database(), "SELECT COUNT(*) FROM synonyms") == 0);
+    auto again = shop.daemon.ctl({"kb", "synonym", "remove", "--business", k_business, "gift", "coupon"});
+    CHECK(again.exit_code != 0);
+    CHECK(shop.ask(k_customer, "any coupons?").find("Gift cards") == std::string::npos);
+
+    CHECK(shop.daemon.ctl({"kb", "synonym", "add", "--business", k_business, "Coupon", "GIFT"}).exit_code ==
+          0);
+    CHECK(shop.ask(k_customer, "any coupons?") == "Gift cards from 20 euros, buy them at the counter.");
+}

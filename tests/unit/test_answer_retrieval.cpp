@@ -1,0 +1,173 @@
+#include "daemon/answer/answerer.hpp"
+#include "daemon/answer/lexicon.hpp"
+#include "daemon/answer/normalise.hpp"
+#include "daemon/answer/retriever.hpp"
+#include "daemon/answer/synonym_words.hpp"
+#include "daemon/answer/typo.hpp"
+#include "daemon/store/business_repo.hpp"
+#include "daemon/store/knowledge_repo.hpp"
+#include "daemon/store/migrations.hpp"
+#include "daemon/store/synonym_repo.hpp"
+#include "tests/support/process.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+
+using namespace sbc;
+
+namespace {
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// A migrated database with one business and a few entries, numbered 1.. in the order given.
+struct Shop {
+    test::TempDir dir;
+    store::Database db{dir.file("sbc.db"), true};
+    store::Business business;
+
+    explicit Shop(const std::vector<std::string>& entries) {
+        store::migrate(db);
+        business.id = "shop";
+        business.name = "Shop";
+        business.number = "+14155238886";
+        business.owner = "+15551234567";
+        business.fallback = "I'll ask the owner.";
+        store::insert_business(db, business);
+        for (const auto& text : entries) {
+            store::Entry e;
+            e.business_rowid = business.rowid;
+            e.text = text;
+            store::insert_entry(db, e);
+        }
+    }
+
+    // The number of the entry that answers, or 0 for a hand-off.
+    std::int64_t answer(std::string_view question, answer::Mode mode = answer::Mode::builtin) {
+        auto a = answer::answer_question(db, business, question, answer::k_default_threshold, mode);
+        return a.entry_number.value_or(0);
+    }
+};
+
+const std::vector<std::string> k_entries = {
+    "Open Tue-Sun 12-15 and 18-23. Closed Mondays.",
+    "We deliver within 5 km, free over 25 euros.",
+    "Gift cards from 20 euros, buy them at the counter.",
+    "Kids menu for under 10s: small margherita, drink and ice cream.",
+    "Table reservations by phone or here on WhatsApp.",
+};
+
+} // namespace
+
+TEST_CASE("stem joins the noun to the verb and plurals to singulars", "[answer][normalise]") {
+    CHECK(answer::stem("delivery") == answer::stem("deliver"));
+    CHECK(answer::stem("deliveries") == answer::stem("deliver"));
+    CHECK(answer::stem("delivered") == answer::stem("delivering"));
+    CHECK(answer::stem("reservation") == answer::stem("reserve"));
+    CHECK(answer::stem("closed") == answer::stem("close"));
+    CHECK(answer::stem("children") == answer::stem("child"));
+    CHECK(answer::stem("shopping") == "shop");
+    CHECK(answer::stem("kids") == answer::stem("kid"));
+    CHECK(answer::stem("bus") == "bus");
+    CHECK(answer::stem("closing") == answer::stem("closed"));
+}
+
+TEST_CASE("normalised terms drop stop words and join fixed phrases", "[answer][normalise]") {
+    CHECK(answer::normalised_terms("What time do you CLOSE tonight?") ==
+          std::vector<std::string>{answer::stem("time"), answer::stem("close"), answer::stem("tonight")});
+    CHECK(answer::normalised_terms("do you sell gift cards") ==
+          std::vector<std::string>{answer::stem("voucher")});
+    CHECK(answer::normalised_terms("my 6 year old") == std::vector<std::string>{"child"});
+    CHECK(answer::normalised_terms("for my 7yo") == std::vector<std::string>{"child"});
+    CHECK(answer::normalised_terms("the wi-fi") == std::vector<std::string>{"wifi"});
+    CHECK(answer::normalised_terms("what is the") == std::vector<std::string>{});
+}
+
+TEST_CASE("the lexicon relates customers' words to owners' words, both ways", "[answer][lexicon]") {
+    const auto& voucher = answer::lexicon_related(answer::stem("voucher"));
+    CHECK(contains(voucher, answer::stem("gift")));
+    CHECK(contains(answer::lexicon_related(answer::stem("gift")), answer::stem("voucher")));
+    CHECK(contains(answer::lexicon_related(answer::stem("close")), answer::stem("hours")));
+    CHECK(contains(answer::lexicon_related(answer::stem("shipping")), answer::stem("deliver")));
+    CHECK(contains(answer::lexicon_related("child"), answer::stem("kids")));
+    CHECK_FALSE(contains(voucher, answer::stem("voucher")));
+    CHECK(answer::lexicon_related("zzzunknown").empty());
+    const auto& all = answer::lexicon_terms();
+    CHECK(std::is_sorted(all.begin(), all.end()));
+    CHECK(contains(all, answer::stem("reservation")));
+}
+
+TEST_CASE("edit distance counts inserts, deletes, substitutions and swaps within a bound", "[answer][typo]") {
+    CHECK(answer::edit_distance("deliver", "deliver", 2) == 0);
+    CHECK(answer::edit_distance("delivr", "deliver", 2) == 1);
+    CHECK(answer::edit_distance("dleiver", "deliver", 2) == 1); // a swap of neighbours is one edit
+    CHECK(answer::edit_distance("vouchr", "voucher", 1) == 1);
+    CHECK(answer::edit_distance("abc", "xyzuvw", 2) == 3); // over the bound: bound + 1
+    CHECK(answer::typo_budget(3) == 0);
+    CHECK(answer::typo_budget(5) == 1);
+    CHECK(answer::typo_budget(9) == 2);
+    std::vector<std::string> words = {"deliver", "voucher", "table", "card"};
+    CHECK(answer::nearest_words("vouchr", words) == std::vector<std::string>{"voucher"});
+    CHECK(answer::nearest_words("delivr", words) == std::vector<std::string>{"deliver"});
+    CHECK(answer::nearest_words("car", words).empty());     // too short to be taken for a typo
+    CHECK(answer::nearest_words("voucher", words).empty()); // a known word is no typo
+    CHECK(answer::nearest_words("pizza", words).empty());
+}
+
+TEST_CASE("builtin retrieval finds paraphrases plain FTS misses, and declines the unknown",
+          "[answer][retriever]") {
+    Shop shop(k_entries);
+    CHECK(shop.answer("what time do you close tonight?") == 1);
+    CHECK(shop.answer("do you sell vouchers?") == 3);
+    CHECK(shop.answer("my 6 year old is fussy, what can she eat") == 4);
+    CHECK(shop.answer("can I book a table") == 5);
+    CHECK(shop.answer("is there a delivery charge") == 2);
+    CHECK(shop.answer("can you fix my bicycle?") == 0);
+    CHECK(shop.answer("who won the football last night") == 0);
+    // Plain FTS: porter keeps "delivery" apart from "deliver", and knows no "voucher".
+    CHECK(shop.answer("do you sell vouchers?", answer::Mode::fts) == 0);
+    CHECK(shop.answer("is there a delivery charge", answer::Mode::fts) != 2);
+}
+
+TEST_CASE("builtin retrieval tolerates small typos", "[answer][retriever][typo]") {
+    Shop shop(k_entries);
+    CHECK(shop.answer("do you delivr?") == 2);
+    CHECK(shop.answer("resevation for 4") == 5);
+}
+
+TEST_CASE("an owner's synonym makes a trade word find its entry, and removing it undoes that",
+          "[answer][retriever][synonym]") {
+    Shop shop({"Open Mon-Sat 9-18.", "Bouquets from 25 euros.", "Funeral wreaths, order 2 days ahead."});
+    CHECK(shop.answer("do you do corsages") == 0);
+    REQUIRE(store::add_synonym(shop.db, shop.business.rowid, "corsage", "bouquet"));
+    CHECK(shop.answer("do you do corsages") == 2);
+    CHECK_FALSE(store::add_synonym(shop.db, shop.business.rowid, "bouquet", "corsage")); // either order
+    REQUIRE(store::remove_synonym(shop.db, shop.business.rowid, "bouquet", "corsage"));
+    CHECK(shop.answer("do you do corsages") == 0);
+    CHECK(store::list_synonyms(shop.db, shop.business.rowid).empty());
+}
+
+TEST_CASE("retrieve returns ranked candidates with confidences for one business only",
+          "[answer][retriever]") {
+    Shop shop(k_entries);
+    auto candidates =
+        answer::retrieve(shop.db, shop.business.rowid, "gift voucher delivery", answer::Mode::builtin, 3);
+    REQUIRE(candidates.size() == 2);
+    CHECK(candidates[0].confidence >= candidates[1].confidence);
+    CHECK(candidates[0].confidence <= 1.0);
+    CHECK(answer::retrieve(shop.db, shop.business.rowid + 1, "gift voucher").empty());
+    CHECK(answer::retrieve(shop.db, shop.business.rowid, "the and of").empty());
+}
+
+TEST_CASE("a synonym pair is two single words the answerer does not ignore", "[answer][synonym]") {
+    auto ok = answer::check_synonym_pair(" Delivery ", "SHIPPING");
+    REQUIRE(ok);
+    CHECK(ok->word == "delivery");
+    CHECK(ok->synonym == "shipping");
+    CHECK_FALSE(answer::check_synonym_pair("gift card", "voucher"));
+    CHECK_FALSE(answer::check_synonym_pair("the", "voucher"));
+    CHECK_FALSE(answer::check_synonym_pair("voucher", "Voucher"));
+    CHECK_FALSE(answer::check_synonym_pair("", "voucher"));
+    CHECK_FALSE(answer::check_synonym_pair(std::string(41, 'a'), "voucher"));
+}
