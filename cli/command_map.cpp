@@ -35,6 +35,8 @@ constexpr std::array k_commands = {
     CommandSpec{"kb export", "kb-export", "print every entry as JSON lines (re-importable)",
                 &define_kb_export},
 
+    CommandSpec{"handoffs", "handoffs", "list customer questions handed to owners that are still open",
+                &define_handoffs},
     CommandSpec{"send-test", "send-test", "run a message through the pipeline as if it came from WhatsApp",
                 &define_send_test},
     CommandSpec{"send", "send", "send a message to a customer (24-hour window and opt-out respected)",

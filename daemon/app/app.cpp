@@ -8,6 +8,7 @@
 #include "daemon/log/log.hpp"
 #include "daemon/metrics/counters.hpp"
 #include "daemon/outbox/sender.hpp"
+#include "daemon/pipeline/answer_worker.hpp"
 #include "daemon/pipeline/pipeline.hpp"
 #include "daemon/store/store.hpp"
 
@@ -97,6 +98,12 @@ int run(const config::Config& config) {
         pipeline::Pipeline pipeline(*store, config, [&sender](std::vector<store::Claim> claims) {
             sender->hand_over(std::move(claims));
         });
+        auto answer_worker = std::make_unique<pipeline::AnswerWorker>(*store, config, pipeline);
+        pipeline.on_answer_job([&answer_worker](std::int64_t job) { answer_worker->submit(job); });
+        if (config.llm_configured()) {
+            log_info("answer", "LLM answers with model {} at {} (budget {} ms) for businesses with LLM on",
+                     config.openai_chat_model, config.openai_base_url, config.answer_budget_ms);
+        }
         http::WebhookHandler webhooks(config, pipeline, *store, counters);
         http::StatusSources status{config, *store, counters, std::chrono::steady_clock::now()};
         auto http_server = std::make_unique<http::HttpServer>(
@@ -120,6 +127,7 @@ int run(const config::Config& config) {
         http_server.reset();    // no new webhooks; those in flight finish and are committed
         store->stop_waiting();  // long polls (sbcctl logs --follow) answer now
         control_server.reset(); // no new requests; requests in flight finish first
+        answer_worker.reset();  // answers being composed finish (within the budget); the rest resume at start
         sender.reset();         // calls to Twilio in progress finish; unsent rows stay for the next start
         store.reset();          // the writer commits everything queued, then the database closes
         log_info("sbcd", "stopped cleanly");

@@ -32,6 +32,9 @@ std::string toml_scalar(const toml::node& node) {
     if (auto i = node.value_exact<std::int64_t>()) {
         return std::to_string(*i);
     }
+    if (auto d = node.value_exact<double>()) {
+        return fmt::format("{}", *d); // prices: 0.15
+    }
     return {};
 }
 

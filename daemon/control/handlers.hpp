@@ -30,4 +30,7 @@ Response send_test(Context& ctx, Arguments& args);
 Response send(Context& ctx, Arguments& args);
 Response logs(Context& ctx, Arguments& args);
 
+// handoff_commands.cpp
+Response handoffs(Context& ctx, Arguments& args);
+
 } // namespace sbc::control
