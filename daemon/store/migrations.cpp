@@ -170,8 +170,10 @@ CREATE TABLE answer_jobs (
     created_at  INTEGER NOT NULL
 );
 
+-- No foreign key: removing a business deletes its knowledge, whose triggers write here; the row is kept so
+-- that a reused rowid never starts again at a version the answer cache may still hold.
 CREATE TABLE kb_versions (
-    business_id INTEGER PRIMARY KEY REFERENCES businesses(id) ON DELETE CASCADE,
+    business_id INTEGER PRIMARY KEY,
     version     INTEGER NOT NULL
 );
 CREATE TRIGGER kb_version_insert AFTER INSERT ON knowledge BEGIN
