@@ -126,6 +126,14 @@ void print_business_stats(const nlohmann::json& reply) {
         {"messages pending", stats_count(arguments, "messages_pending")},
         {"avg response", stats_milliseconds(arguments, "avg_response_ms")},
         {"p95 response", stats_milliseconds(arguments, "p95_response_ms")},
+        {"LLM calls", stats_count(arguments, "llm_calls")},
+        {"LLM failures", stats_count(arguments, "llm_failures")},
+        {"prompt tokens", stats_count(arguments, "prompt_tokens")},
+        {"completion tokens", stats_count(arguments, "completion_tokens")},
+        {"estimated cost",
+         arguments.contains("estimated_cost_usd") && arguments["estimated_cost_usd"].is_number()
+             ? fmt::format("${:.4f}", arguments["estimated_cost_usd"].get<double>())
+             : std::string("-")},
         {"recent unanswered", recent_unanswered(arguments)},
     };
     fmt::print("{}", render_key_values(pairs));
@@ -187,6 +195,9 @@ CommandAction define_business_update(CLI::App& command, const GlobalOptions& opt
         CLI::Option* not_shared = nullptr;
         CLI::Option* pause = nullptr;
         CLI::Option* resume = nullptr;
+        CLI::Option* llm_on = nullptr;
+        CLI::Option* llm_off = nullptr;
+        std::optional<std::string> tone;
     };
     auto o = std::make_shared<Options>();
     add_id_argument(command, o->id);
@@ -199,11 +210,19 @@ CommandAction define_business_update(CLI::App& command, const GlobalOptions& opt
     o->pause =
         command.add_flag("--pause")->description("stop answering customers (owner commands still work)");
     o->resume = command.add_flag("--resume")->description("answer customers again")->excludes(o->pause);
+    o->llm_on = command.add_flag("--llm")->description(
+        "compose answers with the LLM provider (sbcd needs openai.chat_model)");
+    o->llm_off = command.add_flag("--no-llm")
+                     ->description("answer with the built-in answerer only")
+                     ->excludes(o->llm_on);
+    command.add_option("--tone", o->tone, "how LLM answers should sound, e.g. \"warm and brief\"");
     return [o, &options, daemon_command] {
         nlohmann::json arguments = {{"id", o->id}};
         put_settings(arguments, o->settings);
         put_if_set(arguments, "shared", switch_value(o->shared, o->not_shared));
         put_if_set(arguments, "paused", switch_value(o->pause, o->resume));
+        put_if_set(arguments, "llm", switch_value(o->llm_on, o->llm_off));
+        put_if_set(arguments, "tone", o->tone);
         if (arguments.size() == 1) {
             return report_failure(options,
                                   Error{k_exit_usage, "nothing to update: give at least one setting, e.g. "

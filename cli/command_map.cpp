@@ -40,6 +40,8 @@ constexpr std::array k_commands = {
     CommandSpec{"kb synonym list", "kb-synonym-list", "list the synonym pairs", &define_kb_synonym_list},
     CommandSpec{"kb synonym remove", "kb-synonym-remove", "forget a synonym pair", &define_kb_synonym_remove},
 
+    CommandSpec{"handoffs", "handoffs", "list customer questions handed to owners that are still open",
+                &define_handoffs},
     CommandSpec{"send-test", "send-test", "run a message through the pipeline as if it came from WhatsApp",
                 &define_send_test},
     CommandSpec{"send", "send", "send a message to a customer (24-hour window and opt-out respected)",

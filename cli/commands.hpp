@@ -19,6 +19,7 @@ CommandAction define_business_stats(CLI::App&, const GlobalOptions&, std::string
 
 CommandAction define_kb_add(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_kb_list(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_handoffs(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_kb_search(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_kb_remove(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_kb_import(CLI::App&, const GlobalOptions&, std::string_view);

@@ -14,6 +14,7 @@
 #include "daemon/log/log.hpp"
 #include "daemon/metrics/counters.hpp"
 #include "daemon/outbox/sender.hpp"
+#include "daemon/pipeline/answer_worker.hpp"
 #include "daemon/pipeline/pipeline.hpp"
 #include "daemon/store/store.hpp"
 
@@ -164,6 +165,12 @@ int run(const config::Config& initial, const config::Sources& sources) {
             control::Context ctx{*store, *now_in_force, started_at, "admin-api", http_port, &pipeline};
             return control::dispatch(protocol::make_request(command, std::move(arguments)).dump(), ctx);
         });
+        auto answer_worker = std::make_unique<pipeline::AnswerWorker>(*store, config, pipeline);
+        pipeline.on_answer_job([&answer_worker](std::int64_t job) { answer_worker->submit(job); });
+        if (config.llm_configured()) {
+            log_info("answer", "LLM answers with model {} at {} (budget {} ms) for businesses with LLM on",
+                     config.openai_chat_model, config.openai_base_url, config.answer_budget_ms);
+        }
         auto http_server = std::make_unique<http::HttpServer>(
             config.listen_host, config.listen_port, config.http_threads,
             static_cast<std::size_t>(config.max_body_bytes), webhooks, status, &admin);
@@ -192,6 +199,7 @@ int run(const config::Config& initial, const config::Sources& sources) {
         http_server.reset();    // no new webhooks; those in flight finish and are committed
         store->stop_waiting();  // long polls (sbcctl logs --follow) answer now
         control_server.reset(); // no new requests; requests in flight finish first
+        answer_worker.reset();  // answers being composed finish (within the budget); the rest resume at start
         sender.reset();         // calls to Twilio in progress finish; unsent rows stay for the next start
         watchdog.reset();       // pings until here: a drain stuck in a Twilio call is still seen by systemd
         store.reset();          // the writer commits everything queued, then the database closes

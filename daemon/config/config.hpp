@@ -38,6 +38,15 @@ struct Config {
     int min_confidence_percent = 50;
     std::string openai_api_key;
     std::string openai_base_url = "https://api.openai.com/v1";
+    std::string openai_chat_model;    // empty: no LLM, the built-in answerer only
+    int answer_budget_ms = 3000;      // the whole LLM answer, after which the built-in answer is sent
+    int answer_threads = 2;           // threads composing LLM answers (never the HTTP workers)
+    int breaker_failures = 3;         // consecutive provider failures that open the circuit breaker
+    int breaker_cooldown_ms = 60000;  // how long an open breaker waits before one trial call
+    double price_input_per_mtok = 0;  // US dollars per million prompt tokens, for the cost estimate
+    double price_output_per_mtok = 0; // US dollars per million completion tokens
+    // True when an LLM provider is configured, so businesses with LLM on get composed answers.
+    bool llm_configured() const { return !openai_chat_model.empty(); }
     // Rate limits (per hour), the seed deployment's figures
     int rate_global_per_hour = 500;
     int rate_customer_per_hour = 10;

@@ -4,6 +4,7 @@
 #include "daemon/log/log.hpp"
 
 #include <charconv>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <vector>
 
@@ -74,6 +75,23 @@ Option boolean(std::string_view key, std::string_view env, bool Config::*member,
 }
 
 using Check = std::function<std::string(std::string_view)>;
+
+// A non-negative decimal such as a price ("0.15"), at most `max`.
+Option decimal(std::string_view key, std::string_view env, double Config::*member, double max,
+               std::string_view help) {
+    Setter set = [=](Config& c, std::string_view v) -> std::string {
+        std::string text(v);
+        char* end = nullptr;
+        double value = std::strtod(text.c_str(), &end);
+        if (text.empty() || end != text.c_str() + text.size() || !(value >= 0) || value > max) {
+            return fmt::format("'{}' is not a number between 0 and {}", v, max);
+        }
+        c.*member = value;
+        return {};
+    };
+    Shower show = [=](const Config& c) { return fmt::format("{}", c.*member); };
+    return Option{key, env, help, false, set, show, same_member(member)};
+}
 
 Option string(std::string_view key, std::string_view env, std::string Config::*member, std::string_view help,
               Check check = {}, bool secret = false) {
@@ -190,8 +208,7 @@ Option price(std::string_view key, std::string_view env, std::int64_t Config::*m
     Shower show = [=](const Config& c) {
         return fmt::format("{}.{:06d}", c.*member / 1000000, c.*member % 1000000);
     };
-    Same same = [=](const Config& a, const Config& b) { return a.*member == b.*member; };
-    return Option{key, env, help, false, set, show, same};
+    return Option{key, env, help, false, set, show, same_member(member)};
 }
 
 std::vector<Option> make_options() {
@@ -199,6 +216,15 @@ std::vector<Option> make_options() {
         restart(string("admin.api_token", "SBC_ADMIN_TOKEN", &Config::admin_api_token,
                        "bearer token of the admin REST API (/api/businesses); the API is off while empty",
                        check_admin_token, true)),
+        restart(integer("answer.budget_ms", "SBC_ANSWER_BUDGET_MS", &Config::answer_budget_ms, 100, 120000,
+                        "time an LLM answer may take; after it the built-in answer is sent instead")),
+        restart(integer("answer.breaker_cooldown_ms", "SBC_BREAKER_COOLDOWN_MS", &Config::breaker_cooldown_ms,
+                        10, 86400000,
+                        "how long the LLM provider is not called after the breaker opened, before one trial")),
+        restart(integer("answer.breaker_failures", "SBC_BREAKER_FAILURES", &Config::breaker_failures, 1, 1000,
+                        "consecutive LLM provider failures that open the circuit breaker")),
+        restart(integer("answer.llm_threads", "SBC_ANSWER_THREADS", &Config::answer_threads, 1, 64,
+                        "threads composing LLM answers")),
         reload(integer("answer.min_confidence_percent", "SBC_MIN_CONFIDENCE_PERCENT",
                        &Config::min_confidence_percent, 0, 100,
                        "below this confidence a question gets the fallback text and goes to the owner")),
@@ -243,10 +269,18 @@ std::vector<Option> make_options() {
                         &Config::metrics_max_businesses, 0, 10000,
                         "businesses with their own label in /metrics; the others are counted under "
                         "business=\"other\" (keeps the number of series bounded)")),
-        reload(string("openai.api_key", "OPENAI_API_KEY", &Config::openai_api_key,
-                      "API key of the LLM provider", {}, true)),
-        reload(string("openai.base_url", "OPENAI_BASE_URL", &Config::openai_base_url,
-                      "OpenAI-compatible API base URL", check_url)),
+        restart(string("openai.api_key", "OPENAI_API_KEY", &Config::openai_api_key,
+                       "API key of the LLM provider", {}, true)),
+        restart(string("openai.base_url", "OPENAI_BASE_URL", &Config::openai_base_url,
+                       "OpenAI-compatible API base URL", check_url)),
+        restart(string("openai.chat_model", "OPENAI_CHAT_MODEL", &Config::openai_chat_model,
+                       "chat model for composed answers, e.g. gpt-4o-mini (empty: built-in answers only)")),
+        restart(decimal("openai.price_input_per_mtok", "OPENAI_PRICE_INPUT_PER_MTOK",
+                        &Config::price_input_per_mtok, 10000,
+                        "US dollars per million prompt tokens, for the cost estimate")),
+        restart(decimal("openai.price_output_per_mtok", "OPENAI_PRICE_OUTPUT_PER_MTOK",
+                        &Config::price_output_per_mtok, 10000,
+                        "US dollars per million completion tokens, for the cost estimate")),
         reload(integer("rate.customer_per_hour", "SBC_RATE_CUSTOMER_PER_HOUR",
                        &Config::rate_customer_per_hour, 0, 1000000,
                        "questions a customer may ask per hour (0: no limit)")),

@@ -6,6 +6,7 @@
 #include "daemon/control/lookup.hpp"
 #include "daemon/control/validate.hpp"
 #include "daemon/control/views.hpp"
+#include "daemon/store/ai_repo.hpp"
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/event_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
@@ -180,14 +181,39 @@ Response business_show(Context& ctx, Arguments& args) {
     return {protocol::k_ok, fmt::format("business '{}'", id), {{"business", json}}};
 }
 
+// LLM on/off and tone live in business_ai (AI answers); applied like the other settings.
+std::vector<std::string> apply_ai(Database& db, std::int64_t rowid, std::optional<bool> llm,
+                                  const std::optional<std::string>& tone, store::AiSettings& ai) {
+    ai = store::ai_settings(db, rowid);
+    std::vector<std::string> changed;
+    if (llm && *llm != ai.llm) {
+        ai.llm = *llm;
+        changed.emplace_back("llm");
+    }
+    if (tone && *tone != ai.tone) {
+        ai.tone = *tone;
+        changed.emplace_back("tone");
+    }
+    if (!changed.empty()) {
+        store::set_ai_settings(db, rowid, ai);
+    }
+    return changed;
+}
+
 Response business_update(Context& ctx, Arguments& args) {
     auto id = args.required_string("id");
     Settings given = read_settings(args, true);
+    auto llm = args.optional_bool("llm");
+    std::optional<std::string> tone;
+    if (auto v = args.optional_string("tone")) {
+        tone = checked_text("tone", *v, k_max_setting_chars, true);
+    }
     args.check_unknown();
     struct Updated {
         Business business;
         std::vector<std::string> changed;
         std::int64_t knowledge;
+        store::AiSettings ai;
     };
     auto done = unwrap(ctx.store.write([&](Database& db) -> Result<Updated> {
         auto found = business_or_error(db, id);
@@ -204,7 +230,14 @@ Response business_update(Context& ctx, Arguments& args) {
             store::record_event(db, ctx.actor, "business-update", b.id,
                                 {{"before", audit(*found)}, {"after", audit(b)}, {"changed", changed}});
         }
-        return Updated{b, changed, store::count_entries(db, b.rowid)};
+        store::AiSettings ai;
+        auto ai_changed = apply_ai(db, b.rowid, llm, tone, ai);
+        if (!ai_changed.empty()) {
+            store::record_event(db, ctx.actor, "business-update", b.id,
+                                {{"after", {{"llm", ai.llm}, {"tone", ai.tone}}}, {"changed", ai_changed}});
+            changed.insert(changed.end(), ai_changed.begin(), ai_changed.end());
+        }
+        return Updated{b, changed, store::count_entries(db, b.rowid), ai};
     }));
     bool changed = !done.changed.empty();
     std::string text = changed ? fmt::format("updated business '{}': {}", id, fmt::join(done.changed, ", "))
@@ -213,6 +246,7 @@ Response business_update(Context& ctx, Arguments& args) {
             text,
             {{"status", changed ? "updated" : "unchanged"},
              {"business", business_json(done.business, done.knowledge)},
+             {"ai", {{"llm", done.ai.llm}, {"tone", done.ai.tone}}},
              {"changed", done.changed}}};
 }
 
@@ -242,11 +276,13 @@ namespace sbc::control {
 Response business_stats(Context& ctx, Arguments& args) {
     auto id = args.required_string("id");
     args.check_unknown();
+    store::AiUsage usage;
     auto st = unwrap(ctx.store.read([&](Database& db) -> Result<store::BusinessStats> {
         auto b = business_or_error(db, id);
         if (!b) {
             return b.error();
         }
+        usage = store::ai_usage(db, b->rowid);
         return store::business_stats(db, b->rowid);
     }));
     nlohmann::json out = {
@@ -261,6 +297,11 @@ Response business_stats(Context& ctx, Arguments& args) {
         {"avg_response_ms", st.avg_response_ms},
         {"p95_response_ms", st.p95_response_ms},
         {"recent_unanswered", st.recent_unanswered},
+        {"llm_calls", usage.calls},
+        {"llm_failures", usage.failures},
+        {"prompt_tokens", usage.prompt_tokens},
+        {"completion_tokens", usage.completion_tokens},
+        {"estimated_cost_usd", usage.cost_usd},
     };
     return {protocol::k_ok,
             fmt::format("{}: {} questions, {} answered, {} unanswered", id, st.queries, st.answered,

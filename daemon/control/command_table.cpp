@@ -18,6 +18,7 @@ constexpr Command k_commands[] = {
     {"business-stats", Access::read, business_stats,
      "questions, answers, gaps, response times of a business"},
     {"business-update", Access::write, business_update, "change a business's number, owner or settings"},
+    {"handoffs", Access::read, handoffs, "list the customer questions handed to owners that are still open"},
     {"kb-add", Access::write, kb_add, "add a knowledge entry to a business"},
     {"kb-export", Access::read, kb_export, "export a business's knowledge entries, in pages"},
     {"kb-import", Access::write, kb_import, "add many entries, skipping ones already present"},

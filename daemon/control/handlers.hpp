@@ -44,4 +44,7 @@ Response usage(Context& ctx, Arguments& args);
 // backup_commands.cpp
 Response backup(Context& ctx, Arguments& args);
 
+// handoff_commands.cpp
+Response handoffs(Context& ctx, Arguments& args);
+
 } // namespace sbc::control

@@ -1,8 +1,10 @@
 #include "daemon/pipeline/owner_commands.hpp"
 
 #include "common/text.hpp"
+#include "common/time_format.hpp"
 #include "daemon/answer/query_terms.hpp"
 #include "daemon/answer/synonym_words.hpp"
+#include "daemon/store/ai_repo.hpp"
 #include "daemon/store/event_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
 #include "daemon/store/stats_repo.hpp"
@@ -261,6 +263,58 @@ std::string synonym(OwnerContext& ctx, const std::string& args) {
         pair->word, pair->synonym);
 }
 
+// !reply <n> <text> and !answer <n> <text>: the owner answers hand-off n; !answer also keeps the answer as a
+// knowledge entry, tagged with the customer's question so that the same question finds it next time.
+std::string answer_handoff(OwnerContext& ctx, const std::string& args, bool learn) {
+    const char* usage = learn ? "Usage: !answer <n> <text>, e.g. !answer 2 We open at 9 on Sundays"
+                              : "Usage: !reply <n> <text>, e.g. !reply 2 Yes, we have parking";
+    std::string_view rest;
+    auto n = leading_number(args, &rest);
+    if (!n || text::trim(rest).empty()) {
+        return usage;
+    }
+    std::string text(text::trim(rest));
+    if (learn) {
+        if (auto problem = entry_text_problem(text)) {
+            return *problem;
+        }
+    }
+    auto handoff = store::find_open_handoff(ctx.db, ctx.business.rowid, *n);
+    if (!handoff) {
+        return fmt::format("There is no open question {}. The owner notices give the numbers.", *n);
+    }
+    if (!ctx.send_to_customer) {
+        return "Replies to customers cannot be sent from here.";
+    }
+    if (auto refused = ctx.send_to_customer(handoff->customer, text); !refused.empty()) {
+        return refused;
+    }
+    store::close_handoff(ctx.db, handoff->id, time_format::now_ms());
+    std::string out = fmt::format("Sent to {}: {}", handoff->customer, preview(text));
+    nlohmann::json details = {{"handoff", *n}, {"customer", handoff->customer}, {"text", text}};
+    if (learn) {
+        store::Entry e;
+        e.business_rowid = ctx.business.rowid;
+        e.text = text;
+        e.tags = handoff->question.substr(0, 500);
+        e.source = "whatsapp";
+        store::insert_entry(ctx.db, e);
+        details["number"] = e.number;
+        out += fmt::format("\nAdded #{}: {}", e.number, preview(e.text));
+    }
+    store::record_event(ctx.db, ctx.actor, learn ? "handoff-answer" : "handoff-reply", ctx.business.id,
+                        details);
+    return out;
+}
+
+std::string reply_command(OwnerContext& ctx, const std::string& args) {
+    return answer_handoff(ctx, args, false);
+}
+
+std::string answer_command(OwnerContext& ctx, const std::string& args) {
+    return answer_handoff(ctx, args, true);
+}
+
 std::string help(OwnerContext& ctx, const std::string&);
 
 constexpr OwnerCommandRow k_commands[] = {
@@ -271,6 +325,8 @@ constexpr OwnerCommandRow k_commands[] = {
     {"search", "!search <words>", "find entries", search},
     {"stats", "!stats", "questions, answers and gaps", stats},
     {"synonym", "!synonym <word> <synonym>", "treat two words as the same", synonym},
+    {"reply", "!reply <n> <text>", "answer customer question n", reply_command},
+    {"answer", "!answer <n> <text>", "answer question n and teach it", answer_command},
     {"hours", "!hours <text>", "set the opening hours", hours},
     {"pause", "!pause", "stop answering customers", pause},
     {"resume", "!resume", "start answering again", resume},

@@ -6,6 +6,7 @@
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/database.hpp"
 
+#include <functional>
 #include <span>
 #include <string>
 
@@ -15,6 +16,9 @@ struct OwnerContext {
     store::Database& db; // the writer's connection, inside the message's transaction
     store::Business& business;
     std::string actor; // "owner:+1555..."
+    // Queues a message to a customer of this business in this transaction; returns why it cannot be sent
+    // (opted out, outside the 24-hour window), or an empty string when it was queued.
+    std::function<std::string(const std::string& customer, const std::string& text)> send_to_customer;
 };
 
 struct OwnerCommandRow {

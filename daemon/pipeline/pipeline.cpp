@@ -10,6 +10,7 @@
 #include "daemon/log/log.hpp"
 #include "daemon/pipeline/keywords.hpp"
 #include "daemon/pipeline/owner_commands.hpp"
+#include "daemon/store/ai_repo.hpp"
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/customer_repo.hpp"
 #include "daemon/store/event_repo.hpp"
@@ -76,10 +77,14 @@ void reply(Step& st, const std::optional<Business>& business, const std::string&
 // Tells the owner about a question the knowledge base could not answer, inside the owner's 24-hour window or
 // through the configured template; otherwise the notice is logged as refused with the reason.
 void notify_owner(Step& st, const Business& b, const std::string& question) {
+    auto n =
+        store::open_handoff(st.db, b.rowid, st.in.from, question,
+                            st.outcome.message_id != 0 ? std::optional(st.outcome.message_id) : std::nullopt,
+                            st.in.received_at_ms);
     std::string text =
-        fmt::format("A customer ({}) asked {}: \"{}\"\nReply to them from your phone, or teach me "
-                    "with !add <text>.",
-                    st.in.from, b.name, question);
+        fmt::format("A customer ({}) asked {} (question {}): \"{}\"\nAnswer them with !reply {} "
+                    "<text>, or with !answer {} <text> to also teach me.",
+                    st.in.from, b.name, n, question, n, n);
     auto owner = store::find_customer(st.db, b.rowid, b.owner);
     bool inside =
         owner && owner->last_inbound_at && *owner->last_inbound_at > st.in.received_at_ms - k_window_ms;
@@ -185,7 +190,21 @@ void handle_owner(Step& st, Business b) {
               "owner-reply");
         return;
     }
-    OwnerContext ctx{st.db, b, "owner:" + st.in.from};
+    OwnerContext ctx{st.db, b, "owner:" + st.in.from, {}};
+    // !reply and !answer: the owner's text goes to the customer through the bot, in this transaction.
+    ctx.send_to_customer = [&st, &b](const std::string& customer, const std::string& text) -> std::string {
+        auto c = store::find_customer(st.db, b.rowid, customer);
+        if (c && c->opted_out) {
+            return fmt::format("{} opted out (they must send START first); nothing was sent.", customer);
+        }
+        if (!c || !c->last_inbound_at || *c->last_inbound_at <= st.in.received_at_ms - k_window_ms) {
+            return fmt::format("{} has not written in the last 24 hours, so WhatsApp does not let me send "
+                               "them a free text; nothing was sent.",
+                               customer);
+        }
+        reply(st, b, customer, text, "owner-answer");
+        return {};
+    };
     reply(st, b, st.in.from, run_owner_command(ctx, *command), "owner-reply");
 }
 
@@ -219,6 +238,16 @@ bool global_rate_limited(Step& st) {
            store::count_all_inbound(st.db, "question", st.in.received_at_ms - k_hour_ms, limit) >= limit;
 }
 
+// Greetings and opening hours come from the settings at once; other questions of a business with LLM on go
+// to the provider. send-test shows the built-in answer: it must not wait for a provider.
+bool wants_llm(Step& st, const Business& b, const answer::Answer& builtin) {
+    if (!st.config.llm_configured() || st.in.test || builtin.kind == answer::Answer::Kind::greeting ||
+        builtin.kind == answer::Answer::Kind::hours) {
+        return false;
+    }
+    return store::ai_settings(st.db, b.rowid).llm;
+}
+
 void handle_question(Step& st, const Business& b, const std::optional<answer::Answer>& precomputed) {
     auto customer = store::find_customer(st.db, b.rowid, st.in.from);
     if (customer && customer->opted_out) {
@@ -246,6 +275,12 @@ void handle_question(Step& st, const Business& b, const std::optional<answer::An
     }
     double threshold = st.config.min_confidence_percent / 100.0;
     answer::Answer a = precomputed ? *precomputed : answer::answer_question(st.db, b, st.in.body, threshold);
+    if (wants_llm(st, b, a)) {
+        // Composed later by an answer worker; the job is committed with the message, so a crash resumes it.
+        st.outcome.answer_job =
+            store::insert_answer_job(st.db, st.outcome.message_id, b.rowid, time_format::now_ms());
+        return;
+    }
     st.outcome.entry_number = a.entry_number;
     st.outcome.confidence = a.confidence;
     reply(st, b, st.in.from, a.text, answer::kind_name(a.kind), a.entry_number, a.confidence);
@@ -388,6 +423,45 @@ Result<Outcome> Pipeline::handle(const Inbound& in) {
         process(st, precomputed, precomputed_for);
         claims = claim_for_sender(db, *config, st, m_has_room);
         return outcome;
+    });
+    if (result && !claims.empty() && m_hand_over) {
+        m_hand_over(std::move(claims));
+    }
+    if (result && result->answer_job && m_job_queued) {
+        m_job_queued(*result->answer_job);
+    }
+    return result;
+}
+
+Result<bool> Pipeline::finish_answer(const store::AnswerJob& job, const Composed& composed) {
+    std::vector<store::Claim> claims;
+    auto result = m_store.write([&](Database& db) -> Result<bool> {
+        if (!store::delete_answer_job(db, job.id)) {
+            return false;
+        }
+        auto question = store::find_message(db, job.message_id);
+        auto b = store::find_business_by_rowid(db, job.business_rowid);
+        if (!question || !b) {
+            return false; // deleted since: nobody to answer
+        }
+        Inbound in;
+        in.to = question->our_number;
+        in.from = question->customer;
+        in.body = question->body;
+        in.received_at_ms = time_format::now_ms();
+        Outcome outcome;
+        outcome.message_id = question->id;
+        Step st{db, m_config, in, outcome};
+        reply(st, b, in.from, composed.text, composed.kind, composed.entry_number, composed.score);
+        if (composed.handoff) {
+            store::record_unanswered(db, b->rowid, in.from, in.body, question->id, in.received_at_ms);
+            notify_owner(st, *b, in.body);
+        }
+        if (composed.usage.calls > 0 || composed.usage.failures > 0) {
+            store::add_ai_usage(db, b->rowid, composed.usage);
+        }
+        claims = claim_for_sender(db, m_config, st);
+        return true;
     });
     if (result && !claims.empty() && m_hand_over) {
         m_hand_over(std::move(claims));

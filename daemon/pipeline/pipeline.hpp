@@ -5,6 +5,7 @@
 // changes and outbound replies in ONE transaction. The caller acknowledges only after that commit.
 
 #include "common/result.hpp"
+#include "daemon/store/ai_repo.hpp"
 #include "daemon/store/message_repo.hpp"
 
 #include <functional>
@@ -43,6 +44,19 @@ struct Outcome {
     std::vector<store::Message> replies; // to the sender of the inbound message and to the owner, in order
     std::optional<std::int64_t> entry_number;
     double confidence = 0;
+    // Set when the answer is composed by an answer worker (LLM on): the reply follows later.
+    std::optional<std::int64_t> answer_job;
+};
+
+// An answer an answer worker composed for a job, ready to be written and sent.
+struct Composed {
+    std::string text;
+    std::string
+        kind; // the reply's kind: llm-answer, or the built-in answer's (answer, greeting, fallback, ...)
+    std::optional<std::int64_t> entry_number;
+    std::optional<double> score;
+    bool handoff = false; // the customer gets the fallback text and the owner is told
+    store::AiUsage usage; // what the provider call cost, added to the business's totals
 };
 
 class Pipeline {
@@ -65,11 +79,20 @@ class Pipeline {
     Result<std::vector<store::Message>> send_manual(const std::string& business_id, const std::string& to,
                                                     const std::string& text, const std::string& actor);
 
+    // Called after the commit with the id of each answer job queued (LLM answers), to wake an answer worker.
+    using JobQueued = std::function<void(std::int64_t)>;
+    void on_answer_job(JobQueued job_queued) { m_job_queued = std::move(job_queued); }
+
+    // Writes the composed reply to a job's question and removes the job, in one transaction, then hands the
+    // reply to the sender. A job already finished is left alone (ok, nothing written).
+    Result<bool> finish_answer(const store::AnswerJob& job, const Composed& composed);
+
   private:
     store::Store& m_store;
     const config::Live& m_config;
     HandOver m_hand_over;
     HasRoom m_has_room;
+    JobQueued m_job_queued;
 };
 
 } // namespace sbc::pipeline

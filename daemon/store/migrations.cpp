@@ -208,6 +208,66 @@ CREATE TABLE synonyms (
     PRIMARY KEY (business_id, word, synonym)
 ) WITHOUT ROWID;
 )sql",
+    // 7: AI answers: per-business LLM settings, the answers being composed (written with the inbound message
+    // so a crash resumes them), a knowledge-base version bumped by every change (the answer cache's key), token
+    // usage per business.
+    R"sql(
+CREATE TABLE business_ai (
+    business_id INTEGER PRIMARY KEY REFERENCES businesses(id) ON DELETE CASCADE,
+    llm         INTEGER NOT NULL DEFAULT 0,
+    tone        TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE answer_jobs (
+    id          INTEGER PRIMARY KEY,
+    message_id  INTEGER NOT NULL UNIQUE REFERENCES messages(id) ON DELETE CASCADE,
+    business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+    created_at  INTEGER NOT NULL
+);
+
+-- No foreign key: removing a business deletes its knowledge, whose triggers write here; the row is kept so
+-- that a reused rowid never starts again at a version the answer cache may still hold.
+CREATE TABLE kb_versions (
+    business_id INTEGER PRIMARY KEY,
+    version     INTEGER NOT NULL
+);
+CREATE TRIGGER kb_version_insert AFTER INSERT ON knowledge BEGIN
+    INSERT INTO kb_versions(business_id, version) VALUES (new.business_id, 1)
+        ON CONFLICT(business_id) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER kb_version_update AFTER UPDATE ON knowledge BEGIN
+    INSERT INTO kb_versions(business_id, version) VALUES (new.business_id, 1)
+        ON CONFLICT(business_id) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER kb_version_delete AFTER DELETE ON knowledge BEGIN
+    INSERT INTO kb_versions(business_id, version) VALUES (old.business_id, 1)
+        ON CONFLICT(business_id) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TABLE ai_usage (
+    business_id       INTEGER PRIMARY KEY REFERENCES businesses(id) ON DELETE CASCADE,
+    calls             INTEGER NOT NULL DEFAULT 0,
+    failures          INTEGER NOT NULL DEFAULT 0,
+    prompt_tokens     INTEGER NOT NULL DEFAULT 0,
+    completion_tokens INTEGER NOT NULL DEFAULT 0,
+    cost_usd          REAL NOT NULL DEFAULT 0
+);
+
+-- Questions handed to the owner; an open one has a small number per business (!reply <n>, !answer <n>),
+-- freed when it is closed.
+CREATE TABLE handoffs (
+    id          INTEGER PRIMARY KEY,
+    business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+    number      INTEGER NOT NULL,
+    customer    TEXT NOT NULL,
+    question    TEXT NOT NULL,
+    message_id  INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+    state       TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed')),
+    created_at  INTEGER NOT NULL,
+    closed_at   INTEGER
+);
+CREATE UNIQUE INDEX handoffs_open ON handoffs(business_id, number) WHERE state = 'open';
+)sql",
 };
 
 constexpr int k_count = static_cast<int>(sizeof(k_migrations) / sizeof(k_migrations[0]));

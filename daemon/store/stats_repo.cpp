@@ -25,7 +25,7 @@ BusinessStats business_stats(Database& db, std::int64_t b) {
                        b);
     st.answered = count(db,
                         "SELECT COUNT(*) FROM messages WHERE business_id = ? AND direction = 'out' "
-                        "AND kind IN ('answer', 'greeting', 'hours')",
+                        "AND kind IN ('answer', 'llm-answer', 'greeting', 'hours')",
                         b);
     st.unanswered = count(db, "SELECT COUNT(*) FROM unanswered WHERE business_id = ?", b);
     st.knowledge = count_entries(db, b);

@@ -239,6 +239,19 @@ TEST_CASE("business-update refuses a number owned by another business", "[contro
                  Contains("already belongs to business 'sushi'"));
 }
 
+TEST_CASE("business-update turns LLM answers on and sets their tone", "[control][business][ai]") {
+    ControlFixture f;
+    f.register_business("pizza", "+14155238886");
+    auto on = f.ok("business-update", {{"id", "pizza"}, {"llm", true}, {"tone", "warm and brief"}});
+    REQUIRE(on["changed"] == json{"llm", "tone"});
+    REQUIRE(on["ai"] == json{{"llm", true}, {"tone", "warm and brief"}});
+    REQUIRE(f.ok("business-update", {{"id", "pizza"}, {"llm", true}})["status"] == "unchanged");
+    REQUIRE(f.ok("business-update", {{"id", "pizza"}, {"llm", false}})["ai"]["llm"] == false);
+    REQUIRE_THAT(f.fails(k_invalid, "business-update", {{"id", "pizza"}, {"llm", "yes"}}),
+                 Contains("argument 'llm' must be true or false"));
+    REQUIRE(count_action(f, "business-update") == 2);
+}
+
 TEST_CASE("business-update refuses an unknown id and bad values", "[control][business]") {
     ControlFixture f;
     f.register_business("pizza", "+14155238886");

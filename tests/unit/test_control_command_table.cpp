@@ -42,6 +42,7 @@ const std::map<std::string, Example>& examples() {
         {"business-show", {{{"id", "pizza"}}, {"id"}, Access::read}},
         {"business-stats", {{{"id", "pizza"}}, {"id"}, Access::read}},
         {"business-update", {{{"id", "pizza"}, {"greeting", "Hello"}}, {"id"}, Access::write}},
+        {"handoffs", {{{"business", "pizza"}}, {}, Access::read}},
         {"kb-add", {{{"business", "pizza"}, {"text", "We have wifi"}}, {"business", "text"}, Access::write}},
         {"kb-export", {{{"business", "pizza"}}, {"business"}, Access::read}},
         {"kb-import",

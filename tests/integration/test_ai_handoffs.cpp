@@ -1,0 +1,119 @@
+// Hand-offs end to end: a question the knowledge base cannot answer is handed to the owner with a number;
+// the owner answers it from WhatsApp with !reply or !answer; sbcctl handoffs lists the open ones.
+
+#include "tests/integration/cli_helpers.hpp"
+#include "tests/support/fake_twilio.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/webhook.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+using namespace sbc::test;
+using Catch::Matchers::Contains;
+
+namespace {
+
+constexpr const char* k_number = "+14155238886";
+constexpr const char* k_owner = "+15550001111";
+constexpr const char* k_customer = "+15552223333";
+
+struct HandoffLive {
+    TempDir dir;
+    FakeTwilio twilio;
+    Daemon daemon;
+    int next_sid = 0;
+    HandoffLive()
+        : daemon(dir, {{"TWILIO_ACCOUNT_SID", twilio.account_sid()},
+                       {"TWILIO_AUTH_TOKEN", twilio.auth_token()},
+                       {"TWILIO_API_BASE_URL", twilio.base_url()},
+                       {"WEBHOOK_BASE_URL", k_public_base},
+                       {"SBC_RETRY_BASE_MS", "10"},
+                       {"SBC_RATE_CUSTOMER_PER_HOUR", "0"}}) {
+        REQUIRE(daemon
+                    .ctl({"business", "register", "--name", "Pizza Palace", "--number", k_number, "--owner",
+                          k_owner})
+                    .exit_code == 0);
+        REQUIRE(daemon.ctl({"kb", "add", "--business", "pizza-palace", "We deliver downtown until 10pm"})
+                    .exit_code == 0);
+    }
+    std::vector<std::string> bodies_to(const std::string& to) const {
+        std::vector<std::string> out;
+        for (const auto& r : twilio.requests()) {
+            if (r.form.first("To") == "whatsapp:" + to) {
+                out.emplace_back(r.form.first("Body").value_or(""));
+            }
+        }
+        return out;
+    }
+    // Sends a message and waits until `to` has received `replies` more messages; returns the last one.
+    std::string say(const std::string& from, const std::string& body, const std::string& to,
+                    std::size_t replies = 1) {
+        auto before = bodies_to(to).size();
+        REQUIRE(post_form(daemon.http_port(), "/webhooks/twilio/whatsapp",
+                          inbound_message(make_sid(++next_sid), from, k_number, body), twilio.auth_token())
+                    .status == 200);
+        REQUIRE(
+            wait_until([&] { return bodies_to(to).size() >= before + replies; }, std::chrono::seconds(20)));
+        return bodies_to(to).back();
+    }
+    long long count(const std::string& sql) const { return query_int(daemon.database(), sql); }
+};
+
+} // namespace
+
+TEST_CASE("hand-offs: !reply sends the owner's text to the customer and closes the hand-off",
+          "[ai][handoff]") {
+    HandoffLive live;
+    live.say(k_owner, "!help", k_owner); // the owner wrote: notices reach them inside the 24-hour window
+    auto fallback = live.say(k_customer, "Do you have parking for trucks?", k_customer);
+    CHECK_THAT(fallback, Contains("passed your question on"));
+    REQUIRE(wait_until([&] { return live.bodies_to(k_owner).size() == 2; }, std::chrono::seconds(20)));
+    auto notice = live.bodies_to(k_owner).back();
+    CHECK_THAT(notice,
+               Contains("Do you have parking for trucks?") && Contains("!reply 1") && Contains("!answer 1"));
+
+    auto listed = live.daemon.ctl_json({"handoffs", "--business", "pizza-palace"});
+    REQUIRE(listed["arguments"]["handoffs"].size() == 1);
+    CHECK(listed["arguments"]["handoffs"][0]["number"] == 1);
+    CHECK(listed["arguments"]["handoffs"][0]["customer"] == k_customer);
+    CHECK(listed["arguments"]["handoffs"][0]["question"] == "Do you have parking for trucks?");
+    auto text = live.daemon.ctl({"handoffs"});
+    CHECK(text.exit_code == 0);
+    CHECK_THAT(text.out, Contains("pizza-palace") && Contains("parking for trucks"));
+
+    // A number that is not open: a hint to the owner, nothing to the customer.
+    auto wrong = live.say(k_owner, "!reply 7 Yes", k_owner);
+    CHECK_THAT(wrong, Contains("no open question 7"));
+    CHECK(live.bodies_to(k_customer).size() == 1);
+
+    auto confirm = live.say(k_owner, "!reply 1 Yes, trucks can park behind the shop", k_owner);
+    CHECK_THAT(confirm, Contains("Sent to +15552223333"));
+    REQUIRE(wait_until([&] { return live.bodies_to(k_customer).size() == 2; }, std::chrono::seconds(20)));
+    CHECK(live.bodies_to(k_customer).back() == "Yes, trucks can park behind the shop");
+    CHECK(live.daemon.ctl_json({"handoffs"})["arguments"]["handoffs"].empty());
+    CHECK(live.count("SELECT COUNT(*) FROM knowledge") == 1); // !reply teaches nothing
+}
+
+TEST_CASE("hand-offs: !answer also adds the answer to the knowledge base", "[ai][handoff]") {
+    HandoffLive live;
+    live.say(k_owner, "!help", k_owner);
+    live.say(k_customer, "Is there parking for trucks?", k_customer);
+    REQUIRE(wait_until([&] { return live.bodies_to(k_owner).size() == 2; }, std::chrono::seconds(20)));
+    auto confirm = live.say(k_owner, "!answer 1 Trucks can park behind the shop", k_owner);
+    CHECK_THAT(confirm, Contains("Sent to") && Contains("Added #2"));
+    REQUIRE(wait_until([&] { return live.bodies_to(k_customer).size() == 2; }, std::chrono::seconds(20)));
+    CHECK(live.bodies_to(k_customer).back() == "Trucks can park behind the shop");
+    CHECK(live.count("SELECT COUNT(*) FROM knowledge WHERE number = 2 AND text = 'Trucks can park behind the "
+                     "shop' AND tags = 'Is there parking for trucks?'") == 1);
+    // The next customer asking the same is answered from the new entry.
+    CHECK(live.say("+15552224444", "Is there parking for trucks?", "+15552224444") ==
+          "Trucks can park behind the shop");
+}
+
+TEST_CASE("hand-offs: sbcctl handoffs names an unknown business", "[ai][handoff]") {
+    HandoffLive live;
+    auto r = live.daemon.ctl({"handoffs", "--business", "nope"});
+    CHECK(r.exit_code != 0);
+    CHECK_THAT(r.err, Contains("nope"));
+}

@@ -1,0 +1,245 @@
+#include "tests/support/fake_openai.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <fmt/format.h>
+#include <functional>
+#include <httplib.h>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace sbc::test {
+namespace {
+
+std::vector<std::string> words_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::string word;
+    for (char raw : text) {
+        auto c = static_cast<unsigned char>(raw);
+        if (std::isalnum(c) != 0 || c >= 0x80) {
+            word.push_back(static_cast<char>(std::tolower(c)));
+        } else if (!word.empty()) {
+            out.push_back(std::move(word));
+            word.clear();
+        }
+    }
+    if (!word.empty()) {
+        out.push_back(std::move(word));
+    }
+    return out;
+}
+
+std::string error_body(int status) {
+    const char* type = status == 429 ? "rate_limit_exceeded" : "server_error";
+    return nlohmann::json{{"error",
+                           {{"message", fmt::format("fake provider answered {}", status)},
+                            {"type", type},
+                            {"param", nullptr},
+                            {"code", type}}}}
+        .dump();
+}
+
+} // namespace
+
+std::string FakeAiRequest::prompt_text() const {
+    std::string out;
+    if (body.is_object() && body.contains("messages") && body["messages"].is_array()) {
+        for (const auto& m : body["messages"]) {
+            out += m.value("content", std::string()) + "\n";
+        }
+    }
+    return out;
+}
+
+struct FakeOpenAi::Impl {
+    httplib::Server server;
+    std::thread thread;
+    int port = 0;
+    mutable std::mutex mutex;
+    mutable std::condition_variable changed;
+    bool stopping = false;
+    std::string reply = "OK";
+    std::deque<FakeAiFault> faults;
+    std::vector<FakeAiRequest> requests;
+    std::size_t chats = 0;
+
+    void handle(const httplib::Request& req, httplib::Response& res) {
+        FakeAiRequest record;
+        record.path = req.path;
+        record.authorization = req.get_header_value("Authorization");
+        record.body = nlohmann::json::parse(req.body, nullptr, false);
+        std::optional<FakeAiFault> fault;
+        std::string text;
+        {
+            std::lock_guard lock(mutex);
+            if (!faults.empty()) {
+                fault = faults.front();
+                faults.pop_front();
+            }
+            text = reply;
+            record.answered_status = fault && fault->delay.count() == 0 ? fault->http_status : 200;
+            requests.push_back(record);
+            if (req.path == "/v1/chat/completions") {
+                ++chats;
+            }
+        }
+        changed.notify_all();
+        if (fault && fault->delay.count() > 0) {
+            std::unique_lock lock(mutex);
+            changed.wait_for(lock, fault->delay, [&] { return stopping; });
+        } else if (fault) {
+            res.status = fault->http_status;
+            if (fault->http_status == 429) {
+                res.set_header("Retry-After", "1");
+            }
+            res.set_content(error_body(fault->http_status), "application/json");
+            return;
+        }
+        if (!record.body.is_object()) {
+            res.status = 400;
+            res.set_content(error_body(400), "application/json");
+            return;
+        }
+        if (req.path == "/v1/embeddings") {
+            answer_embeddings(record.body, res);
+        } else {
+            answer_chat(record, text, res);
+        }
+    }
+
+    static void answer_chat(const FakeAiRequest& record, const std::string& text, httplib::Response& res) {
+        auto prompt_tokens = static_cast<std::int64_t>(words_of(record.prompt_text()).size());
+        auto completion_tokens = static_cast<std::int64_t>(words_of(text).size());
+        nlohmann::json body = {{"id", "chatcmpl-fake"},
+                               {"object", "chat.completion"},
+                               {"created", 1700000000},
+                               {"model", record.body.value("model", std::string())},
+                               {"choices",
+                                {{{"index", 0},
+                                  {"message", {{"role", "assistant"}, {"content", text}}},
+                                  {"finish_reason", "stop"}}}},
+                               {"usage",
+                                {{"prompt_tokens", prompt_tokens},
+                                 {"completion_tokens", completion_tokens},
+                                 {"total_tokens", prompt_tokens + completion_tokens}}}};
+        res.set_content(body.dump(), "application/json");
+    }
+
+    static void answer_embeddings(const nlohmann::json& request, httplib::Response& res) {
+        std::vector<std::string> inputs;
+        if (request.contains("input") && request["input"].is_string()) {
+            inputs.push_back(request["input"].get<std::string>());
+        } else if (request.contains("input") && request["input"].is_array()) {
+            for (const auto& i : request["input"]) {
+                inputs.push_back(i.is_string() ? i.get<std::string>() : std::string());
+            }
+        }
+        nlohmann::json data = nlohmann::json::array();
+        std::int64_t tokens = 0;
+        for (std::size_t i = 0; i < inputs.size(); ++i) {
+            tokens += static_cast<std::int64_t>(words_of(inputs[i]).size());
+            data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", embedding_of(inputs[i])}});
+        }
+        nlohmann::json body = {{"object", "list"},
+                               {"data", data},
+                               {"model", request.value("model", std::string())},
+                               {"usage", {{"prompt_tokens", tokens}, {"total_tokens", tokens}}}};
+        res.set_content(body.dump(), "application/json");
+    }
+};
+
+FakeOpenAi::FakeOpenAi() : m_impl(std::make_unique<Impl>()) {
+    Impl& impl = *m_impl;
+    auto& server = impl.server;
+    server.new_task_queue = [] { return new httplib::ThreadPool(8); };
+    server.set_keep_alive_timeout(1);
+    server.Get("/ready",
+               [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+    server.Post("/v1/chat/completions",
+                [&impl](const httplib::Request& req, httplib::Response& res) { impl.handle(req, res); });
+    server.Post("/v1/embeddings",
+                [&impl](const httplib::Request& req, httplib::Response& res) { impl.handle(req, res); });
+    impl.port = server.bind_to_any_port("127.0.0.1");
+    if (impl.port <= 0) {
+        throw std::runtime_error("fake OpenAI could not bind a port on 127.0.0.1");
+    }
+    impl.thread = std::thread([&server] { server.listen_after_bind(); });
+    httplib::Client probe("127.0.0.1", impl.port);
+    probe.set_connection_timeout(5);
+    auto ready = probe.Get("/ready");
+    if (!ready || ready->status != 200) {
+        server.stop();
+        impl.thread.join();
+        throw std::runtime_error("fake OpenAI did not start serving on 127.0.0.1");
+    }
+}
+
+FakeOpenAi::~FakeOpenAi() {
+    {
+        std::lock_guard lock(m_impl->mutex);
+        m_impl->stopping = true;
+    }
+    m_impl->changed.notify_all();
+    m_impl->server.stop();
+    if (m_impl->thread.joinable()) {
+        m_impl->thread.join();
+    }
+}
+
+std::string FakeOpenAi::base_url() const {
+    return fmt::format("http://127.0.0.1:{}/v1", m_impl->port);
+}
+
+void FakeOpenAi::set_reply(std::string text) {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->reply = std::move(text);
+}
+
+void FakeOpenAi::push_fault(FakeAiFault fault, std::size_t times) {
+    std::lock_guard lock(m_impl->mutex);
+    for (std::size_t i = 0; i < times; ++i) {
+        m_impl->faults.push_back(fault);
+    }
+}
+
+void FakeOpenAi::clear_faults() {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->faults.clear();
+}
+
+std::vector<FakeAiRequest> FakeOpenAi::requests() const {
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->requests;
+}
+
+std::size_t FakeOpenAi::chat_count() const {
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->chats;
+}
+
+bool FakeOpenAi::wait_for_chats(std::size_t n, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(m_impl->mutex);
+    return m_impl->changed.wait_for(lock, timeout, [&] { return m_impl->chats >= n; });
+}
+
+std::vector<float> FakeOpenAi::embedding_of(const std::string& text, std::size_t dimensions) {
+    std::vector<float> v(dimensions, 0.0f);
+    for (const auto& w : words_of(text)) {
+        v[std::hash<std::string>{}(w) % dimensions] += 1.0f;
+    }
+    double norm = 0;
+    for (float x : v) {
+        norm += static_cast<double>(x) * x;
+    }
+    if (norm > 0) {
+        for (float& x : v) {
+            x = static_cast<float>(x / std::sqrt(norm));
+        }
+    }
+    return v;
+}
+
+} // namespace sbc::test
