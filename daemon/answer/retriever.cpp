@@ -4,12 +4,16 @@
 #include "daemon/answer/normalise.hpp"
 #include "daemon/answer/query_terms.hpp"
 #include "daemon/answer/typo.hpp"
+#include "daemon/store/ai_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
 #include "daemon/store/synonym_repo.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -94,7 +98,56 @@ struct Corpus {
     std::unordered_set<std::string> vocabulary;
 };
 
-Corpus load_corpus(store::Database& db, std::int64_t business_rowid) {
+// Normalising every entry costs about 12 µs, so a business of 100 entries would cost over a millisecond per
+// question; the busiest businesses' corpora are kept, keyed by the knowledge version the database bumps on
+// every change (read in the same snapshot as the entries, so a cached corpus is never older than the
+// knowledge). Bounded: a few MB at most, whatever the number of businesses.
+class CorpusCache {
+  public:
+    static constexpr std::size_t k_capacity = 64;
+
+    std::shared_ptr<const Corpus> find(const std::string& key, std::int64_t version) {
+        std::lock_guard lock(m_mutex);
+        auto it = m_corpora.find(key);
+        if (it == m_corpora.end() || it->second.first != version) {
+            return nullptr;
+        }
+        return it->second.second;
+    }
+
+    void keep(const std::string& key, std::int64_t version, std::shared_ptr<const Corpus> corpus) {
+        std::lock_guard lock(m_mutex);
+        if (m_corpora.size() >= k_capacity && m_corpora.count(key) == 0) {
+            m_corpora.erase(m_corpora.begin()); // any one: a simple bound, not an LRU
+        }
+        m_corpora[key] = {version, std::move(corpus)};
+    }
+
+  private:
+    std::mutex m_mutex;
+    // Keyed by database file and business: tests and sbc_eval open several databases in one process.
+    std::unordered_map<std::string, std::pair<std::int64_t, std::shared_ptr<const Corpus>>> m_corpora;
+};
+
+CorpusCache& corpus_cache() {
+    static CorpusCache cache;
+    return cache;
+}
+
+Corpus read_corpus(store::Database& db, std::int64_t business_rowid);
+
+std::shared_ptr<const Corpus> load_corpus(store::Database& db, std::int64_t business_rowid) {
+    auto version = store::kb_version(db, business_rowid);
+    auto key = std::to_string(business_rowid) + '\n' + db.path();
+    if (auto cached = corpus_cache().find(key, version)) {
+        return cached;
+    }
+    auto corpus = std::make_shared<const Corpus>(read_corpus(db, business_rowid));
+    corpus_cache().keep(key, version, corpus);
+    return corpus;
+}
+
+Corpus read_corpus(store::Database& db, std::int64_t business_rowid) {
     auto s = db.cached("SELECT id, text, tags FROM knowledge WHERE business_id = ? ORDER BY number LIMIT ?");
     s->bind(1, business_rowid).bind(2, k_max_scanned);
     Corpus corpus;
@@ -181,7 +234,8 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
     if (terms.empty()) {
         return {};
     }
-    Corpus corpus = load_corpus(db, business_rowid);
+    auto loaded = load_corpus(db, business_rowid);
+    const Corpus& corpus = *loaded;
     if (corpus.docs.empty()) {
         return {};
     }

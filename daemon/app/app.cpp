@@ -160,12 +160,14 @@ int run(const config::Config& initial, const config::Sources& sources) {
         http::StatusSources status{live, *store, counters, std::chrono::steady_clock::now()};
         int http_port = 0; // known once the server is bound; read by `status` only
         // The admin API runs the same control commands as sbcctl, as actor "admin-api".
-        http::AdminApi admin(config.admin_api_token, [&](std::string_view command, nlohmann::json arguments) {
-            auto now_in_force = live.get();
-            control::Context ctx{*store, *now_in_force, started_at, "admin-api", http_port, &pipeline};
-            return control::dispatch(protocol::make_request(command, std::move(arguments)).dump(), ctx);
-        });
-        auto answer_worker = std::make_unique<pipeline::AnswerWorker>(*store, config, pipeline);
+        http::AdminApi admin(
+            [&live] { return live.get()->admin_api_token; },
+            [&](std::string_view command, nlohmann::json arguments) {
+                auto now_in_force = live.get();
+                control::Context ctx{*store, *now_in_force, started_at, "admin-api", http_port, &pipeline};
+                return control::dispatch(protocol::make_request(command, std::move(arguments)).dump(), ctx);
+            });
+        auto answer_worker = std::make_unique<pipeline::AnswerWorker>(*store, live, pipeline);
         pipeline.on_answer_job([&answer_worker](std::int64_t job) { answer_worker->submit(job); });
         if (config.llm_configured()) {
             log_info("answer", "LLM answers with model {} at {} (budget {} ms) for businesses with LLM on",

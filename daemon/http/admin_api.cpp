@@ -74,27 +74,33 @@ nlohmann::json response_time(const nlohmann::json& stats) {
 
 } // namespace
 
-bool AdminApi::authorized(std::string_view authorization) const {
+bool AdminApi::authorized(const std::string& token, std::string_view authorization) {
     constexpr std::string_view k_scheme = "Bearer ";
-    if (m_token.empty() || authorization.substr(0, k_scheme.size()) != k_scheme) {
+    if (token.empty() || authorization.substr(0, k_scheme.size()) != k_scheme) {
         return false;
     }
     std::string_view given = authorization.substr(k_scheme.size());
-    unsigned char diff = given.size() == m_token.size() ? 0 : 1;
-    for (std::size_t i = 0; i < m_token.size(); ++i) {
-        diff |= static_cast<unsigned char>(m_token[i] ^ (i < given.size() ? given[i] : 0));
+    unsigned char diff = given.size() == token.size() ? 0 : 1;
+    for (std::size_t i = 0; i < token.size(); ++i) {
+        diff |= static_cast<unsigned char>(token[i] ^ (i < given.size() ? given[i] : 0));
     }
     return diff == 0;
 }
 
 void AdminApi::add_routes(httplib::Server& s) const {
-    if (m_token.empty()) {
-        return;
-    }
     // Every handler first checks the token; the call it makes is the control command sbcctl would send.
     auto guarded = [this](auto handler) {
         return [this, handler](const httplib::Request& req, httplib::Response& res) {
-            if (!authorized(req.get_header_value("Authorization"))) {
+            std::string token = m_token();
+            if (token.empty()) {
+                send_json(res,
+                          {{"success", false},
+                           {"error",
+                            "the admin API is off: set admin.api_token (SBC_ADMIN_TOKEN) and reload sbcd"}},
+                          404);
+                return;
+            }
+            if (!authorized(token, req.get_header_value("Authorization"))) {
                 res.set_header("WWW-Authenticate", "Bearer");
                 send_json(res,
                           {{"success", false},

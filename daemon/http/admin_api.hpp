@@ -18,19 +18,22 @@ namespace sbc::http {
 // Runs one control command and returns the control protocol's response {result, text, arguments}.
 using ControlCall = std::function<nlohmann::json(std::string_view command, nlohmann::json arguments)>;
 
+// The admin token in force; read on every call so that a SIGHUP can set, change or clear it.
+using TokenSource = std::function<std::string()>;
+
 class AdminApi {
   public:
-    AdminApi(std::string token, ControlCall call) : m_token(std::move(token)), m_call(std::move(call)) {}
+    AdminApi(TokenSource token, ControlCall call) : m_token(std::move(token)), m_call(std::move(call)) {}
 
-    // Adds the /api/businesses routes to the server; adds nothing when no token is configured.
+    // Adds the /api/businesses routes to the server. While no token is configured they answer 404.
     void add_routes(httplib::Server& server) const;
 
-    // True when `authorization` is "Bearer <the token>"; the comparison takes the same time for every
-    // wrong token of a given length, and the length is compared without an early return.
-    bool authorized(std::string_view authorization) const;
+    // True when `authorization` is "Bearer <token>" and token is not empty; the comparison takes the same
+    // time for every wrong token of a given length, and the length is compared without an early return.
+    static bool authorized(const std::string& token, std::string_view authorization);
 
   private:
-    std::string m_token;
+    TokenSource m_token;
     ControlCall m_call;
 };
 

@@ -5,7 +5,9 @@
 #include "daemon/ai/provider_client.hpp"
 #include "daemon/answer/answerer.hpp"
 #include "daemon/answer/query_terms.hpp"
+#include "daemon/answer/retriever.hpp"
 #include "daemon/config/config.hpp"
+#include "daemon/config/live.hpp"
 #include "daemon/log/log.hpp"
 #include "daemon/pipeline/pipeline.hpp"
 #include "daemon/store/ai_repo.hpp"
@@ -13,12 +15,13 @@
 #include "daemon/store/knowledge_repo.hpp"
 #include "daemon/store/store.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace sbc::pipeline {
 namespace {
 
-constexpr int k_top_entries = 5;
+constexpr std::size_t k_top_entries = 5;
 constexpr int k_turns = 6;
 // Less than this left of the budget is not worth a provider call: the built-in answer goes at once.
 constexpr std::int64_t k_min_call_ms = 50;
@@ -49,9 +52,24 @@ Result<std::optional<Context>> read_context(store::Database& db, const config::C
     c.prompt.hours = business->hours;
     c.prompt.tone = store::ai_settings(db, business->rowid).tone;
     c.prompt.question = message->body;
-    for (const auto& hit :
-         store::search_entries(db, business->rowid, answer::query_terms(message->body), k_top_entries)) {
-        c.prompt.entries.push_back(hit.entry.text);
+    // The built-in retriever's candidates first (it knows customers' paraphrases), then full-text hits.
+    std::vector<std::int64_t> seen;
+    auto take = [&](const store::Entry& entry) {
+        if (c.prompt.entries.size() < k_top_entries &&
+            std::find(seen.begin(), seen.end(), entry.rowid) == seen.end()) {
+            seen.push_back(entry.rowid);
+            c.prompt.entries.push_back(entry.text);
+        }
+    };
+    for (const auto& candidate :
+         answer::retrieve(db, business->rowid, message->body, answer::Mode::builtin, k_top_entries)) {
+        if (auto entry = store::find_entry_by_rowid(db, candidate.rowid)) {
+            take(*entry);
+        }
+    }
+    for (const auto& hit : store::search_entries(db, business->rowid, answer::query_terms(message->body),
+                                                 static_cast<int>(k_top_entries))) {
+        take(hit.entry);
     }
     for (auto& turn : store::recent_turns(db, business->rowid, message->customer, message->id, k_turns)) {
         c.prompt.turns.push_back({turn.from_customer, std::move(turn.text)});
@@ -136,9 +154,10 @@ Composed compose(const Context& c, ai::ProviderClient* client, Shared& shared) {
 
 } // namespace
 
-AnswerWorker::AnswerWorker(store::Store& store, const config::Config& config, Pipeline& pipeline)
-    : m_store(store), m_config(config), m_pipeline(pipeline),
-      m_breaker(config.breaker_failures, std::chrono::milliseconds(config.breaker_cooldown_ms)) {
+AnswerWorker::AnswerWorker(store::Store& store, const config::Live& live, Pipeline& pipeline)
+    : m_store(store), m_config(live), m_pipeline(pipeline),
+      m_breaker(live.get()->breaker_failures, std::chrono::milliseconds(live.get()->breaker_cooldown_ms)) {
+    const config::Config& config = *live.get();
     auto left = m_store.read([](store::Database& db) -> Result<std::vector<store::AnswerJob>> {
         return store::list_answer_jobs(db);
     });
@@ -174,12 +193,10 @@ void AnswerWorker::submit(std::int64_t job_id) {
 }
 
 void AnswerWorker::run() {
-    // One client per thread: it keeps its connection to the provider open between calls.
+    // One client per thread: it keeps its connection to the provider open between calls. A reload that
+    // changes the provider, key or model gets a new one.
     std::unique_ptr<ai::ProviderClient> client;
-    if (m_config.llm_configured()) {
-        client = std::make_unique<ai::ProviderClient>(m_config.openai_base_url, m_config.openai_api_key,
-                                                      m_config.openai_chat_model);
-    }
+    std::string client_for;
     for (;;) {
         std::int64_t job_id = 0;
         {
@@ -192,8 +209,21 @@ void AnswerWorker::run() {
             m_queue.pop_front();
         }
         try {
+            auto config = m_config.get();
+            std::string wanted = config->llm_configured()
+                                     ? config->openai_base_url + '\n' + config->openai_api_key + '\n' +
+                                           config->openai_chat_model
+                                     : std::string();
+            if (wanted != client_for) {
+                client.reset();
+                if (!wanted.empty()) {
+                    client = std::make_unique<ai::ProviderClient>(
+                        config->openai_base_url, config->openai_api_key, config->openai_chat_model);
+                }
+                client_for = std::move(wanted);
+            }
             auto context =
-                m_store.read([&](store::Database& db) { return read_context(db, m_config, job_id); });
+                m_store.read([&](store::Database& db) { return read_context(db, *config, job_id); });
             if (!context) {
                 log_error("answer", "cannot read answer job {}: {}", job_id, context.error().message);
                 continue;
@@ -202,7 +232,7 @@ void AnswerWorker::run() {
                 continue; // finished by another worker, or its message is gone
             }
             Context& c = **context;
-            Shared shared{m_config, m_breaker, m_cache};
+            Shared shared{*config, m_breaker, m_cache};
             Composed composed = compose(c, client.get(), shared);
             auto done = m_pipeline.finish_answer(c.job, composed);
             if (!done) {

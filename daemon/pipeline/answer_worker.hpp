@@ -15,7 +15,7 @@
 #include <vector>
 
 namespace sbc::config {
-struct Config;
+class Live;
 }
 namespace sbc::store {
 class Store;
@@ -29,8 +29,10 @@ struct Composed;
 
 class AnswerWorker {
   public:
-    // Starts the threads and queues every job already in the database.
-    AnswerWorker(store::Store& store, const config::Config& config, Pipeline& pipeline);
+    // Starts the threads and queues every job already in the database. Each job is composed with the
+    // configuration in force when it starts (provider, key, model, budget and prices follow a SIGHUP; the
+    // breaker's settings and the thread count are read once).
+    AnswerWorker(store::Store& store, const config::Live& config, Pipeline& pipeline);
     // Lets calls in flight finish (each is bounded by the budget); jobs not started stay for the next start.
     ~AnswerWorker();
     AnswerWorker(const AnswerWorker&) = delete;
@@ -43,7 +45,7 @@ class AnswerWorker {
     void run();
 
     store::Store& m_store;
-    const config::Config& m_config;
+    const config::Live& m_config;
     Pipeline& m_pipeline;
     ai::Breaker m_breaker;
     ai::AnswerCache m_cache;

@@ -16,6 +16,7 @@
 #include "daemon/store/event_repo.hpp"
 #include "daemon/store/stats_repo.hpp"
 #include "daemon/store/store.hpp"
+#include "daemon/store/usage_repo.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -434,6 +435,7 @@ Result<Outcome> Pipeline::handle(const Inbound& in) {
 }
 
 Result<bool> Pipeline::finish_answer(const store::AnswerJob& job, const Composed& composed) {
+    auto config = m_config.get();
     std::vector<store::Claim> claims;
     auto result = m_store.write([&](Database& db) -> Result<bool> {
         if (!store::delete_answer_job(db, job.id)) {
@@ -451,7 +453,7 @@ Result<bool> Pipeline::finish_answer(const store::AnswerJob& job, const Composed
         in.received_at_ms = time_format::now_ms();
         Outcome outcome;
         outcome.message_id = question->id;
-        Step st{db, m_config, in, outcome};
+        Step st{db, *config, in, outcome};
         reply(st, b, in.from, composed.text, composed.kind, composed.entry_number, composed.score);
         if (composed.handoff) {
             store::record_unanswered(db, b->rowid, in.from, in.body, question->id, in.received_at_ms);
@@ -459,8 +461,12 @@ Result<bool> Pipeline::finish_answer(const store::AnswerJob& job, const Composed
         }
         if (composed.usage.calls > 0 || composed.usage.failures > 0) {
             store::add_ai_usage(db, b->rowid, composed.usage);
+            // The per-call row `sbcctl usage` sums by month; ai_usage above keeps the running totals.
+            store::record_llm_usage(db, b->rowid, question->id, config->openai_chat_model,
+                                    composed.usage.prompt_tokens, composed.usage.completion_tokens,
+                                    in.received_at_ms);
         }
-        claims = claim_for_sender(db, m_config, st);
+        claims = claim_for_sender(db, *config, st, m_has_room);
         return true;
     });
     if (result && !claims.empty() && m_hand_over) {

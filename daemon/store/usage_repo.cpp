@@ -22,4 +22,15 @@ FROM businesses b WHERE ?3 IS NULL OR b.slug = ?3 ORDER BY b.slug)sql");
     return out;
 }
 
+void record_llm_usage(Database& db, std::int64_t business_rowid, std::int64_t message_id,
+                      const std::string& model, std::int64_t prompt_tokens, std::int64_t completion_tokens,
+                      std::int64_t at_ms) {
+    auto s =
+        db.cached("INSERT INTO llm_usage(business_id, message_id, model, prompt_tokens, completion_tokens, "
+                  "created_at) VALUES (?, ?, ?, ?, ?, ?)");
+    s->bind(1, business_rowid).bind(2, message_id).bind(3, model).bind(4, prompt_tokens);
+    s->bind(5, completion_tokens).bind(6, at_ms);
+    s->run();
+}
+
 } // namespace sbc::store

@@ -23,4 +23,9 @@ struct Usage {
 std::vector<Usage> usage_by_business(Database& db, std::int64_t from_ms, std::int64_t to_ms,
                                      const std::optional<std::string>& business);
 
+// One LLM call's tokens, for the month's usage.
+void record_llm_usage(Database& db, std::int64_t business_rowid, std::int64_t message_id,
+                      const std::string& model, std::int64_t prompt_tokens, std::int64_t completion_tokens,
+                      std::int64_t at_ms);
+
 } // namespace sbc::store

@@ -148,6 +148,19 @@ TEST_CASE("an owner's synonym makes a trade word find its entry, and removing it
     CHECK(store::list_synonyms(shop.db, shop.business.rowid).empty());
 }
 
+TEST_CASE("a knowledge change is seen by the next question, whatever the answerer kept",
+          "[answer][retriever]") {
+    Shop shop(k_entries);
+    CHECK(shop.answer("do you have parking") == 0);
+    store::Entry e;
+    e.business_rowid = shop.business.rowid;
+    e.text = "Free parking behind the restaurant.";
+    store::insert_entry(shop.db, e);
+    CHECK(shop.answer("do you have parking") == e.number);
+    store::delete_entry(shop.db, e.rowid);
+    CHECK(shop.answer("do you have parking") == 0);
+}
+
 TEST_CASE("retrieve returns ranked candidates with confidences for one business only",
           "[answer][retriever]") {
     Shop shop(k_entries);
