@@ -209,8 +209,8 @@ CREATE TABLE synonyms (
 ) WITHOUT ROWID;
 )sql",
     // 7: AI answers: per-business LLM settings, the answers being composed (written with the inbound message
-    // so a crash resumes them), a knowledge-base version bumped by every change (the answer cache's key), token
-    // usage per business.
+    // so a crash resumes them), a knowledge-base version bumped by every change (the answer cache's key),
+    // token usage per business.
     R"sql(
 CREATE TABLE business_ai (
     business_id INTEGER PRIMARY KEY REFERENCES businesses(id) ON DELETE CASCADE,
