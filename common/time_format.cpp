@@ -59,6 +59,13 @@ std::optional<std::int64_t> parse_relative(std::string_view text, std::int64_t n
     }
 }
 
+// timegm() would quietly turn 2026-02-31 into 3 March; a date that does not exist is refused instead.
+int days_in_month(int year, int month) {
+    static constexpr int k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : k_days[month - 1];
+}
+
 } // namespace
 
 std::string iso8601(std::int64_t unix_ms) {
@@ -103,7 +110,8 @@ std::optional<std::int64_t> parse_time(std::string_view text, std::int64_t now) 
             return std::nullopt;
         }
     }
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 ||
+        second > 60) {
         return std::nullopt;
     }
     tm.tm_year = year - 1900;

@@ -49,6 +49,13 @@ TEST_CASE("parse_time accepts a date, a date with minutes, and a space instead o
     REQUIRE(parse_time("2026-11-25T03:20:59Z", 0) == k_moment + 59'000);
 }
 
+TEST_CASE("parse_time knows the length of each month and leap years", "[common][time]") {
+    REQUIRE(parse_time("2028-02-29", 0).has_value());
+    REQUIRE(parse_time("2000-02-29", 0).has_value());
+    REQUIRE(parse_time("2026-12-31", 0).has_value());
+    REQUIRE(parse_time("2026-03-01", 0) == *parse_time("2026-02-28", 0) + 24 * k_hour);
+}
+
 TEST_CASE("parse_time reads relative times back from now", "[common][time]") {
     REQUIRE(parse_time("15m", k_moment) == k_moment - 15 * k_minute);
     REQUIRE(parse_time("2h", k_moment) == k_moment - 2 * k_hour);
@@ -76,6 +83,10 @@ TEST_CASE("parse_time rejects garbage", "[common][time]") {
                             "2026-13-01",
                             "2026-00-10",
                             "2026-11-32",
+                            "2026-02-29",
+                            "2026-02-31",
+                            "2026-04-31",
+                            "2100-02-29",
                             "2026-11-25T24:00",
                             "2026-11-25T03:60",
                             "2026-11-25x",
