@@ -16,9 +16,6 @@ namespace sbc::cli {
 
 namespace {
 
-// Replies are bounded so a confused peer cannot make sbcctl eat all memory; an export page of 5,000 entries
-// of 4,000 characters each still fits.
-constexpr std::size_t k_max_reply_bytes = 256 * 1024 * 1024;
 constexpr std::size_t k_read_chunk = 64 * 1024;
 
 const char* k_hint_running = "is sbcd running? set --socket or SBC_SOCKET";
@@ -135,19 +132,17 @@ Status ControlClient::write_all(const std::string& bytes, Clock::time_point dead
 
 Result<std::string> ControlClient::read_line(Clock::time_point deadline) {
     for (;;) {
-        if (auto newline = m_buffer.find('\n'); newline != std::string::npos) {
-            std::string line = m_buffer.substr(0, newline);
-            m_buffer.erase(0, newline + 1);
-            return line;
+        if (auto line = m_framer.next_line()) {
+            return std::move(*line);
         }
-        if (m_buffer.size() > k_max_reply_bytes) {
+        if (m_framer.overflowed()) {
             return Error{k_exit_error, fmt::format("sbcd at {} sent a reply longer than {} MiB", m_path,
                                                    k_max_reply_bytes / (1024 * 1024))};
         }
         char chunk[k_read_chunk];
         ssize_t n = ::recv(m_fd.get(), chunk, sizeof(chunk), 0);
         if (n > 0) {
-            m_buffer.append(chunk, static_cast<std::size_t>(n));
+            m_framer.append(std::string_view(chunk, static_cast<std::size_t>(n)));
             continue;
         }
         if (n == 0) {

@@ -2,6 +2,7 @@
 // The client end of sbcd's control socket: one JSON line out, one JSON line back (docs/control-protocol.md).
 
 #include "cli/unique_fd.hpp"
+#include "common/line_framer.hpp"
 #include "common/result.hpp"
 
 #include <chrono>
@@ -26,7 +27,11 @@ class ControlClient {
 
   private:
     ControlClient(UniqueFd fd, std::string path, std::chrono::milliseconds timeout)
-        : m_fd(std::move(fd)), m_path(std::move(path)), m_timeout(timeout) {}
+        : m_fd(std::move(fd)), m_path(std::move(path)), m_timeout(timeout), m_framer(k_max_reply_bytes) {}
+
+    // Replies are bounded so a confused peer cannot make sbcctl eat all memory; an export page of 5,000
+    // entries of 4,000 characters each still fits.
+    static constexpr std::size_t k_max_reply_bytes = 256 * 1024 * 1024;
 
     using Clock = std::chrono::steady_clock;
     Status write_all(const std::string& bytes, Clock::time_point deadline);
@@ -36,7 +41,7 @@ class ControlClient {
     UniqueFd m_fd;
     std::string m_path;
     std::chrono::milliseconds m_timeout;
-    std::string m_buffer; // bytes read past the last reply line
+    LineFramer m_framer; // bytes read past the last reply line
 };
 
 } // namespace sbc::cli

@@ -1,8 +1,9 @@
 // Fuzz target: the control protocol (common/protocol.*) as it travels over the socket - JSON request lines
 // in, JSON response lines out - and the argument checks every control command runs on what it receives
-// (daemon/control/arguments.*, validate.*). Input: bytes as a client sends them; like the socket server, it
-// is split at '\n', a '\r' before it dropped and empty lines skipped.
+// (daemon/control/arguments.*, validate.*), and the framing both ends share (common/line_framer.*). Input:
+// bytes as a client sends them, cut into lines by LineFramer as the socket server does.
 
+#include "common/line_framer.hpp"
 #include "common/protocol.hpp"
 #include "common/text.hpp"
 #include "daemon/control/arguments.hpp"
@@ -10,12 +11,14 @@
 #include "daemon/control/validate.hpp"
 #include "fuzz/fuzz_check.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
@@ -240,20 +243,54 @@ void check_line(std::string_view line) {
     }
 }
 
+// The lines of the input as LineFramer cuts them when the bytes arrive in pieces; the sizes of the pieces
+// come from the input itself, so the fuzzer explores where recv() may cut.
+std::vector<std::string> lines_in_pieces(std::string_view input, sbc::LineFramer& framer) {
+    std::vector<std::string> lines;
+    std::size_t at = 0;
+    while (at < input.size()) {
+        std::size_t n =
+            std::min<std::size_t>(1 + static_cast<unsigned char>(input[at]) % 7, input.size() - at);
+        framer.append(input.substr(at, n));
+        at += n;
+        while (auto line = framer.next_line()) {
+            lines.push_back(std::move(*line));
+        }
+    }
+    return lines;
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view input(reinterpret_cast<const char*>(data), size);
-    while (!input.empty()) {
-        std::size_t newline = input.find('\n');
-        std::string_view line = input.substr(0, newline);
-        input.remove_prefix(newline == std::string_view::npos ? input.size() : newline + 1);
-        if (!line.empty() && line.back() == '\r') {
-            line.remove_suffix(1);
-        }
+    sbc::LineFramer whole(protocol::k_max_request_bytes);
+    whole.append(input);
+    std::vector<std::string> lines;
+    while (auto line = whole.next_line()) {
+        lines.push_back(std::move(*line));
+    }
+    sbc::LineFramer pieces(protocol::k_max_request_bytes);
+    FUZZ_CHECK(lines_in_pieces(input, pieces) == lines && pieces.pending() == whole.pending(),
+               "the lines depend on how the bytes arrived: " + printable(input));
+    std::size_t newlines = static_cast<std::size_t>(std::count(input.begin(), input.end(), '\n'));
+    FUZZ_CHECK(lines.size() == newlines, "expected one line per newline in " + printable(input));
+    for (const auto& line : lines) {
+        FUZZ_CHECK(line.find('\n') == std::string::npos && (line.empty() || line.back() != '\r'),
+                   "a line kept its line end: " + printable(line));
         if (!line.empty()) {
             check_line(line);
         }
+    }
+    // The corpus's files hold one request without a final newline: checked as if it had arrived.
+    std::string_view rest =
+        input.substr(input.rfind('\n') == std::string_view::npos ? 0 : input.rfind('\n') + 1);
+    FUZZ_CHECK(rest.size() == whole.pending(), "the framer kept other bytes than the unfinished line");
+    if (!rest.empty() && rest.back() == '\r') {
+        rest.remove_suffix(1);
+    }
+    if (!rest.empty()) {
+        check_line(rest);
     }
     return 0;
 }

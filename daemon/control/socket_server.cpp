@@ -1,5 +1,6 @@
 #include "daemon/control/socket_server.hpp"
 
+#include "common/line_framer.hpp"
 #include "common/protocol.hpp"
 #include "daemon/log/log.hpp"
 
@@ -242,25 +243,18 @@ void SocketServer::serve(int fd, Peer peer) {
                   error_line(protocol::k_error, "permission denied: add your user to the socket's group"));
         return;
     }
-    std::string buffer;
+    LineFramer framer(protocol::k_max_request_bytes);
     char chunk[65536];
     for (;;) {
-        auto newline = buffer.find('\n');
-        if (newline != std::string::npos) {
-            std::string line = buffer.substr(0, newline);
-            buffer.erase(0, newline + 1);
-            if (!line.empty() && line.back() == '\r') {
-                line.pop_back();
-            }
-            if (line.empty()) {
+        while (auto line = framer.next_line()) {
+            if (line->empty()) {
                 continue;
             }
-            if (!write_all(fd, m_handler(line, peer) + "\n")) {
+            if (!write_all(fd, m_handler(*line, peer) + "\n")) {
                 return;
             }
-            continue;
         }
-        if (buffer.size() > protocol::k_max_request_bytes) {
+        if (framer.overflowed()) {
             write_all(fd, error_line(protocol::k_invalid,
                                      "request is larger than 4 MiB; send it in smaller parts"));
             return;
@@ -274,7 +268,7 @@ void SocketServer::serve(int fd, Peer peer) {
         if (n <= 0) {
             return;
         }
-        buffer.append(chunk, static_cast<std::size_t>(n));
+        framer.append(std::string_view(chunk, static_cast<std::size_t>(n)));
     }
 }
 
