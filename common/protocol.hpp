@@ -34,6 +34,7 @@ enum ResultCode : int {
 std::string_view result_name(int code);
 
 nlohmann::json make_request(std::string_view command, nlohmann::json arguments = nlohmann::json::object());
-nlohmann::json make_response(int result, std::string text, nlohmann::json arguments = nlohmann::json::object());
+nlohmann::json make_response(int result, std::string text,
+                             nlohmann::json arguments = nlohmann::json::object());
 
 } // namespace sbc::protocol

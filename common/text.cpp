@@ -95,7 +95,8 @@ Status check_slug(std::string_view id) {
     for (char c : id) {
         bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
         if (!ok) {
-            return Error{1, fmt::format("invalid id '{}': '{}' is not allowed (use a-z, 0-9 and '-')", id, c)};
+            return Error{1,
+                         fmt::format("invalid id '{}': '{}' is not allowed (use a-z, 0-9 and '-')", id, c)};
         }
     }
     if (id.front() == '-' || id.back() == '-') {
