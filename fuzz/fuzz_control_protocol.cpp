@@ -275,9 +275,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                "the lines depend on how the bytes arrived: " + printable(input));
     std::size_t newlines = static_cast<std::size_t>(std::count(input.begin(), input.end(), '\n'));
     FUZZ_CHECK(lines.size() == newlines, "expected one line per newline in " + printable(input));
+    // Each line is the input up to its '\n', less one '\r' before it.
+    std::size_t at = 0;
     for (const auto& line : lines) {
-        FUZZ_CHECK(line.find('\n') == std::string::npos && (line.empty() || line.back() != '\r'),
-                   "a line kept its line end: " + printable(line));
+        bool same = input.substr(at, line.size()) == line;
+        at += line.size();
+        if (input.substr(at, 2) == "\r\n") {
+            ++at;
+        }
+        FUZZ_CHECK(same && at < input.size() && input[at] == '\n',
+                   "a line is not the input up to its line end: " + printable(line));
+        ++at;
         if (!line.empty()) {
             check_line(line);
         }
