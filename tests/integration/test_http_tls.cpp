@@ -18,8 +18,9 @@ namespace {
 std::pair<std::string, std::string> make_certificate(const TempDir& dir) {
     std::string cert = dir.file("cert.pem");
     std::string key = dir.file("key.pem");
-    auto r = run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                  "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1"});
+    auto r =
+        run({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+             "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1"});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     return {cert, key};
