@@ -41,6 +41,28 @@ Error not_sound(const std::string& path, const std::string& why) {
                              path, why)};
 }
 
+// A file name as the path of an SQLite URI: '%', '?' and '#' would otherwise start an escape, the query or
+// the fragment (a backup named "sbc?x.db" or "100%.db" opened some other file, or none).
+std::string uri_path(const std::string& path) {
+    std::string out;
+    for (char c : path) {
+        switch (c) {
+        case '%':
+            out += "%25";
+            break;
+        case '?':
+            out += "%3F";
+            break;
+        case '#':
+            out += "%23";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 Result<BackupCheck> check_backup_file(const std::string& path) {
@@ -49,7 +71,7 @@ Result<BackupCheck> check_backup_file(const std::string& path) {
         return Error{k_exit_invalid, fmt::format("cannot read {}: no such file", path)};
     }
     Connection c;
-    std::string uri = "file:" + path + "?immutable=1";
+    std::string uri = "file:" + uri_path(path) + "?immutable=1";
     if (sqlite3_open_v2(uri.c_str(), &c.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr) != SQLITE_OK) {
         return Error{k_exit_invalid, fmt::format("cannot open {}: {}", path, sqlite3_errmsg(c.db))};
     }

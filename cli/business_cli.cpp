@@ -134,6 +134,12 @@ void print_business_stats(const nlohmann::json& reply) {
          arguments.contains("estimated_cost_usd") && arguments["estimated_cost_usd"].is_number()
              ? fmt::format("${:.4f}", arguments["estimated_cost_usd"].get<double>())
              : std::string("-")},
+        {"rating question", arguments.value("satisfaction_survey", false) ? "on" : "off"},
+        {"ratings", stats_count(arguments, "ratings")},
+        {"customer satisfaction",
+         arguments.contains("customer_satisfaction") && arguments["customer_satisfaction"].is_number()
+             ? fmt::format("{:.1f} / 5", arguments["customer_satisfaction"].get<double>())
+             : std::string("-")},
         {"recent unanswered", recent_unanswered(arguments)},
     };
     fmt::print("{}", render_key_values(pairs));
@@ -198,6 +204,8 @@ CommandAction define_business_update(CLI::App& command, const GlobalOptions& opt
         CLI::Option* llm_on = nullptr;
         CLI::Option* llm_off = nullptr;
         std::optional<std::string> tone;
+        CLI::Option* survey_on = nullptr;
+        CLI::Option* survey_off = nullptr;
     };
     auto o = std::make_shared<Options>();
     add_id_argument(command, o->id);
@@ -216,6 +224,12 @@ CommandAction define_business_update(CLI::App& command, const GlobalOptions& opt
                      ->description("answer with the built-in answerer only")
                      ->excludes(o->llm_on);
     command.add_option("--tone", o->tone, "how LLM answers should sound, e.g. \"warm and brief\"");
+    o->survey_on = command.add_flag("--satisfaction")
+                       ->description("ask customers to rate a conversation 1-5 once it has gone quiet "
+                                     "(satisfaction.quiet_seconds; inside the 24-hour window only)");
+    o->survey_off = command.add_flag("--no-satisfaction")
+                        ->description("do not ask customers for ratings (the default)")
+                        ->excludes(o->survey_on);
     return [o, &options, daemon_command] {
         nlohmann::json arguments = {{"id", o->id}};
         put_settings(arguments, o->settings);
@@ -223,6 +237,7 @@ CommandAction define_business_update(CLI::App& command, const GlobalOptions& opt
         put_if_set(arguments, "paused", switch_value(o->pause, o->resume));
         put_if_set(arguments, "llm", switch_value(o->llm_on, o->llm_off));
         put_if_set(arguments, "tone", o->tone);
+        put_if_set(arguments, "satisfaction", switch_value(o->survey_on, o->survey_off));
         if (arguments.size() == 1) {
             return report_failure(options,
                                   Error{k_exit_usage, "nothing to update: give at least one setting, e.g. "

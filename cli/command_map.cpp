@@ -10,6 +10,9 @@ namespace {
 
 constexpr std::array k_commands = {
     CommandSpec{"status", "status", "show sbcd's version, uptime, database and counts", &define_status},
+    CommandSpec{"doctor", "doctor",
+                "check configuration, database, socket, Twilio credentials and disk space; say what to fix",
+                &define_doctor},
     CommandSpec{"commands", "list-commands", "list the control commands sbcd understands", &define_commands},
 
     CommandSpec{"business", "", "register and manage businesses", nullptr},
@@ -54,6 +57,11 @@ constexpr std::array k_commands = {
 
     CommandSpec{"usage", "usage", "messages in and out, LLM tokens and estimated cost per business, by month",
                 &define_usage},
+
+    CommandSpec{"webhook", "", "the webhook URLs Twilio must call", nullptr},
+    CommandSpec{"webhook check", "webhook-check",
+                "the URL Twilio must be configured with per number, and why signatures were refused",
+                &define_webhook_check},
 
     // "backup" runs on its own and is the parent of "backup verify", which needs no sbcd (no daemon command).
     CommandSpec{"backup", "backup", "copy the live database to a file and verify the copy", &define_backup},

@@ -31,6 +31,8 @@ CommandAction define_kb_synonym_remove(CLI::App&, const GlobalOptions&, std::str
 CommandAction define_onboard(CLI::App&, const GlobalOptions&, std::string_view);
 
 CommandAction define_usage(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_doctor(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_webhook_check(CLI::App&, const GlobalOptions&, std::string_view);
 
 CommandAction define_backup(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_backup_verify(CLI::App&, const GlobalOptions&, std::string_view);

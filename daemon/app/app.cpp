@@ -16,6 +16,7 @@
 #include "daemon/outbox/sender.hpp"
 #include "daemon/pipeline/answer_worker.hpp"
 #include "daemon/pipeline/pipeline.hpp"
+#include "daemon/pipeline/survey_timer.hpp"
 #include "daemon/store/store.hpp"
 
 #include <csignal>
@@ -160,29 +161,36 @@ int run(const config::Config& initial, const config::Sources& sources) {
         http::StatusSources status{live, *store, counters, std::chrono::steady_clock::now()};
         int http_port = 0; // known once the server is bound; read by `status` only
         // The admin API runs the same control commands as sbcctl, as actor "admin-api".
-        http::AdminApi admin(
-            [&live] { return live.get()->admin_api_token; },
-            [&](std::string_view command, nlohmann::json arguments) {
-                auto now_in_force = live.get();
-                control::Context ctx{*store, *now_in_force, started_at, "admin-api", http_port, &pipeline};
-                return control::dispatch(protocol::make_request(command, std::move(arguments)).dump(), ctx);
-            });
+        http::AdminApi admin([&live] { return live.get()->admin_api_token; },
+                             [&](std::string_view command, nlohmann::json arguments) {
+                                 auto now_in_force = live.get();
+                                 control::Context ctx{*store,    *now_in_force, started_at, "admin-api",
+                                                      http_port, &pipeline,     &counters};
+                                 return control::dispatch(
+                                     protocol::make_request(command, std::move(arguments)).dump(), ctx);
+                             });
         auto answer_worker = std::make_unique<pipeline::AnswerWorker>(*store, live, pipeline);
         pipeline.on_answer_job([&answer_worker](std::int64_t job) { answer_worker->submit(job); });
         if (config.llm_configured()) {
             log_info("answer", "LLM answers with model {} at {} (budget {} ms) for businesses with LLM on",
                      config.openai_chat_model, config.openai_base_url, config.answer_budget_ms);
         }
+        auto survey_timer = std::make_unique<pipeline::SurveyTimer>(live, pipeline);
         auto http_server = std::make_unique<http::HttpServer>(
             config.listen_host, config.listen_port, config.http_threads,
-            static_cast<std::size_t>(config.max_body_bytes), webhooks, status, &admin);
-        log_info("http", "listening on {}:{}{}", config.listen_host, http_server->port(),
+            static_cast<std::size_t>(config.max_body_bytes), webhooks, status, &admin,
+            config.tls_enabled()
+                ? std::optional(http::HttpServer::Tls{config.tls_cert_file, config.tls_key_file})
+                : std::nullopt);
+        log_info("http", "listening on {}:{} ({}){}", config.listen_host, http_server->port(),
+                 config.tls_enabled() ? "HTTPS" : "HTTP",
                  config.admin_api_token.empty() ? "" : " (admin API on)");
         http_port = http_server->port();
 
         auto handle_line = [&](std::string_view line, const control::Peer& peer) {
             auto now_in_force = live.get();
-            control::Context ctx{*store, *now_in_force, started_at, actor_of(peer), http_port, &pipeline};
+            control::Context ctx{*store,    *now_in_force, started_at, actor_of(peer),
+                                 http_port, &pipeline,     &counters};
             return control::dispatch(line, ctx).dump(-1, ' ', false,
                                                      nlohmann::json::error_handler_t::replace);
         };
@@ -201,6 +209,7 @@ int run(const config::Config& initial, const config::Sources& sources) {
         http_server.reset();    // no new webhooks; those in flight finish and are committed
         store->stop_waiting();  // long polls (sbcctl logs --follow) answer now
         control_server.reset(); // no new requests; requests in flight finish first
+        survey_timer.reset();   // no new rating questions; the one being written is committed first
         answer_worker.reset();  // answers being composed finish (within the budget); the rest resume at start
         sender.reset();         // calls to Twilio in progress finish; unsent rows stay for the next start
         watchdog.reset();       // pings until here: a drain stuck in a Twilio call is still seen by systemd

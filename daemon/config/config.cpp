@@ -123,6 +123,11 @@ void normalize(Loaded& loaded) {
         loaded.problems.push_back(
             "twilio: set both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or neither for dry-run");
     }
+    if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
+        loaded.problems.push_back(
+            "http: set both http.tls_cert_file and http.tls_key_file to serve HTTPS, or "
+            "neither to serve plain HTTP behind a TLS proxy");
+    }
 }
 
 } // namespace

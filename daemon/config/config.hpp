@@ -21,6 +21,10 @@ struct Config {
     int http_threads = 8;
     std::int64_t max_body_bytes = 64 * 1024;
     std::string webhook_base_url;
+    // HTTPS served by sbcd itself: both PEM files, or neither (then plain HTTP behind a TLS proxy)
+    std::string tls_cert_file;
+    std::string tls_key_file;
+    bool tls_enabled() const { return !tls_cert_file.empty() && !tls_key_file.empty(); }
     bool insecure_skip_signature_check = false;
     // Twilio
     std::string twilio_account_sid;
@@ -52,6 +56,9 @@ struct Config {
     int rate_customer_per_hour = 10;
     int rate_owner_per_hour = 30;
     int rate_media_per_hour = 5;
+    // Customer satisfaction: a conversation this long without a message from the customer has gone quiet
+    // and may be asked about (businesses with the rating question on)
+    int satisfaction_quiet_seconds = 1800;
     // Metrics: businesses with their own label in /metrics, the rest count as "other"
     int metrics_max_businesses = 20;
     // Admin REST API (/api/businesses...): off while empty

@@ -256,6 +256,11 @@ std::vector<Option> make_options() {
             "survives an sbcd crash or SIGKILL, but the last commits before a power loss can be lost "
             "(several times the webhook throughput)",
             check_synchronous)),
+        restart(string("http.tls_cert_file", "SBC_TLS_CERT_FILE", &Config::tls_cert_file,
+                       "PEM certificate (chain) for serving HTTPS; with http.tls_key_file, sbcd speaks HTTPS "
+                       "instead of HTTP")),
+        restart(string("http.tls_key_file", "SBC_TLS_KEY_FILE", &Config::tls_key_file,
+                       "PEM private key of http.tls_cert_file (readable by sbcd's user only)")),
         restart(integer("http.max_body_bytes", "SBC_MAX_BODY_BYTES", &Config::max_body_bytes, 1024, 16 << 20,
                         "largest webhook body accepted; larger gets 413")),
         restart(integer("http.threads", "SBC_HTTP_THREADS", &Config::http_threads, 1, 256,
@@ -292,6 +297,11 @@ std::vector<Option> make_options() {
                        1000000, "media files a sender may send per hour (0: no limit)")),
         reload(integer("rate.owner_per_hour", "SBC_RATE_OWNER_PER_HOUR", &Config::rate_owner_per_hour, 0,
                        1000000, "owner commands per hour (0: no limit)")),
+        reload(integer("satisfaction.quiet_seconds", "SBC_SATISFACTION_QUIET_SECONDS",
+                       &Config::satisfaction_quiet_seconds, 1, 82800,
+                       "seconds without a message from the customer after which a conversation has gone "
+                       "quiet and, for businesses with the rating question on, the customer is asked to "
+                       "rate it 1-5 (inside the 24-hour window only)")),
         restart(string("socket.group", "SBC_SOCKET_GROUP", &Config::socket_group,
                        "group given access to the control socket")),
         restart(string("socket.path", "SBC_SOCKET", &Config::socket_path,

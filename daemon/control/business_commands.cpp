@@ -10,9 +10,11 @@
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/event_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
+#include "daemon/store/satisfaction_repo.hpp"
 #include "daemon/store/stats_repo.hpp"
 #include "daemon/store/store.hpp"
 
+#include <cmath>
 #include <fmt/format.h>
 
 namespace sbc::control {
@@ -204,6 +206,7 @@ Response business_update(Context& ctx, Arguments& args) {
     auto id = args.required_string("id");
     Settings given = read_settings(args, true);
     auto llm = args.optional_bool("llm");
+    auto satisfaction = args.optional_bool("satisfaction");
     std::optional<std::string> tone;
     if (auto v = args.optional_string("tone")) {
         tone = checked_text("tone", *v, k_max_setting_chars, true);
@@ -214,6 +217,7 @@ Response business_update(Context& ctx, Arguments& args) {
         std::vector<std::string> changed;
         std::int64_t knowledge;
         store::AiSettings ai;
+        bool satisfaction = false;
     };
     auto done = unwrap(ctx.store.write([&](Database& db) -> Result<Updated> {
         auto found = business_or_error(db, id);
@@ -237,7 +241,15 @@ Response business_update(Context& ctx, Arguments& args) {
                                 {{"after", {{"llm", ai.llm}, {"tone", ai.tone}}}, {"changed", ai_changed}});
             changed.insert(changed.end(), ai_changed.begin(), ai_changed.end());
         }
-        return Updated{b, changed, store::count_entries(db, b.rowid), ai};
+        bool asks = store::survey_enabled(db, b.rowid);
+        if (satisfaction && *satisfaction != asks) {
+            asks = *satisfaction;
+            store::set_survey_enabled(db, b.rowid, asks);
+            store::record_event(db, ctx.actor, "business-update", b.id,
+                                {{"after", {{"satisfaction", asks}}}, {"changed", {"satisfaction"}}});
+            changed.emplace_back("satisfaction");
+        }
+        return Updated{b, changed, store::count_entries(db, b.rowid), ai, asks};
     }));
     bool changed = !done.changed.empty();
     std::string text = changed ? fmt::format("updated business '{}': {}", id, fmt::join(done.changed, ", "))
@@ -247,6 +259,7 @@ Response business_update(Context& ctx, Arguments& args) {
             {{"status", changed ? "updated" : "unchanged"},
              {"business", business_json(done.business, done.knowledge)},
              {"ai", {{"llm", done.ai.llm}, {"tone", done.ai.tone}}},
+             {"satisfaction", done.satisfaction},
              {"changed", done.changed}}};
 }
 
@@ -277,12 +290,16 @@ Response business_stats(Context& ctx, Arguments& args) {
     auto id = args.required_string("id");
     args.check_unknown();
     store::AiUsage usage;
+    store::Satisfaction rated;
+    bool asks = false;
     auto st = unwrap(ctx.store.read([&](Database& db) -> Result<store::BusinessStats> {
         auto b = business_or_error(db, id);
         if (!b) {
             return b.error();
         }
         usage = store::ai_usage(db, b->rowid);
+        rated = store::satisfaction(db, b->rowid);
+        asks = store::survey_enabled(db, b->rowid);
         return store::business_stats(db, b->rowid);
     }));
     nlohmann::json out = {
@@ -302,6 +319,11 @@ Response business_stats(Context& ctx, Arguments& args) {
         {"prompt_tokens", usage.prompt_tokens},
         {"completion_tokens", usage.completion_tokens},
         {"estimated_cost_usd", usage.cost_usd},
+        {"satisfaction_survey", asks},
+        {"ratings", rated.ratings},
+        // The mean rating to one decimal, as the seed's API shows it (4.8); null before the first rating.
+        {"customer_satisfaction",
+         rated.average ? nlohmann::json(std::round(*rated.average * 10) / 10) : nlohmann::json()},
     };
     return {protocol::k_ok,
             fmt::format("{}: {} questions, {} answered, {} unanswered", id, st.queries, st.answered,

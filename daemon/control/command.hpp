@@ -19,6 +19,9 @@ class Store;
 namespace sbc::pipeline {
 class Pipeline;
 }
+namespace sbc::metrics {
+class Counters;
+}
 
 namespace sbc::control {
 
@@ -27,9 +30,10 @@ struct Context {
     store::Store& store;
     const config::Config& config;
     std::chrono::system_clock::time_point started_at;
-    std::string actor;                      // who asks, for the audit log: "sbcctl:uid=1000"
-    int http_port = 0;                      // the port actually bound (the configured one may be 0)
-    pipeline::Pipeline* pipeline = nullptr; // for send-test and send; null in tests of other commands
+    std::string actor;                           // who asks, for the audit log: "sbcctl:uid=1000"
+    int http_port = 0;                           // the port actually bound (the configured one may be 0)
+    pipeline::Pipeline* pipeline = nullptr;      // for send-test and send; null in tests of other commands
+    const metrics::Counters* counters = nullptr; // refused signatures for webhook-check; null in unit tests
 };
 
 struct Response {

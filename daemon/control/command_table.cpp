@@ -18,6 +18,8 @@ constexpr Command k_commands[] = {
     {"business-stats", Access::read, business_stats,
      "questions, answers, gaps, response times of a business"},
     {"business-update", Access::write, business_update, "change a business's number, owner or settings"},
+    {"doctor", Access::read, doctor,
+     "check configuration, database, Twilio credentials and disk space, and say what to fix"},
     {"handoffs", Access::read, handoffs, "list the customer questions handed to owners that are still open"},
     {"kb-add", Access::write, kb_add, "add a knowledge entry to a business"},
     {"kb-export", Access::read, kb_export, "export a business's knowledge entries, in pages"},
@@ -37,6 +39,8 @@ constexpr Command k_commands[] = {
     {"status", Access::read, status, "daemon version, uptime, database and counts"},
     {"usage", Access::read, usage,
      "messages in and out, LLM tokens and estimated cost per business, by month"},
+    {"webhook-check", Access::read, webhook_check,
+     "the URLs Twilio must call, and what the last refused signatures say about WEBHOOK_BASE_URL"},
 };
 
 } // namespace

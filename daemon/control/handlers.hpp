@@ -9,6 +9,12 @@ namespace sbc::control {
 Response list_commands(Context& ctx, Arguments& args);
 Response status(Context& ctx, Arguments& args);
 
+// webhook_commands.cpp
+Response webhook_check(Context& ctx, Arguments& args);
+
+// doctor_commands.cpp
+Response doctor(Context& ctx, Arguments& args);
+
 // business_commands.cpp
 Response business_register(Context& ctx, Arguments& args);
 Response business_list(Context& ctx, Arguments& args);

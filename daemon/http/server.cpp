@@ -7,6 +7,10 @@
 #include "daemon/log/log.hpp"
 #include "daemon/metrics/prometheus.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <fstream>
 #include <httplib.h>
 #include <stdexcept>
 
@@ -22,10 +26,13 @@ void send_json(httplib::Response& res, const nlohmann::json& body, int status = 
 
 // Reads the body through the ContentReader, stopping at max_body (then too_large is set).
 WebhookRequest read_webhook(const httplib::Request& req, const httplib::ContentReader& reader,
-                            std::size_t max_body) {
+                            std::size_t max_body, bool tls) {
     WebhookRequest w;
+    w.scheme = tls ? "https" : "http";
     w.target = req.target;
     w.host = req.get_header_value("Host");
+    w.forwarded_proto = req.get_header_value("X-Forwarded-Proto");
+    w.forwarded_host = req.get_header_value("X-Forwarded-Host");
     w.content_type = req.get_header_value("Content-Type");
     w.signature = req.get_header_value("X-Twilio-Signature");
     if (req.get_header_value_count("Content-Length") > 0 &&
@@ -52,11 +59,38 @@ void send(httplib::Response& res, const HttpReply& reply) {
     res.set_content(reply.body, reply.content_type.c_str());
 }
 
+// Fails with the file and the reason, before OpenSSL's less helpful "not valid".
+void check_readable(const std::string& path, const char* key) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw std::runtime_error(fmt::format("cannot read {} {}: {} (the file must exist and be readable by "
+                                             "sbcd's user)",
+                                             key, path, std::strerror(errno)));
+    }
+}
+
+std::unique_ptr<httplib::Server> make_server(const std::optional<HttpServer::Tls>& tls) {
+    if (!tls) {
+        return std::make_unique<httplib::Server>();
+    }
+    check_readable(tls->cert_file, "http.tls_cert_file");
+    check_readable(tls->key_file, "http.tls_key_file");
+    auto server = std::make_unique<httplib::SSLServer>(tls->cert_file.c_str(), tls->key_file.c_str());
+    if (!server->is_valid()) {
+        throw std::runtime_error(fmt::format(
+            "cannot serve HTTPS with {} and {}: they are not a PEM certificate and its matching private key "
+            "(an encrypted key is not supported)",
+            tls->cert_file, tls->key_file));
+    }
+    return server;
+}
+
 } // namespace
 
 HttpServer::HttpServer(const std::string& host, int port, int threads, std::size_t max_body,
-                       WebhookHandler& webhooks, StatusSources& status, const AdminApi* admin)
-    : m_server(std::make_unique<httplib::Server>()) {
+                       WebhookHandler& webhooks, StatusSources& status, const AdminApi* admin,
+                       const std::optional<Tls>& tls)
+    : m_server(make_server(tls)), m_tls(tls.has_value()) {
     auto& s = *m_server;
     s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
     s.set_tcp_nodelay(true);
@@ -107,14 +141,14 @@ void HttpServer::routes(std::size_t max_body, WebhookHandler& webhooks, StatusSo
         admin->add_routes(s);
     }
     s.Post("/webhooks/twilio/whatsapp",
-           [&webhooks, max_body](const httplib::Request& req, httplib::Response& res,
-                                 const httplib::ContentReader& reader) {
-               send(res, webhooks.inbound(read_webhook(req, reader, max_body)));
+           [&webhooks, max_body, tls = m_tls](const httplib::Request& req, httplib::Response& res,
+                                              const httplib::ContentReader& reader) {
+               send(res, webhooks.inbound(read_webhook(req, reader, max_body, tls)));
            });
     s.Post("/webhooks/twilio/status",
-           [&webhooks, max_body](const httplib::Request& req, httplib::Response& res,
-                                 const httplib::ContentReader& reader) {
-               send(res, webhooks.status(read_webhook(req, reader, max_body)));
+           [&webhooks, max_body, tls = m_tls](const httplib::Request& req, httplib::Response& res,
+                                              const httplib::ContentReader& reader) {
+               send(res, webhooks.status(read_webhook(req, reader, max_body, tls)));
            });
     s.Post("/webhooks/test",
            [](const httplib::Request&, httplib::Response& res) { send_json(res, webhook_test()); });

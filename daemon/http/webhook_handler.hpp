@@ -24,10 +24,13 @@ namespace sbc::http {
 struct FormParams;
 
 struct WebhookRequest {
-    std::string target;       // raw path and query, as sent
-    std::string host;         // Host header, used only when WEBHOOK_BASE_URL is not set
-    std::string content_type; // Content-Type header
-    std::string signature;    // X-Twilio-Signature header
+    std::string target;          // raw path and query, as sent
+    std::string host;            // Host header, used only when WEBHOOK_BASE_URL is not set
+    std::string scheme = "http"; // how sbcd itself was reached ("https" when it serves TLS)
+    std::string forwarded_proto; // X-Forwarded-Proto and X-Forwarded-Host, only to explain a refused
+    std::string forwarded_host;  // signature (sbcctl webhook check); never trusted for the check itself
+    std::string content_type;    // Content-Type header
+    std::string signature;       // X-Twilio-Signature header
     std::string body;
     bool too_large = false; // the body was cut at the limit
 };

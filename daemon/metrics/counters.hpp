@@ -2,6 +2,8 @@
 // Counters the daemon keeps in memory for /webhooks/status, /api/twilio/status, /health and status: cheap
 // atomics written by the HTTP workers and the sender, read by whoever reports.
 
+#include "daemon/metrics/signature_failures.hpp"
+
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -48,6 +50,8 @@ class Counters {
     std::atomic<int> last_api_ok{-1}; // -1 no call yet, 0 failed, 1 ok
     // From a verified inbound webhook to its acknowledgement: classified, answered and committed.
     Histogram answer_latency;
+    // The last webhooks refused for their signature, for sbcctl webhook check.
+    SignatureFailures signature_failures;
 
     // Label sets stay bounded: the first `max` businesses seen get their own label, later ones count as
     // "other" (set once at start-up, metrics.max_businesses).

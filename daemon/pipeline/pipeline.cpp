@@ -10,10 +10,12 @@
 #include "daemon/log/log.hpp"
 #include "daemon/pipeline/keywords.hpp"
 #include "daemon/pipeline/owner_commands.hpp"
+#include "daemon/pipeline/rating.hpp"
 #include "daemon/store/ai_repo.hpp"
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/customer_repo.hpp"
 #include "daemon/store/event_repo.hpp"
+#include "daemon/store/satisfaction_repo.hpp"
 #include "daemon/store/stats_repo.hpp"
 #include "daemon/store/store.hpp"
 #include "daemon/store/usage_repo.hpp"
@@ -31,6 +33,11 @@ using store::Message;
 
 constexpr std::int64_t k_hour_ms = 3'600'000;
 constexpr std::int64_t k_window_ms = 24 * k_hour_ms;
+// The rating question goes out only while this much of the customer's 24-hour window is left, so that it
+// reaches Twilio inside the window even behind a queue of replies.
+constexpr std::int64_t k_survey_margin_ms = 10 * 60 * 1000;
+// Conversations asked about in one transaction; the rest wait for the next round.
+constexpr int k_survey_batch = 50;
 
 // What one message leads to, built up while it is classified, then written.
 struct Plan {
@@ -249,6 +256,28 @@ bool wants_llm(Step& st, const Business& b, const answer::Answer& builtin) {
     return store::ai_settings(st.db, b.rowid).llm;
 }
 
+// The answer to a rating question waiting for one ("4", "4 stars", "⭐⭐⭐⭐"): stored and thanked for, not
+// treated as a question. Anything else is a question as usual (and ends the wait, see note_question).
+bool handle_rating(Step& st, const Business& b) {
+    if (st.in.test) {
+        return false;
+    }
+    auto asked_at = store::pending_survey(st.db, b.rowid, st.in.from);
+    if (!asked_at) {
+        return false;
+    }
+    auto rating = parse_rating(st.in.body);
+    if (!rating) {
+        return false;
+    }
+    record_inbound(st, b, "rating");
+    st.outcome.classification = "rating";
+    store::record_rating(st.db, b.rowid, st.in.from, *rating, st.outcome.message_id, *asked_at,
+                         st.in.received_at_ms);
+    reply(st, b, st.in.from, fmt::format("Thank you for your rating ({}/5)!", *rating), "rating-thanks");
+    return true;
+}
+
 void handle_question(Step& st, const Business& b, const std::optional<answer::Answer>& precomputed) {
     auto customer = store::find_customer(st.db, b.rowid, st.in.from);
     if (customer && customer->opted_out) {
@@ -257,6 +286,9 @@ void handle_question(Step& st, const Business& b, const std::optional<answer::An
     }
     if (b.paused) {
         record_inbound(st, b, "paused");
+        return;
+    }
+    if (handle_rating(st, b)) {
         return;
     }
     // Over a limit a customer gets one polite notice per hour, then silence until the hour has passed.
@@ -273,6 +305,9 @@ void handle_question(Step& st, const Business& b, const std::optional<answer::An
                 "rate-notice");
         }
         return;
+    }
+    if (!st.in.test) {
+        store::note_question(st.db, b.rowid, st.in.from, st.in.received_at_ms);
     }
     double threshold = st.config.min_confidence_percent / 100.0;
     answer::Answer a = precomputed ? *precomputed : answer::answer_question(st.db, b, st.in.body, threshold);
@@ -468,6 +503,50 @@ Result<bool> Pipeline::finish_answer(const store::AnswerJob& job, const Composed
         }
         claims = claim_for_sender(db, *config, st, m_has_room);
         return true;
+    });
+    if (result && !claims.empty() && m_hand_over) {
+        m_hand_over(std::move(claims));
+    }
+    return result;
+}
+
+Result<int> Pipeline::ask_for_ratings(std::int64_t now_ms, std::int64_t quiet_ms) {
+    // Looked for with a reader first: most rounds find nothing, and must not cost the writer a transaction.
+    auto any = m_store.read([&](Database& db) -> Result<bool> {
+        return !store::due_surveys(db, now_ms, quiet_ms, k_window_ms, k_survey_margin_ms, 1).empty();
+    });
+    if (!any) {
+        return any.error();
+    }
+    if (!*any) {
+        return 0;
+    }
+    auto config = m_config.get();
+    std::vector<store::Claim> claims;
+    auto result = m_store.write([&](Database& db) -> Result<int> {
+        claims.clear(); // a retried write starts again
+        auto due = store::due_surveys(db, now_ms, quiet_ms, k_window_ms, k_survey_margin_ms, k_survey_batch);
+        for (const auto& d : due) {
+            auto b = store::find_business_by_rowid(db, d.business_rowid);
+            if (!b) {
+                continue;
+            }
+            Inbound in;
+            in.to = d.our_number;
+            in.from = d.phone;
+            in.received_at_ms = now_ms;
+            Outcome outcome;
+            Step st{db, *config, in, outcome};
+            reply(st, b, d.phone,
+                  fmt::format("How would you rate your conversation with {}? Reply with a number from 1 "
+                              "(poor) to 5 (excellent).",
+                              b->name),
+                  "rating-request");
+            store::mark_survey_asked(db, b->rowid, d.phone, now_ms);
+            auto claimed = claim_for_sender(db, *config, st, m_has_room);
+            claims.insert(claims.end(), claimed.begin(), claimed.end());
+        }
+        return static_cast<int>(due.size());
     });
     if (result && !claims.empty() && m_hand_over) {
         m_hand_over(std::move(claims));

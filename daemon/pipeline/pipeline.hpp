@@ -87,6 +87,11 @@ class Pipeline {
     // reply to the sender. A job already finished is left alone (ok, nothing written).
     Result<bool> finish_answer(const store::AnswerJob& job, const Composed& composed);
 
+    // Asks the customers whose conversations went quiet `quiet_ms` ago to rate them (see
+    // store::due_surveys), through the outbox like any reply; returns how many were asked. Run by the
+    // SurveyTimer.
+    Result<int> ask_for_ratings(std::int64_t now_ms, std::int64_t quiet_ms);
+
   private:
     store::Store& m_store;
     const config::Live& m_config;

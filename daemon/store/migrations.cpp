@@ -268,6 +268,29 @@ CREATE TABLE handoffs (
 );
 CREATE UNIQUE INDEX handoffs_open ON handoffs(business_id, number) WHERE state = 'open';
 )sql",
+    // 8: customer satisfaction. A business may ask its customers to rate a conversation 1-5 once it has gone
+    // quiet (off by default); each customer keeps when they last asked a question and when they were last
+    // asked to rate, so that a conversation is asked about at most once; the ratings themselves.
+    R"sql(
+CREATE TABLE business_surveys (
+    business_id INTEGER PRIMARY KEY REFERENCES businesses(id) ON DELETE CASCADE,
+    enabled     INTEGER NOT NULL DEFAULT 0
+);
+ALTER TABLE customers ADD COLUMN last_question_at INTEGER;
+ALTER TABLE customers ADD COLUMN survey_asked_at INTEGER;
+ALTER TABLE customers ADD COLUMN survey_pending INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX customers_by_last_question ON customers(last_question_at) WHERE last_question_at IS NOT NULL;
+CREATE TABLE ratings (
+    id          INTEGER PRIMARY KEY,
+    business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+    customer    TEXT NOT NULL,
+    rating      INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+    message_id  INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+    asked_at    INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX ratings_by_business ON ratings(business_id, created_at);
+)sql",
 };
 
 constexpr int k_count = static_cast<int>(sizeof(k_migrations) / sizeof(k_migrations[0]));

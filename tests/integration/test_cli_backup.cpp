@@ -149,7 +149,10 @@ TEST_CASE("backup --to-dir --keep names the file and prunes only older backups o
     }
     CHECK(left == std::set<std::string>{std::filesystem::path(made).filename().string(),
                                         "sbc-20200103-000000.db", "sbc-manual.db", "notes.txt"});
-    CHECK(daemon.ctl({"backup", "--to", dir.file("x.db"), "--keep", "2"}).exit_code == 2);
+    auto keep_without_dir = daemon.ctl({"backup", "--to", dir.file("x.db"), "--keep", "2"});
+    CHECK(keep_without_dir.exit_code == 2);
+    CHECK_THAT(keep_without_dir.err, Contains("--keep") && Contains("--to-dir"));
+    CHECK_FALSE(std::filesystem::exists(dir.file("x.db")));
 }
 
 TEST_CASE("backup verify rejects damaged files with a clear message and works without sbcd",
@@ -178,6 +181,15 @@ TEST_CASE("backup verify rejects damaged files with a clear message and works wi
     auto ok = ctl({"backup", "verify", good});
     CHECK(ok.exit_code == 0);
     CHECK_THAT(ok.out, Contains("200 knowledge"));
+    // Characters that mean something in an SQLite URI are part of the file's name.
+    for (const char* name : {"sbc?mode=memory.db", "100%25.db", "a#b.db"}) {
+        INFO(name);
+        auto odd = dir.file(name);
+        std::filesystem::copy_file(good, odd);
+        auto verified = ctl({"backup", "verify", odd});
+        CHECK(verified.exit_code == 0);
+        CHECK_THAT(verified.out, Contains("200 knowledge"));
+    }
 
     auto damaged = dir.file("damaged.db");
     std::filesystem::copy_file(good, damaged);

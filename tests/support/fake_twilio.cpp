@@ -159,6 +159,12 @@ std::string messages_path_account(std::string_view path) {
     return account.find('/') == std::string_view::npos ? std::string(account) : std::string();
 }
 
+// True for "/2010-04-01/Accounts/{sid}.json", the account resource (sbcctl doctor checks credentials with
+// it).
+bool is_account_path(std::string_view path, std::string_view account_sid) {
+    return path == std::string(k_accounts_prefix) + std::string(account_sid) + ".json";
+}
+
 void ignore_sigpipe_once() {
     static std::once_flag once;
     std::call_once(once, [] { std::signal(SIGPIPE, SIG_IGN); });
@@ -347,6 +353,19 @@ void FakeTwilio::Impl::handle(const httplib::Request& req, httplib::Response& re
         status = 401;
         error_body = error_json(401, 20003, "", false, req.path);
         res.set_header("WWW-Authenticate", "Basic realm=\"Twilio API\"");
+    } else if (req.method == "GET" && is_account_path(req.path, options.account_sid)) {
+        record.answered_status = 200;
+        requests.push_back(record);
+        arrived.notify_all();
+        lock.unlock();
+        res.status = 200;
+        res.set_content(nlohmann::json{{"sid", options.account_sid},
+                                       {"friendly_name", "Fake Twilio account"},
+                                       {"status", "active"},
+                                       {"type", "Full"}}
+                            .dump(),
+                        "application/json; charset=utf-8");
+        return;
     } else if (!is_messages) {
         status = 404;
         error_body = error_json(404, 20404, "", false, req.path);

@@ -35,9 +35,9 @@ class ControlFixture {
 
     ControlFixture()
         : m_store(m_dir.file("sbc.db")),
-          m_pipeline(m_store, m_live, [](std::vector<store::Claim>) {}), m_ctx{m_store,   m_config,
-                                                                               started(), k_actor,
-                                                                               8080,      &m_pipeline} {
+          m_pipeline(m_store, m_live, [](std::vector<store::Claim>) {}), m_ctx{m_store, m_config, started(),
+                                                                               k_actor, 8080,     &m_pipeline,
+                                                                               nullptr} {
         m_config.data_dir = m_dir.path();
     }
 

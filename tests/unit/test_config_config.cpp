@@ -344,6 +344,31 @@ TEST_CASE("setting only one of TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN is a pro
     }
 }
 
+TEST_CASE("HTTPS needs both the certificate and the key; satisfaction.quiet_seconds is checked", "[config]") {
+    CleanEnvironment env;
+    TempDir dir;
+    SECTION("only the certificate") {
+        env.set("SBC_TLS_CERT_FILE", "/etc/sbc/cert.pem");
+        auto loaded = load(environment_only(dir));
+        REQUIRE_THAT(only_problem(loaded), Contains("set both http.tls_cert_file and http.tls_key_file"));
+        REQUIRE_FALSE(loaded.config.tls_enabled());
+    }
+    SECTION("both") {
+        env.set("SBC_TLS_CERT_FILE", "/etc/sbc/cert.pem");
+        env.set("SBC_TLS_KEY_FILE", "/etc/sbc/key.pem");
+        auto loaded = load(environment_only(dir));
+        REQUIRE(loaded.problems.empty());
+        REQUIRE(loaded.config.tls_enabled());
+    }
+    SECTION("quiet time") {
+        REQUIRE(load(environment_only(dir)).config.satisfaction_quiet_seconds == 1800);
+        env.set("SBC_SATISFACTION_QUIET_SECONDS", "0");
+        REQUIRE_THAT(only_problem(load(environment_only(dir))), Contains("SBC_SATISFACTION_QUIET_SECONDS"));
+        env.set("SBC_SATISFACTION_QUIET_SECONDS", "60");
+        REQUIRE(load(environment_only(dir)).config.satisfaction_quiet_seconds == 60);
+    }
+}
+
 TEST_CASE("describe never shows the auth token or the OpenAI key", "[config]") {
     CleanEnvironment env;
     TempDir dir;

@@ -42,6 +42,7 @@ const std::map<std::string, Example>& examples() {
         {"business-show", {{{"id", "pizza"}}, {"id"}, Access::read}},
         {"business-stats", {{{"id", "pizza"}}, {"id"}, Access::read}},
         {"business-update", {{{"id", "pizza"}, {"greeting", "Hello"}}, {"id"}, Access::write}},
+        {"doctor", {json::object(), {}, Access::read}},
         {"handoffs", {{{"business", "pizza"}}, {}, Access::read}},
         {"kb-add", {{{"business", "pizza"}, {"text", "We have wifi"}}, {"business", "text"}, Access::write}},
         {"kb-export", {{{"business", "pizza"}}, {"business"}, Access::read}},
@@ -78,6 +79,7 @@ const std::map<std::string, Example>& examples() {
           Access::write}},
         {"status", {json::object(), {}, Access::read}},
         {"usage", {{{"month", "2026-11"}, {"business", "pizza"}}, {}, Access::read}},
+        {"webhook-check", {{{"business", "pizza"}}, {}, Access::read}},
     };
     return k_examples;
 }
