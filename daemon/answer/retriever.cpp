@@ -4,6 +4,7 @@
 #include "daemon/answer/normalise.hpp"
 #include "daemon/answer/query_terms.hpp"
 #include "daemon/answer/typo.hpp"
+#include "daemon/answer/wordnet.hpp"
 #include "daemon/store/ai_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
 #include "daemon/store/synonym_repo.hpp"
@@ -24,6 +25,9 @@ namespace {
 constexpr double k_lexicon_factor = 0.8;
 constexpr double k_typo_factor = 0.8;
 constexpr double k_owner_factor = 1.0;
+// General English (WordNet) is less sure than the curated lexicon: a synonym there may be of another sense.
+constexpr double k_wordnet_factor = 0.6;
+constexpr int k_wordnet_senses = 2;
 // What a word no entry (nor the lexicon, the owner or a typo) knows weighs, against a word found in no entry
 // in plain BM25 terms (its idf). Full weight declined too many real questions wrapped in unknown small talk
 // ("my mum"), no weight answered questions about things the business does not do; 0.4 is the best of
@@ -203,6 +207,17 @@ Alternatives expand(const std::string& term,
     return alts;
 }
 
+void add_general_synonyms(Alternatives& alts, const WordNet& wordnet,
+                          const std::vector<std::string>& surfaces) {
+    for (const auto& surface : surfaces) {
+        for (const auto& synonym : wordnet.synonyms(surface, k_wordnet_senses)) {
+            for (const auto& t : normalised_terms(synonym)) {
+                add(alts, t, k_wordnet_factor);
+            }
+        }
+    }
+}
+
 bool known(const Alternatives& alts, const Corpus& corpus) {
     return std::any_of(alts.begin(), alts.end(),
                        [&](const auto& a) { return corpus.vocabulary.count(a.first) > 0; });
@@ -228,12 +243,18 @@ Alternatives correct(const std::string& term, const Corpus& corpus,
 
 std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t business_rowid,
                                         std::string_view question, std::size_t limit) {
-    auto terms = normalised_terms(question);
-    std::sort(terms.begin(), terms.end());
-    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+    // Each term with the words it was written as, for WordNet, which knows words, not our stems.
+    std::map<std::string, std::vector<std::string>> terms;
+    for (auto& w : normalised_words(question)) {
+        auto& surfaces = terms[w.term];
+        if (!w.surface.empty() && std::find(surfaces.begin(), surfaces.end(), w.surface) == surfaces.end()) {
+            surfaces.push_back(std::move(w.surface));
+        }
+    }
     if (terms.empty()) {
         return {};
     }
+    auto wordnet = wordnet_in_use();
     auto loaded = load_corpus(db, business_rowid);
     const Corpus& corpus = *loaded;
     if (corpus.docs.empty()) {
@@ -245,8 +266,11 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
     double total = 0;
     std::vector<double> match(corpus.docs.size());
     std::vector<double> repeats(corpus.docs.size());
-    for (const auto& term : terms) {
+    for (const auto& [term, surfaces] : terms) {
         Alternatives alts = expand(term, owner, 1.0);
+        if (wordnet) {
+            add_general_synonyms(alts, *wordnet, surfaces);
+        }
         if (!known(alts, corpus) && owner.count(term) == 0) {
             if (auto fixed = correct(term, corpus, owner); !fixed.empty()) {
                 alts = std::move(fixed);

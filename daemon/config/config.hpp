@@ -36,6 +36,7 @@ struct Config {
     std::string notify_template_sid; // ContentSid used to reach an owner outside the 24-hour window
     // Answers
     int min_confidence_percent = 50;
+    std::string wordnet_dir = "/usr/share/wordnet"; // Debian's wordnet-base; general synonyms for answers
     std::string openai_api_key;
     std::string openai_base_url = "https://api.openai.com/v1";
     std::string openai_chat_model;    // empty: no LLM, the built-in answerer only

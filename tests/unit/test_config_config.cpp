@@ -487,3 +487,13 @@ TEST_CASE("LLM answers: prices are decimals, the budget and breaker are bounded"
     REQUIRE_THAT(only_problem(load(toml_only(slow_file))),
                  Contains("answer.budget_ms: 10 is outside 100..120000"));
 }
+
+TEST_CASE("answer.wordnet_dir defaults to Debian's wordnet-base and may be emptied", "[config]") {
+    TempDir dir;
+    REQUIRE(Config{}.wordnet_dir == "/usr/share/wordnet");
+    auto file = dir.file("sbcd.toml");
+    write_file(file, "[answer]\nwordnet_dir = \"\"\n");
+    auto loaded = load(toml_only(file));
+    REQUIRE(loaded.problems.empty());
+    REQUIRE(loaded.config.wordnet_dir.empty());
+}
