@@ -245,6 +245,56 @@ struct WordNet::Impl {
             }
         }
     }
+
+    std::string_view line_at(std::size_t p, std::size_t offset) const {
+        auto text = parts[p].data.text();
+        if (offset >= text.size()) {
+            return {};
+        }
+        auto end = text.find('\n', offset);
+        return text.substr(offset, end == std::string_view::npos ? text.size() - offset : end - offset);
+    }
+
+    // The definition (the gloss up to its first ';' or example) and the hypernyms' members of one synset.
+    void description(std::size_t p, std::size_t offset, std::vector<std::string>& out) const {
+        auto line = line_at(p, offset);
+        auto bar = line.find(" | ");
+        if (bar == std::string_view::npos) {
+            return;
+        }
+        auto gloss = line.substr(bar + 3);
+        gloss = gloss.substr(0, std::min(gloss.find(';'), gloss.find('"')));
+        std::string word;
+        auto flush = [&] {
+            if (!word.empty() && std::find(out.begin(), out.end(), word) == out.end()) {
+                out.push_back(word);
+            }
+            word.clear();
+        };
+        for (char c : gloss) {
+            if (c >= 'A' && c <= 'Z') {
+                c = static_cast<char>(c - 'A' + 'a');
+            }
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                word.push_back(c);
+            } else {
+                flush();
+            }
+        }
+        flush();
+        auto f = fields(line.substr(0, bar));
+        std::size_t count = 0, pointers = 0;
+        if (f.size() < 4 || !parse_number(f[3], 16, count) || f.size() < 5 + 2 * count ||
+            !parse_number(f[4 + 2 * count], 10, pointers)) {
+            return;
+        }
+        for (std::size_t i = 0; i < pointers; ++i) {
+            std::size_t at = 5 + 2 * count + 4 * i, target = 0;
+            if (at + 3 < f.size() && (f[at] == "@" || f[at] == "@i") && parse_number(f[at + 1], 10, target)) {
+                members(p, target, out);
+            }
+        }
+    }
 };
 
 WordNet::WordNet(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -272,6 +322,19 @@ std::vector<std::string> WordNet::synonyms(std::string_view word, int max_senses
         for (const auto& base : m_impl->base_forms(p, word)) {
             for (auto offset : m_impl->sense_offsets(p, base, max_senses)) {
                 m_impl->members(p, offset, out);
+            }
+        }
+    }
+    out.erase(std::remove(out.begin(), out.end(), std::string(word)), out.end());
+    return out;
+}
+
+std::vector<std::string> WordNet::described_by(std::string_view word, int max_senses) const {
+    std::vector<std::string> out;
+    for (std::size_t p = 0; p < k_parts.size(); ++p) {
+        for (const auto& base : m_impl->base_forms(p, word)) {
+            for (auto offset : m_impl->sense_offsets(p, base, max_senses)) {
+                m_impl->description(p, offset, out);
             }
         }
     }

@@ -30,6 +30,12 @@ class WordNet {
     // case, without repeats, `word` itself left out. Collocations ("gift_card") are left out too.
     std::vector<std::string> synonyms(std::string_view word, int max_senses = 2) const;
 
+    // What WordNet says `word` is, for a word the business never uses: the words of the definition of its
+    // first `max_senses` senses in each part of speech ("shampoo" -> "cleansing agent ... used for washing
+    // the hair") and the members of their more general synsets ("shampoo" -> "cleanser"). Lower case, as
+    // written in the definitions, with repeats removed.
+    std::vector<std::string> described_by(std::string_view word, int max_senses = 1) const;
+
     ~WordNet();
     WordNet(const WordNet&) = delete;
     WordNet& operator=(const WordNet&) = delete;

@@ -134,7 +134,7 @@ bool store_answers(store::Store& store) {
 // paraphrases, so say so and how to fix it.
 void load_wordnet(const std::string& dir) {
     if (dir.empty()) {
-        log_info("answer", "answer.wordnet_dir is empty: built-in answers use no general synonyms");
+        log_debug("answer", "answer.wordnet_dir is empty: built-in answers use no general synonyms");
         return;
     }
     std::string problem;
