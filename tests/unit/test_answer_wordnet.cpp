@@ -166,3 +166,25 @@ TEST_CASE("wordnet: the built-in answerer finds an entry through a WordNet synon
     REQUIRE(own_word.entry_number == 2);
     CHECK(through_wordnet.confidence < own_word.confidence);
 }
+
+TEST_CASE("wordnet: a word is described by its first sense's definition and more general synsets",
+          "[answer]") {
+    TinyWordNet tiny({});
+    // Written by hand: the definition, an example after it, and a hypernym pointer (@) to hair_care.
+    std::string hair = "00000000 00 n 02 hair_care 0 haircare 0 000 | care for the hair  \n";
+    std::string shampoo = fmt::format("{:08} 00 n 01 shampoo 0 001 @ 00000000 n 0000 | cleansing agent for "
+                                      "washing the Hair; \"she bought shampoo\"  \n",
+                                      hair.size());
+    std::ofstream(tiny.dir() + "/data.noun", std::ios::binary) << hair << shampoo;
+    std::ofstream(tiny.dir() + "/index.noun", std::ios::binary)
+        << "hair_care n 1 0 1 0 00000000  \nhaircare n 1 0 1 0 00000000  \n"
+        << fmt::format("shampoo n 1 1 @ 1 0 {:08}  \n", hair.size());
+    auto wordnet = open(tiny);
+    auto d = wordnet->described_by("shampoo", 1);
+    CHECK(contains(d, "cleansing"));
+    CHECK(contains(d, "hair"));      // lower-cased
+    CHECK(contains(d, "haircare"));  // the hypernym's member
+    CHECK_FALSE(contains(d, "she")); // examples are not the definition
+    CHECK_FALSE(contains(d, "shampoo"));
+    CHECK(contains(wordnet->described_by("shampoos", 1), "cleansing"));
+}
