@@ -13,6 +13,8 @@ PACKAGES=(
     # libraries sbcd and sbcctl link against
     libcli11-dev libcpp-httplib-dev nlohmann-json3-dev libcurl4-openssl-dev libsqlite3-dev libfmt-dev
     libtomlplusplus-dev libssl-dev
+    # data sbcd reads at run time: WordNet, the general synonyms of the built-in answerer (answer.wordnet_dir)
+    wordnet-base
     # tests: Catch2; clang and its runtimes for libFuzzer targets and sanitizer builds
     catch2 clang libclang-rt-14-dev
     # tooling: formatting, man page checks, time zones for business hours, TLS roots for libcurl, curl for

@@ -225,13 +225,13 @@ std::string stem(std::string_view word) {
     return w;
 }
 
-std::vector<std::string> normalised_terms(std::string_view text) {
+std::vector<Word> normalised_words(std::string_view text) {
     auto words = raw_tokens(text);
-    std::vector<std::string> terms;
+    std::vector<Word> terms;
     for (std::size_t i = 0; i < words.size(); ++i) {
         std::size_t length = 0;
         if (child_age_at(words, i, length)) {
-            terms.emplace_back("child");
+            terms.push_back({"child", {}});
             i += length - 1;
             continue;
         }
@@ -240,21 +240,29 @@ std::vector<std::string> normalised_terms(std::string_view text) {
                 return p.first == words[i] && p.second == words[i + 1];
             });
             if (phrase != k_phrases.end()) {
-                terms.push_back(stem(phrase->joined));
+                terms.push_back({stem(phrase->joined), {}});
                 ++i;
                 continue;
             }
         }
         if (clock_time(words[i])) {
-            terms.emplace_back("hour");
+            terms.push_back({"hour", {}});
             continue;
         }
         if (money(words[i])) {
-            terms.push_back(stem("price"));
+            terms.push_back({stem("price"), {}});
         }
         if (question_word(words[i]) || (!is_stop_word(words[i]) && !is_filler(words[i]))) {
-            terms.push_back(stem(words[i]));
+            terms.push_back({stem(words[i]), words[i]});
         }
+    }
+    return terms;
+}
+
+std::vector<std::string> normalised_terms(std::string_view text) {
+    std::vector<std::string> terms;
+    for (auto& w : normalised_words(text)) {
+        terms.push_back(std::move(w.term));
     }
     return terms;
 }

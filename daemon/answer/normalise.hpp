@@ -14,6 +14,14 @@ namespace sbc::answer {
 // to words as written, once.
 std::string stem(std::string_view word);
 
+struct Word {
+    std::string term;    // the normal form
+    std::string surface; // the word as written, lower case; empty for a joined phrase, a time or an age
+};
+
+// The normalised words of a text, in order, stop words dropped, duplicates kept.
+std::vector<Word> normalised_words(std::string_view text);
+
 // The normalised terms of a text, in order, stop words dropped, duplicates kept.
 std::vector<std::string> normalised_terms(std::string_view text);
 

@@ -1,6 +1,7 @@
 #include "daemon/app/app.hpp"
 
 #include "common/protocol.hpp"
+#include "daemon/answer/wordnet.hpp"
 #include "daemon/app/reload.hpp"
 #include "daemon/app/systemd_notify.hpp"
 #include "daemon/app/watchdog.hpp"
@@ -130,6 +131,25 @@ bool store_answers(store::Store& store) {
         .ok();
 }
 
+// Without WordNet the built-in answerer still works, on its curated lexicon alone: it understands fewer
+// paraphrases, so say so and how to fix it.
+void load_wordnet(const std::string& dir) {
+    if (dir.empty()) {
+        log_debug("answer", "answer.wordnet_dir is empty: built-in answers use no general synonyms");
+        return;
+    }
+    std::string problem;
+    if (auto wordnet = answer::WordNet::open(dir, problem)) {
+        answer::use_wordnet(std::move(wordnet));
+        log_info("answer", "general synonyms from WordNet in {}", dir);
+        return;
+    }
+    log_warn("answer",
+             "WordNet not loaded ({}): built-in answers understand fewer paraphrases; install Debian's "
+             "wordnet-base or set answer.wordnet_dir",
+             problem);
+}
+
 } // namespace
 
 int run(const config::Config& initial, const config::Sources& sources) {
@@ -150,6 +170,7 @@ int run(const config::Config& initial, const config::Sources& sources) {
                  store->schema_version(), config.store_synchronous);
 
         warn_about(config);
+        load_wordnet(config.wordnet_dir);
         metrics::Counters counters;
         counters.set_business_label_cap(config.metrics_max_businesses);
         auto sender = std::make_unique<outbox::Sender>(*store, live, counters);

@@ -228,6 +228,10 @@ std::vector<Option> make_options() {
         reload(integer("answer.min_confidence_percent", "SBC_MIN_CONFIDENCE_PERCENT",
                        &Config::min_confidence_percent, 0, 100,
                        "below this confidence a question gets the fallback text and goes to the owner")),
+        restart(string(
+            "answer.wordnet_dir", "SBC_WORDNET_DIR", &Config::wordnet_dir,
+            "folder of the WordNet database (Debian's wordnet-base) the built-in answerer takes "
+            "general synonyms from, e.g. /usr/share/wordnet; empty: none (the default, docs/retrieval.md)")),
         reload(string("billing.currency", "SBC_BILLING_CURRENCY", &Config::billing_currency,
                       "currency the prices are in, shown by sbcctl usage", check_not_empty)),
         reload(price("billing.price_inbound_message", "SBC_PRICE_INBOUND_MESSAGE",

@@ -18,16 +18,23 @@ constexpr const char* k_customer = "+15552223333";
 constexpr const char* k_inbound = "/webhooks/twilio/whatsapp";
 constexpr const char* k_business = "luigis";
 
+Env with(Env base, Env extra) {
+    base.insert(extra.begin(), extra.end());
+    return base;
+}
+
 struct Shop {
     TempDir dir;
     FakeTwilio fake;
-    Daemon daemon{dir, Env{{"TWILIO_ACCOUNT_SID", fake.account_sid()},
-                           {"TWILIO_AUTH_TOKEN", fake.auth_token()},
-                           {"TWILIO_API_BASE_URL", fake.base_url()},
-                           {"WEBHOOK_BASE_URL", k_public_base}}};
+    Daemon daemon;
     int next_sid = 1;
 
-    Shop() {
+    explicit Shop(Env extra = {})
+        : daemon{dir, with(Env{{"TWILIO_ACCOUNT_SID", fake.account_sid()},
+                               {"TWILIO_AUTH_TOKEN", fake.auth_token()},
+                               {"TWILIO_API_BASE_URL", fake.base_url()},
+                               {"WEBHOOK_BASE_URL", k_public_base}},
+                           std::move(extra))} {
         REQUIRE(daemon
                     .ctl({"business", "register", "--id", k_business, "--name", "Luigi's", "--number",
                           k_number, "--owner", k_owner})
@@ -75,6 +82,17 @@ TEST_CASE("a customer's own words find the owner's entry through sbcd", "[pipeli
     CHECK(shop.ask(k_customer, "can you fix my bicycle brakes?").find("Gift") == std::string::npos);
     REQUIRE(wait_until(
         [&] { return query_int(shop.daemon.database(), "SELECT COUNT(*) FROM unanswered") == 1; }));
+}
+
+TEST_CASE("sbcd without WordNet says so at start and still answers from its lexicon",
+          "[pipeline][retrieval]") {
+    TempDir elsewhere;
+    Shop shop({{"SBC_WORDNET_DIR", elsewhere.file("no-wordnet")}});
+    CHECK_THAT(shop.daemon.log(), Catch::Contains("WordNet not loaded") &&
+                                      Catch::Contains(elsewhere.file("no-wordnet") + "/index.noun") &&
+                                      Catch::Contains("wordnet-base"));
+    CHECK(shop.ask(k_customer, "Do you sell vouchers?") ==
+          "Gift cards from 20 euros, buy them at the counter.");
 }
 
 TEST_CASE("!synonym teaches a word end to end and sbcctl lists and removes it",

@@ -184,3 +184,14 @@ TEST_CASE("a synonym pair is two single words the answerer does not ignore", "[a
     CHECK_FALSE(answer::check_synonym_pair("", "voucher"));
     CHECK_FALSE(answer::check_synonym_pair(std::string(41, 'a'), "voucher"));
 }
+
+TEST_CASE("builtin: of two entries with the question's word, the one that starts with it ranks first",
+          "[answer]") {
+    // Both cover "vouchers" alike and repeat it once; without the first-word bonus the older entry wins.
+    Shop shop({"We sell bikes and locks, and vouchers too.", "Vouchers from 20 euros, any amount."});
+    CHECK(shop.answer("vouchers?") == 2);
+    auto candidates = answer::retrieve(shop.db, shop.business.rowid, "vouchers?");
+    REQUIRE(candidates.size() == 2);
+    // The bonus ranks; it does not change the confidence the threshold reads.
+    CHECK(candidates[0].confidence == candidates[1].confidence);
+}

@@ -512,3 +512,14 @@ TEST_CASE("LLM answers: prices are decimals, the budget and breaker are bounded"
     REQUIRE_THAT(only_problem(load(toml_only(slow_file))),
                  Contains("answer.budget_ms: 10 is outside 100..120000"));
 }
+
+TEST_CASE("answer.wordnet_dir is off by default and names a folder when set", "[config]") {
+    TempDir dir;
+    REQUIRE(Config{}.wordnet_dir.empty());
+    REQUIRE(Config{}.min_confidence_percent == 30);
+    auto file = dir.file("sbcd.toml");
+    write_file(file, "[answer]\nwordnet_dir = \"/usr/share/wordnet\"\n");
+    auto loaded = load(toml_only(file));
+    REQUIRE(loaded.problems.empty());
+    REQUIRE(loaded.config.wordnet_dir == "/usr/share/wordnet");
+}

@@ -1,0 +1,55 @@
+#pragma once
+// General English synonyms from Princeton WordNet 3.0 as Debian's wordnet-base installs it
+// (/usr/share/wordnet): "voucher" -> coupon, "fix" -> repair, "cost" -> price. Read in place from the
+// database files (index.*, data.*, *.exc; their format is wndb(5WN)), mapped into memory: opening costs a
+// scan of the index files (a few milliseconds), a lookup a binary search and a few lines read.
+//
+// Only the members of a word's commonest senses are taken (WordNet lists a word's senses commonest first):
+// "close" is "shut" in its first verb sense and "near" only as an adjective further down. The answerer
+// counts a WordNet synonym below the curated lexicon (retriever.cpp).
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sbc::answer {
+
+class WordNet {
+  public:
+    // The folder Debian's wordnet-base installs.
+    static constexpr std::string_view k_default_dir = "/usr/share/wordnet";
+
+    // Opens the database in `dir`; nullptr and `problem` set (which file, why) when a file the lookups
+    // need (index.noun/verb/adj/adv, data.noun/verb/adj/adv) is missing or unreadable. The exception lists
+    // (noun.exc, ...) are optional.
+    static std::shared_ptr<const WordNet> open(const std::string& dir, std::string& problem);
+
+    // The single-word synonyms of `word` (lower case, as written: "reservations", "ran"): the other
+    // members of the synsets of its base forms' first `max_senses` senses in each part of speech, lower
+    // case, without repeats, `word` itself left out. Collocations ("gift_card") are left out too.
+    std::vector<std::string> synonyms(std::string_view word, int max_senses = 2) const;
+
+    // What WordNet says `word` is, for a word the business never uses: the words of the definition of its
+    // first `max_senses` senses in each part of speech ("shampoo" -> "cleansing agent ... used for washing
+    // the hair") and the members of their more general synsets ("shampoo" -> "cleanser"). Lower case, as
+    // written in the definitions, with repeats removed.
+    std::vector<std::string> described_by(std::string_view word, int max_senses = 1) const;
+
+    ~WordNet();
+    WordNet(const WordNet&) = delete;
+    WordNet& operator=(const WordNet&) = delete;
+
+    struct Impl;
+
+  private:
+    explicit WordNet(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+// The WordNet the built-in retriever uses, process-wide: set once at start (sbcd, sbc_eval); none means
+// the retriever works without general synonyms.
+void use_wordnet(std::shared_ptr<const WordNet> wordnet);
+std::shared_ptr<const WordNet> wordnet_in_use();
+
+} // namespace sbc::answer
