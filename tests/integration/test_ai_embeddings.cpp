@@ -23,7 +23,7 @@ constexpr const char* k_api_key = "sk-test-EMBED-0123456789SECRET";
 constexpr const char* k_delivery = "We deliver downtown until 10pm";
 constexpr const char* k_gifts = "Gift cards are sold at the counter";
 constexpr const char* k_espresso = "Our espresso beans come from a farm in Brazil";
-constexpr const char* k_fallback_start = "I've passed your question on";
+constexpr const char* k_fallback_text = "I've passed your question on";
 
 // sbcd with Pizza Palace and Coffee Corner; the embedding model comes from .env, so SIGHUP can change it.
 struct EmbedLive {
@@ -117,10 +117,11 @@ TEST_CASE("embeddings: imported entries get vectors in batches, edits are re-emb
                     "SELECT content_hash FROM knowledge_vectors v JOIN knowledge k ON k.id = v.entry_id "
                     "WHERE k.text = 'Large pizzas are 16 inches wide'") ==
           std::to_string(sbc::store::content_hash("Large pizzas are 16 inches wide")));
-    // The import's three entries went in one request (with the key), not one request each.
+    // The import's three entries went in one request (with the key), not one request each (the coffee entry
+    // added just after may have joined them).
     auto requests = live.ai.requests();
     auto batch = std::find_if(requests.begin(), requests.end(), [](const FakeAiRequest& r) {
-        return r.path == "/v1/embeddings" && r.body["input"].size() == 3;
+        return r.path == "/v1/embeddings" && r.body["input"].size() >= 3;
     });
     REQUIRE(batch != requests.end());
     CHECK(batch->authorization == std::string("Bearer ") + k_api_key);
@@ -189,7 +190,7 @@ TEST_CASE("embeddings: hybrid answers from the right entry of the right business
     // Closest to Coffee Corner's entry, asked of Pizza Palace: handed off, never answered from the other
     // business's knowledge.
     auto reply = live.ask_and_wait("+15552224444", "Where do your espresso beans come from?");
-    CHECK_THAT(reply, StartsWith(k_fallback_start));
+    CHECK_THAT(reply, Contains(k_fallback_text));
     CHECK(reply.find("Brazil") == std::string::npos);
     // Coffee Corner answers it.
     CHECK(live.ask_and_wait("+15552225555", "Where do your espresso beans come from?", k_coffee_number) ==
