@@ -15,8 +15,9 @@ struct Completion {
     std::string text;               // the first choice's message content
     std::int64_t prompt_tokens = 0; // from the `usage` field (0 when the server sends none)
     std::int64_t completion_tokens = 0;
-    int http_status = 0; // 0: no HTTP answer (timeout, connection refused)
-    std::string error;   // why it failed, never containing the API key
+    int http_status = 0;                 // 0: no HTTP answer (timeout, connection refused)
+    std::string error;                   // why it failed, never containing the API key
+    std::chrono::seconds retry_after{0}; // a 429's (or 503's) Retry-After, 0 when absent
 };
 
 // Not thread-safe: one client per thread (it keeps its libcurl handle and connection).

@@ -82,7 +82,7 @@ std::optional<Answer> compose(store::Database& db, const Candidate& best, double
 }
 
 Answer answer_question(store::Database& db, const store::Business& business, std::string_view question,
-                       double threshold, Mode mode) {
+                       double threshold, Mode mode, const QueryVector* vector) {
     Answer out;
     auto words = raw_words(question);
     if (all_in(words, k_greeting_words)) {
@@ -98,7 +98,7 @@ Answer answer_question(store::Database& db, const store::Business& business, std
         out.confidence = 1;
         return out;
     }
-    auto candidates = retrieve(db, business.rowid, question, mode, 1);
+    auto candidates = retrieve(db, business.rowid, question, mode, 1, vector);
     if (!candidates.empty()) {
         if (auto answer = compose(db, candidates.front(), threshold)) {
             return *answer;

@@ -31,8 +31,9 @@ inline constexpr double k_default_threshold = 0.3;
 std::optional<Answer> compose(store::Database& db, const Candidate& best, double threshold);
 
 // Answers a customer's question for one business: greeting, opening hours, or retrieve + compose. Reads
-// only; SQLite errors throw DbError.
+// only; SQLite errors throw DbError. `vector` is the question's embedding for the modes that use one.
 Answer answer_question(store::Database& db, const store::Business& business, std::string_view question,
-                       double threshold = k_default_threshold, Mode mode = Mode::builtin);
+                       double threshold = k_default_threshold, Mode mode = Mode::builtin,
+                       const QueryVector* vector = nullptr);
 
 } // namespace sbc::answer

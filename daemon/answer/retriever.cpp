@@ -3,7 +3,9 @@
 #include "daemon/answer/lexicon.hpp"
 #include "daemon/answer/normalise.hpp"
 #include "daemon/answer/query_terms.hpp"
+#include "daemon/answer/rank_fusion.hpp"
 #include "daemon/answer/typo.hpp"
+#include "daemon/answer/vector_retriever.hpp"
 #include "daemon/answer/wordnet.hpp"
 #include "daemon/store/ai_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
@@ -360,14 +362,38 @@ const char* mode_name(Mode mode) {
         return "fts";
     case Mode::builtin:
         return "builtin";
+    case Mode::embeddings:
+        return "embeddings";
+    case Mode::hybrid:
+        return "hybrid";
     }
     return "builtin";
 }
 
+std::optional<Mode> parse_mode(std::string_view name) {
+    for (Mode m : {Mode::fts, Mode::builtin, Mode::embeddings, Mode::hybrid}) {
+        if (name == mode_name(m)) {
+            return m;
+        }
+    }
+    return std::nullopt;
+}
+
 std::vector<Candidate> retrieve(store::Database& db, std::int64_t business_rowid, std::string_view question,
-                                Mode mode, std::size_t limit) {
-    return mode == Mode::fts ? retrieve_fts(db, business_rowid, question, limit)
-                             : retrieve_builtin(db, business_rowid, question, limit);
+                                Mode mode, std::size_t limit, const QueryVector* vector) {
+    if (mode == Mode::fts) {
+        return retrieve_fts(db, business_rowid, question, limit);
+    }
+    if (vector == nullptr || vector->values.empty() || mode == Mode::builtin) {
+        return retrieve_builtin(db, business_rowid, question, limit);
+    }
+    auto by_vector = retrieve_by_vector(db, business_rowid, *vector, std::max(limit, k_fusion_depth));
+    if (mode == Mode::embeddings) {
+        by_vector.resize(std::min(by_vector.size(), limit));
+        return by_vector;
+    }
+    auto lexical = retrieve_builtin(db, business_rowid, question, std::max(limit, k_fusion_depth));
+    return fuse_by_rank({lexical, by_vector}, limit);
 }
 
 } // namespace sbc::answer

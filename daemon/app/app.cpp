@@ -16,6 +16,7 @@
 #include "daemon/metrics/counters.hpp"
 #include "daemon/outbox/sender.hpp"
 #include "daemon/pipeline/answer_worker.hpp"
+#include "daemon/pipeline/embedder.hpp"
 #include "daemon/pipeline/pipeline.hpp"
 #include "daemon/pipeline/survey_timer.hpp"
 #include "daemon/store/store.hpp"
@@ -190,8 +191,14 @@ int run(const config::Config& initial, const config::Sources& sources) {
                                  return control::dispatch(
                                      protocol::make_request(command, std::move(arguments)).dump(), ctx);
                              });
-        auto answer_worker = std::make_unique<pipeline::AnswerWorker>(*store, live, pipeline);
+        auto embedder = std::make_unique<pipeline::Embedder>(*store, live);
+        auto answer_worker =
+            std::make_unique<pipeline::AnswerWorker>(*store, live, pipeline, embedder->breaker());
         pipeline.on_answer_job([&answer_worker](std::int64_t job) { answer_worker->submit(job); });
+        if (config.embeddings_configured()) {
+            log_info("answer", "embeddings with model {} at {}; retrieval {}", config.openai_embedding_model,
+                     config.openai_base_url, config.retrieval);
+        }
         if (config.llm_configured()) {
             log_info("answer", "LLM answers with model {} at {} (budget {} ms) for businesses with LLM on",
                      config.openai_chat_model, config.openai_base_url, config.answer_budget_ms);
@@ -232,9 +239,10 @@ int run(const config::Config& initial, const config::Sources& sources) {
         control_server.reset(); // no new requests; requests in flight finish first
         survey_timer.reset();   // no new rating questions; the one being written is committed first
         answer_worker.reset();  // answers being composed finish (within the budget); the rest resume at start
-        sender.reset();         // calls to Twilio in progress finish; unsent rows stay for the next start
-        watchdog.reset();       // pings until here: a drain stuck in a Twilio call is still seen by systemd
-        store.reset();          // the writer commits everything queued, then the database closes
+        embedder.reset(); // a batch in flight finishes; entries without a vector wait for the next start
+        sender.reset();   // calls to Twilio in progress finish; unsent rows stay for the next start
+        watchdog.reset(); // pings until here: a drain stuck in a Twilio call is still seen by systemd
+        store.reset();    // the writer commits everything queued, then the database closes
         log_info("sbcd", "stopped cleanly");
         return 0;
     } catch (const std::exception& e) {

@@ -53,6 +53,15 @@ struct Config {
     double price_output_per_mtok = 0; // US dollars per million completion tokens
     // True when an LLM provider is configured, so businesses with LLM on get composed answers.
     bool llm_configured() const { return !openai_chat_model.empty(); }
+    // Embeddings (same provider and key): vectors of every entry, computed in the background.
+    std::string openai_embedding_model;     // empty: no embeddings
+    std::string retrieval = "builtin";      // builtin | embeddings | hybrid (the last two need a model)
+    int embedding_timeout_ms = 500;         // the question's embedding, inside the answer budget
+    int embedding_batch = 64;               // entries per embeddings request of the background embedder
+    int embedding_requests_per_minute = 60; // the background embedder's pace
+    bool embeddings_configured() const { return !openai_embedding_model.empty(); }
+    // True when questions are retrieved with their embedding (and so answered off the HTTP workers).
+    bool vector_retrieval() const { return embeddings_configured() && retrieval != "builtin"; }
     // Rate limits (per hour), the seed deployment's figures
     int rate_global_per_hour = 500;
     int rate_customer_per_hour = 10;

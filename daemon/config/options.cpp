@@ -160,6 +160,12 @@ std::string check_admin_token(std::string_view v) {
                                        : "must be at least 24 characters (e.g. openssl rand -hex 24)";
 }
 
+std::string check_retrieval(std::string_view v) {
+    return v == "builtin" || v == "embeddings" || v == "hybrid"
+               ? std::string()
+               : fmt::format("'{}' is not builtin, embeddings or hybrid", v);
+}
+
 std::string check_not_empty(std::string_view v) {
     return v.empty() ? "must not be empty" : "";
 }
@@ -223,6 +229,15 @@ std::vector<Option> make_options() {
             86400000, "how long the LLM provider is not called after the breaker opened, before one trial")),
         restart(integer("answer.breaker_failures", "SBC_BREAKER_FAILURES", &Config::breaker_failures, 1, 1000,
                         "consecutive LLM provider failures that open the circuit breaker")),
+        reload(integer("answer.embedding_batch", "SBC_EMBEDDING_BATCH", &Config::embedding_batch, 1, 2048,
+                       "knowledge entries sent in one embeddings request by the background embedder")),
+        reload(integer("answer.embedding_requests_per_minute", "SBC_EMBEDDING_REQUESTS_PER_MINUTE",
+                       &Config::embedding_requests_per_minute, 1, 100000,
+                       "at most this many embeddings requests per minute from the background embedder")),
+        reload(integer("answer.embedding_timeout_ms", "SBC_EMBEDDING_TIMEOUT_MS",
+                       &Config::embedding_timeout_ms, 10, 60000,
+                       "time the question's embedding may take (within answer.budget_ms); after it the "
+                       "question is answered by the built-in retrieval alone")),
         restart(integer("answer.llm_threads", "SBC_ANSWER_THREADS", &Config::answer_threads, 1, 64,
                         "threads composing LLM answers")),
         reload(integer("answer.min_confidence_percent", "SBC_MIN_CONFIDENCE_PERCENT",
@@ -232,6 +247,11 @@ std::vector<Option> make_options() {
             "answer.wordnet_dir", "SBC_WORDNET_DIR", &Config::wordnet_dir,
             "folder of the WordNet database (Debian's wordnet-base) the built-in answerer takes "
             "general synonyms from, e.g. /usr/share/wordnet; empty: none (the default, docs/retrieval.md)")),
+        reload(string("answer.retrieval", "SBC_RETRIEVAL", &Config::retrieval,
+                      "how entries are found: builtin (words, lexicon, typos), embeddings (cosine over "
+                      "stored vectors) or hybrid (both, by reciprocal rank fusion); the last two need "
+                      "openai.embedding_model and fall back to builtin without it",
+                      check_retrieval)),
         reload(string("billing.currency", "SBC_BILLING_CURRENCY", &Config::billing_currency,
                       "currency the prices are in, shown by sbcctl usage", check_not_empty)),
         reload(price("billing.price_inbound_message", "SBC_PRICE_INBOUND_MESSAGE",
@@ -286,6 +306,9 @@ std::vector<Option> make_options() {
                       "OpenAI-compatible API base URL", check_url)),
         reload(string("openai.chat_model", "OPENAI_CHAT_MODEL", &Config::openai_chat_model,
                       "chat model for composed answers, e.g. gpt-4o-mini (empty: built-in answers only)")),
+        reload(string("openai.embedding_model", "OPENAI_EMBEDDING_MODEL", &Config::openai_embedding_model,
+                      "embedding model for knowledge entries and questions, e.g. text-embedding-3-small "
+                      "(empty: no embeddings); a change re-embeds every entry in the background")),
         reload(decimal("openai.price_input_per_mtok", "OPENAI_PRICE_INPUT_PER_MTOK",
                        &Config::price_input_per_mtok, 10000,
                        "US dollars per million prompt tokens, for the cost estimate")),

@@ -1,6 +1,7 @@
 #include "daemon/pipeline/answer_worker.hpp"
 
 #include "common/time_format.hpp"
+#include "daemon/ai/embedding_client.hpp"
 #include "daemon/ai/prompt_builder.hpp"
 #include "daemon/ai/provider_client.hpp"
 #include "daemon/answer/answerer.hpp"
@@ -34,10 +35,17 @@ struct Context {
     std::int64_t kb_version = 0;
     ai::PromptInput prompt;
     answer::Answer builtin;
+    bool llm = false; // an LLM is configured and this business has it on
 };
 
+answer::Mode retrieval_mode(const config::Config& config) {
+    return config.vector_retrieval() ? answer::parse_mode(config.retrieval).value_or(answer::Mode::builtin)
+                                     : answer::Mode::builtin;
+}
+
+// `vector` is the question's embedding, or null (retrieval without it).
 Result<std::optional<Context>> read_context(store::Database& db, const config::Config& config,
-                                            std::int64_t job_id) {
+                                            std::int64_t job_id, const answer::QueryVector* vector) {
     auto job = store::find_answer_job(db, job_id);
     if (!job) {
         return std::optional<Context>();
@@ -48,11 +56,13 @@ Result<std::optional<Context>> read_context(store::Database& db, const config::C
         return std::optional<Context>();
     }
     Context c{*job, *business, message->body, store::kb_version(db, business->rowid), {}, {}};
+    auto settings = store::ai_settings(db, business->rowid);
+    c.llm = config.llm_configured() && settings.llm;
     c.prompt.business_name = business->name;
     c.prompt.hours = business->hours;
-    c.prompt.tone = store::ai_settings(db, business->rowid).tone;
+    c.prompt.tone = settings.tone;
     c.prompt.question = message->body;
-    // The built-in retriever's candidates first (it knows customers' paraphrases), then full-text hits.
+    // The retriever's candidates first (built-in, or fused with the embeddings'), then full-text hits.
     std::vector<std::int64_t> seen;
     auto take = [&](const store::Entry& entry) {
         if (c.prompt.entries.size() < k_top_entries &&
@@ -61,8 +71,9 @@ Result<std::optional<Context>> read_context(store::Database& db, const config::C
             c.prompt.entries.push_back(entry.text);
         }
     };
+    const answer::Mode mode = retrieval_mode(config);
     for (const auto& candidate :
-         answer::retrieve(db, business->rowid, message->body, answer::Mode::builtin, k_top_entries)) {
+         answer::retrieve(db, business->rowid, message->body, mode, k_top_entries, vector)) {
         if (auto entry = store::find_entry_by_rowid(db, candidate.rowid)) {
             take(*entry);
         }
@@ -74,7 +85,8 @@ Result<std::optional<Context>> read_context(store::Database& db, const config::C
     for (auto& turn : store::recent_turns(db, business->rowid, message->customer, message->id, k_turns)) {
         c.prompt.turns.push_back({turn.from_customer, std::move(turn.text)});
     }
-    c.builtin = answer::answer_question(db, *business, message->body, config.min_confidence_percent / 100.0);
+    c.builtin = answer::answer_question(db, *business, message->body, config.min_confidence_percent / 100.0,
+                                        mode, vector);
     return std::optional(std::move(c));
 }
 
@@ -123,6 +135,9 @@ store::AiUsage usage_of(const config::Config& config, const ai::Completion& c) {
 // The provider's answer within what is left of the budget, from the cache when the same question was answered
 // on this version of the knowledge; the built-in answer when the provider cannot be used or fails.
 Composed compose(const Context& c, ai::ProviderClient* client, Shared& shared) {
+    if (!c.llm) {
+        return from_builtin(c.builtin);
+    }
     auto key = ai::normalise_question(c.question);
     if (auto cached = shared.cache.find(c.business.rowid, c.kb_version, key)) {
         return from_llm(*cached, c.business);
@@ -137,7 +152,7 @@ Composed compose(const Context& c, ai::ProviderClient* client, Shared& shared) {
     }
     auto completion = client->chat(ai::build_prompt(c.prompt), std::chrono::milliseconds(left));
     if (!completion.ok) {
-        shared.breaker.record_failure();
+        shared.breaker.record_failure(completion.retry_after);
         log_warn("answer", "LLM provider failed for message {} ({}): sending the built-in answer{}",
                  c.job.message_id, completion.error,
                  shared.breaker.is_open() ? "; circuit breaker open" : "");
@@ -152,11 +167,53 @@ Composed compose(const Context& c, ai::ProviderClient* client, Shared& shared) {
     return out;
 }
 
+// The question's embedding within what is left of the budget, at most answer.embedding_timeout_ms; nullopt
+// (and a log line) when the breaker is open or the call fails, so that the built-in retrieval answers alone.
+std::optional<answer::QueryVector> embed_question(const config::Config& config, const store::AnswerJob& job,
+                                                  const std::string& question,
+                                                  std::unique_ptr<ai::EmbeddingClient>& client,
+                                                  ai::Breaker& breaker) {
+    std::int64_t left = job.created_at + config.answer_budget_ms - time_format::now_ms() - k_min_call_ms;
+    std::int64_t timeout = std::min<std::int64_t>(config.embedding_timeout_ms, left);
+    if (timeout < 1) {
+        log_warn("answer", "no time left to embed message {}: built-in retrieval only", job.message_id);
+        return std::nullopt;
+    }
+    if (!breaker.allow()) {
+        log_debug("answer", "embeddings breaker open: built-in retrieval for message {}", job.message_id);
+        return std::nullopt;
+    }
+    auto result =
+        ai::client_for(client, config.openai_base_url, config.openai_api_key, config.openai_embedding_model)
+            .embed({question}, std::chrono::milliseconds(timeout));
+    if (!result.ok) {
+        breaker.record_failure(result.retry_after);
+        log_warn("answer", "question embedding failed for message {} ({}): built-in retrieval only{}",
+                 job.message_id, result.error, breaker.is_open() ? "; embeddings breaker open" : "");
+        return std::nullopt;
+    }
+    breaker.record_success();
+    return answer::QueryVector{config.openai_embedding_model, std::move(result.vectors.front())};
+}
+
+// The job and its question, when both are still there.
+Result<std::optional<std::pair<store::AnswerJob, std::string>>> read_question(store::Database& db,
+                                                                              std::int64_t job_id) {
+    auto job = store::find_answer_job(db, job_id);
+    auto message = job ? store::find_message(db, job->message_id) : std::nullopt;
+    if (!message) {
+        return std::optional<std::pair<store::AnswerJob, std::string>>();
+    }
+    return std::optional(std::make_pair(*job, message->body));
+}
+
 } // namespace
 
-AnswerWorker::AnswerWorker(store::Store& store, const config::Live& live, Pipeline& pipeline)
+AnswerWorker::AnswerWorker(store::Store& store, const config::Live& live, Pipeline& pipeline,
+                           ai::Breaker& embeddings_breaker)
     : m_store(store), m_config(live), m_pipeline(pipeline),
-      m_breaker(live.get()->breaker_failures, std::chrono::milliseconds(live.get()->breaker_cooldown_ms)) {
+      m_breaker(live.get()->breaker_failures, std::chrono::milliseconds(live.get()->breaker_cooldown_ms)),
+      m_embeddings_breaker(embeddings_breaker) {
     const config::Config& config = *live.get();
     auto left = m_store.read([](store::Database& db) -> Result<std::vector<store::AnswerJob>> {
         return store::list_answer_jobs(db);
@@ -197,6 +254,7 @@ void AnswerWorker::run() {
     // changes the provider, key or model gets a new one.
     std::unique_ptr<ai::ProviderClient> client;
     std::string client_for;
+    std::unique_ptr<ai::EmbeddingClient> embeddings;
     for (;;) {
         std::int64_t job_id = 0;
         {
@@ -222,8 +280,17 @@ void AnswerWorker::run() {
                 }
                 client_for = std::move(wanted);
             }
-            auto context =
-                m_store.read([&](store::Database& db) { return read_context(db, *config, job_id); });
+            std::optional<answer::QueryVector> vector;
+            if (config->vector_retrieval()) {
+                auto question = m_store.read([&](store::Database& db) { return read_question(db, job_id); });
+                if (question && *question) {
+                    vector = embed_question(*config, (*question)->first, (*question)->second, embeddings,
+                                            m_embeddings_breaker);
+                }
+            }
+            auto context = m_store.read([&](store::Database& db) {
+                return read_context(db, *config, job_id, vector ? &*vector : nullptr);
+            });
             if (!context) {
                 log_error("answer", "cannot read answer job {}: {}", job_id, context.error().message);
                 continue;

@@ -3,6 +3,9 @@
 // job (committed with its inbound message) is answered by the provider within the answer budget, or by the
 // built-in answerer when the provider is slow, failing, rate-limiting or behind an open circuit breaker; the
 // reply is written through the store and handed to the sender. Jobs left by a crash are resumed at start.
+// With answer.retrieval embeddings or hybrid, every question comes here: its embedding is asked for within
+// the budget, and the entries found (fused with the built-in ranking) feed both the prompt and the built-in
+// answer; without the embedding the built-in retrieval answers alone.
 
 #include "daemon/ai/answer_cache.hpp"
 #include "daemon/ai/breaker.hpp"
@@ -32,7 +35,10 @@ class AnswerWorker {
     // Starts the threads and queues every job already in the database. Each job is composed with the
     // configuration in force when it starts (provider, key, model, budget and prices follow a SIGHUP; the
     // breaker's settings and the thread count are read once).
-    AnswerWorker(store::Store& store, const config::Live& config, Pipeline& pipeline);
+    // `embeddings_breaker` guards the embeddings endpoint (the background embedder's, shared): a question is
+    // embedded (answer.retrieval embeddings or hybrid) only while it lets calls through.
+    AnswerWorker(store::Store& store, const config::Live& config, Pipeline& pipeline,
+                 ai::Breaker& embeddings_breaker);
     // Lets calls in flight finish (each is bounded by the budget); jobs not started stay for the next start.
     ~AnswerWorker();
     AnswerWorker(const AnswerWorker&) = delete;
@@ -48,6 +54,7 @@ class AnswerWorker {
     const config::Live& m_config;
     Pipeline& m_pipeline;
     ai::Breaker m_breaker;
+    ai::Breaker& m_embeddings_breaker;
     ai::AnswerCache m_cache;
 
     std::mutex m_mutex;

@@ -246,14 +246,19 @@ bool global_rate_limited(Step& st) {
            store::count_all_inbound(st.db, "question", st.in.received_at_ms - k_hour_ms, limit) >= limit;
 }
 
-// Greetings and opening hours come from the settings at once; other questions of a business with LLM on go
-// to the provider. send-test shows the built-in answer: it must not wait for a provider.
-bool wants_llm(Step& st, const Business& b, const answer::Answer& builtin) {
-    if (!st.config.llm_configured() || st.in.test || builtin.kind == answer::Answer::Kind::greeting ||
+// Greetings and opening hours come from the settings at once; other questions go to an answer worker when
+// they need the provider: a business with LLM on, or retrieval by embeddings (the question's embedding is a
+// network call, never made on an HTTP worker). send-test shows the built-in answer: it must not wait for a
+// provider.
+bool wants_worker(Step& st, const Business& b, const answer::Answer& builtin) {
+    if (st.in.test || builtin.kind == answer::Answer::Kind::greeting ||
         builtin.kind == answer::Answer::Kind::hours) {
         return false;
     }
-    return store::ai_settings(st.db, b.rowid).llm;
+    if (st.config.vector_retrieval()) {
+        return true;
+    }
+    return st.config.llm_configured() && store::ai_settings(st.db, b.rowid).llm;
 }
 
 // The answer to a rating question waiting for one ("4", "4 stars", "⭐⭐⭐⭐"): stored and thanked for, not
@@ -311,7 +316,7 @@ void handle_question(Step& st, const Business& b, const std::optional<answer::An
     }
     double threshold = st.config.min_confidence_percent / 100.0;
     answer::Answer a = precomputed ? *precomputed : answer::answer_question(st.db, b, st.in.body, threshold);
-    if (wants_llm(st, b, a)) {
+    if (wants_worker(st, b, a)) {
         // Composed later by an answer worker; the job is committed with the message, so a crash resumes it.
         st.outcome.answer_job =
             store::insert_answer_job(st.db, st.outcome.message_id, b.rowid, time_format::now_ms());

@@ -62,6 +62,11 @@ Statement& Statement::bind(int index, std::string_view value) {
     return *this;
 }
 
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+    check_bind(m_db, sqlite3_bind_blob64(m_stmt, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
+    return *this;
+}
+
 Statement& Statement::bind_null(int index) {
     check_bind(m_db, sqlite3_bind_null(m_stmt, index));
     return *this;

@@ -40,6 +40,8 @@ class Statement {
     Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
     Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
     Statement& bind_null(int index);
+    // Binds bytes as a BLOB (not text): vectors and other binary values.
+    Statement& bind_blob(int index, std::string_view bytes);
     template <typename T>
     Statement& bind(int index, const std::optional<T>& value) {
         return value ? bind(index, *value) : bind_null(index);

@@ -290,6 +290,24 @@ CREATE TABLE ratings (
     created_at  INTEGER NOT NULL
 );
 CREATE INDEX ratings_by_business ON ratings(business_id, created_at);
+    // 9: embeddings of knowledge entries (openai.embedding_model): SQLite is the vector store. A vector is
+    // recognisably stale when its model is not the configured one or its content_hash (of the text and tags
+    // it was computed from) is not the entry's; an edit drops it at once, so the embedder's pending work is
+    // "no vector for the configured model", read from this table, never kept in memory.
+    R"sql(
+CREATE TABLE knowledge_vectors (
+    entry_id     INTEGER PRIMARY KEY REFERENCES knowledge(id) ON DELETE CASCADE,
+    business_id  INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+    model        TEXT NOT NULL,
+    dimensions   INTEGER NOT NULL,
+    content_hash INTEGER NOT NULL,
+    vector       BLOB NOT NULL, -- dimensions float32 values, little-endian
+    created_at   INTEGER NOT NULL
+);
+CREATE INDEX knowledge_vectors_business ON knowledge_vectors(business_id, model);
+CREATE TRIGGER knowledge_vectors_stale AFTER UPDATE OF text, tags ON knowledge BEGIN
+    DELETE FROM knowledge_vectors WHERE entry_id = new.id;
+END;
 )sql",
 };
 

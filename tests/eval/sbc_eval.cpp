@@ -5,21 +5,30 @@
 //   hand-off precision hand-offs that were right to hand off (the question was out of scope)
 //   hand-off recall    out-of-scope questions handed off rather than answered
 // With --min-accuracy / --min-recall it exits 1 when the builtin mode falls below them (the ctest's guard).
+// Given an OpenAI-compatible provider (--openai-base-url, with OPENAI_API_KEY in the environment, or
+// --fake-openai for the tests' fake with its hashed bag-of-words embeddings) it also embeds every entry and
+// question and adds the embeddings and hybrid modes, and prints what the question's embedding call costs.
 
+#include "daemon/ai/embedding_client.hpp"
 #include "daemon/answer/answerer.hpp"
 #include "daemon/answer/wordnet.hpp"
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
 #include "daemon/store/migrations.hpp"
+#include "daemon/store/vector_repo.hpp"
+#include "tests/support/fake_openai.hpp"
 #include "tests/support/process.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -127,13 +136,18 @@ struct Tally {
     double right() const { return asked ? 100.0 * (correct + handed_off_right) / asked : 0; }
 };
 
+// The questions' embeddings by text (each asked for once, before the modes are compared).
+using QuestionVectors = std::map<std::string, answer::QueryVector>;
+
 Tally evaluate(store::Database& db, std::vector<EvalBusiness>& set, answer::Mode mode, double threshold,
-               const std::string& verbose_as) {
+               const std::string& verbose_as, const QuestionVectors& vectors) {
     Tally t;
     for (auto& b : set) {
         for (const auto& q : b.questions) {
+            auto found = vectors.find(q.text);
+            const answer::QueryVector* vector = found == vectors.end() ? nullptr : &found->second;
             auto start = std::chrono::steady_clock::now();
-            auto a = answer::answer_question(db, b.business, q.text, threshold, mode);
+            auto a = answer::answer_question(db, b.business, q.text, threshold, mode, vector);
             t.total_us +=
                 std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
             ++t.asked;
@@ -156,6 +170,58 @@ Tally evaluate(store::Database& db, std::vector<EvalBusiness>& set, answer::Mode
     return t;
 }
 
+std::vector<std::vector<float>> embed_or_throw(ai::EmbeddingClient& client,
+                                               const std::vector<std::string>& inputs) {
+    auto result = client.embed(inputs, std::chrono::seconds(60));
+    if (!result.ok) {
+        throw std::runtime_error("embeddings: " + result.error);
+    }
+    return std::move(result.vectors);
+}
+
+// Every entry's vector, in batches, stored as sbcd's embedder stores them.
+void embed_entries(store::Database& db, ai::EmbeddingClient& client) {
+    for (;;) {
+        auto pending = store::pending_embeddings(db, client.model(), 64);
+        if (pending.empty()) {
+            return;
+        }
+        std::vector<std::string> inputs;
+        for (const auto& p : pending) {
+            inputs.push_back(p.input);
+        }
+        auto vectors = embed_or_throw(client, inputs);
+        for (std::size_t i = 0; i < pending.size(); ++i) {
+            store::store_embedding(db, pending[i].entry_rowid, client.model(), store::content_hash(inputs[i]),
+                                   vectors[i], 0);
+        }
+    }
+}
+
+// Each question embedded alone, as sbcd does, timing the calls (the latency embeddings add to an answer).
+QuestionVectors embed_questions(const std::vector<EvalBusiness>& set, ai::EmbeddingClient& client) {
+    QuestionVectors out;
+    std::vector<double> ms;
+    for (const auto& b : set) {
+        for (const auto& q : b.questions) {
+            auto start = std::chrono::steady_clock::now();
+            auto v = embed_or_throw(client, {q.text});
+            ms.push_back(
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+            out[q.text] = answer::QueryVector{client.model(), std::move(v.front())};
+        }
+    }
+    std::sort(ms.begin(), ms.end());
+    double sum = 0;
+    for (double m : ms) {
+        sum += m;
+    }
+    fmt::print("question embedding: {} calls, mean {:.2f} ms, p50 {:.2f} ms, p95 {:.2f} ms, max {:.2f} ms\n",
+               ms.size(), sum / static_cast<double>(ms.size()), ms[ms.size() / 2], ms[ms.size() * 95 / 100],
+               ms.back());
+    return out;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -174,6 +240,13 @@ int main(int argc, char** argv) {
     app.add_option("--wordnet", wordnet_dir, "WordNet database folder (Debian's wordnet-base); '' for none");
     app.add_flag("--verbose", verbose, "Print every question answered differently from its label");
     app.add_flag("--sweep", sweep, "Also print the figures at thresholds 0, 5, ..., 100");
+    std::string base_url, embedding_model = "text-embedding-3-small";
+    bool fake = false;
+    app.add_option(
+        "--openai-base-url", base_url,
+        "OpenAI-compatible API base URL: adds the embeddings and hybrid modes (key from OPENAI_API_KEY)");
+    app.add_option("--embedding-model", embedding_model, "Embedding model for --openai-base-url");
+    app.add_flag("--fake-openai", fake, "Use the tests' fake provider (hashed bag-of-words embeddings)");
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -210,8 +283,8 @@ int main(int argc, char** argv) {
             }
         }
 
-        // A new retriever (embeddings, hybrid) is one more row here once answer::Mode has it. builtin runs
-        // as sbcd does by default (no WordNet) and, when the database is there, with WordNet (builtin+wn).
+        // builtin runs as sbcd does by default (no WordNet) and, when the database is there, with WordNet
+        // (builtin+wn); a provider adds the embeddings and hybrid rows.
         struct Row {
             answer::Mode mode;
             bool with_wordnet;
@@ -221,6 +294,20 @@ int main(int argc, char** argv) {
                                  {answer::Mode::builtin, false, "builtin"}};
         if (wordnet) {
             rows.push_back({answer::Mode::builtin, true, "builtin+wn"});
+        }
+        std::unique_ptr<test::FakeOpenAi> fake_server;
+        if (fake) {
+            fake_server = std::make_unique<test::FakeOpenAi>();
+            base_url = fake_server->base_url();
+        }
+        QuestionVectors vectors;
+        if (!base_url.empty()) {
+            const char* key = std::getenv("OPENAI_API_KEY");
+            ai::EmbeddingClient client(base_url, key != nullptr ? key : "", embedding_model);
+            embed_entries(db, client);
+            vectors = embed_questions(set, client);
+            rows.push_back({answer::Mode::embeddings, false, "embeddings"});
+            rows.push_back({answer::Mode::hybrid, false, "hybrid"});
         }
         int questions = 0;
         for (const auto& b : set) {
@@ -232,7 +319,7 @@ int main(int argc, char** argv) {
         Tally builtin;
         for (const auto& row : rows) {
             answer::use_wordnet(row.with_wordnet ? wordnet : nullptr);
-            Tally t = evaluate(db, set, row.mode, threshold / 100.0, verbose ? row.name : "");
+            Tally t = evaluate(db, set, row.mode, threshold / 100.0, verbose ? row.name : "", vectors);
             fmt::print("{:<13} {:>8.1f} {:>8} {:>8} {:>10.1f} {:>10.1f} {:>12.0f}\n", row.name, t.accuracy(),
                        t.wrong, t.missed, t.precision(), t.recall(), t.total_us / t.asked);
             if (row.name == "builtin") {
@@ -245,7 +332,7 @@ int main(int argc, char** argv) {
                 int best = 0;
                 double best_right = -1;
                 for (int th = 0; th <= 100; th += 5) {
-                    Tally t = evaluate(db, set, row.mode, th / 100.0, "");
+                    Tally t = evaluate(db, set, row.mode, th / 100.0, "", vectors);
                     fmt::print("sweep {:<13} {:>3}%  top-1 {:5.1f}  h-o prec {:5.1f}  h-o rec {:5.1f}  right "
                                "{:5.1f}\n",
                                row.name, th, t.accuracy(), t.precision(), t.recall(), t.right());

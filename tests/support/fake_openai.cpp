@@ -1,5 +1,6 @@
 #include "tests/support/fake_openai.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <condition_variable>
@@ -30,6 +31,38 @@ std::vector<std::string> words_of(const std::string& text) {
         out.push_back(std::move(word));
     }
     return out;
+}
+
+// Stable across runs and builds, unlike std::hash.
+std::uint64_t fnv(const std::string& s) {
+    std::uint64_t h = 14695981039346656037ULL;
+    for (unsigned char c : s) {
+        h = (h ^ c) * 1099511628211ULL;
+    }
+    return h;
+}
+
+bool is_function_word(const std::string& w) {
+    static const char* const words[] = {"a",    "an",   "the", "and", "or",   "of",   "to",   "in",
+                                        "on",   "at",   "for", "is",  "are",  "do",   "does", "you",
+                                        "your", "we",   "our", "i",   "my",   "me",   "it",   "can",
+                                        "with", "have", "has", "be",  "what", "this", "that", "there"};
+    return std::find(std::begin(words), std::end(words), w) != std::end(words);
+}
+
+// A crude stemmer, enough for "deliveries"/"delivery", "opening"/"open".
+std::string stem(std::string w) {
+    for (const char* suffix : {"ing", "ies", "es", "s", "ed"}) {
+        std::string_view s(suffix);
+        if (w.size() > s.size() + 2 && w.compare(w.size() - s.size(), s.size(), s) == 0) {
+            w.resize(w.size() - s.size());
+            if (s == "ies") {
+                w += 'y';
+            }
+            break;
+        }
+    }
+    return w;
 }
 
 std::string error_body(int status) {
@@ -63,6 +96,9 @@ struct FakeOpenAi::Impl {
     bool stopping = false;
     std::string reply = "OK";
     std::deque<FakeAiFault> faults;
+    std::deque<FakeAiFault> embeddings_faults;
+    bool embeddings_fault_sticks = false;
+    std::size_t embeddings = 0;
     std::vector<FakeAiRequest> requests;
     std::size_t chats = 0;
 
@@ -75,10 +111,17 @@ struct FakeOpenAi::Impl {
         std::string text;
         {
             std::lock_guard lock(mutex);
-            if (!faults.empty()) {
+            bool for_embeddings = req.path == "/v1/embeddings";
+            if (for_embeddings && !embeddings_faults.empty()) {
+                fault = embeddings_faults.front();
+                if (!embeddings_fault_sticks) {
+                    embeddings_faults.pop_front();
+                }
+            } else if (!faults.empty()) {
                 fault = faults.front();
                 faults.pop_front();
             }
+            embeddings += for_embeddings ? 1 : 0;
             text = reply;
             record.answered_status = fault && fault->delay.count() == 0 ? fault->http_status : 200;
             requests.push_back(record);
@@ -156,6 +199,9 @@ FakeOpenAi::FakeOpenAi() : m_impl(std::make_unique<Impl>()) {
     auto& server = impl.server;
     server.new_task_queue = [] { return new httplib::ThreadPool(8); };
     server.set_keep_alive_timeout(1);
+    // Headers and body leave in separate writes: without this, Nagle's algorithm and the client's delayed
+    // ACK add about 40 ms to every other answer, which would be measured as the provider's latency.
+    server.set_tcp_nodelay(true);
     server.Get("/ready",
                [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
     server.Post("/v1/chat/completions",
@@ -205,9 +251,42 @@ void FakeOpenAi::push_fault(FakeAiFault fault, std::size_t times) {
     }
 }
 
+void FakeOpenAi::push_embeddings_fault(FakeAiFault fault, std::size_t times) {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->embeddings_fault_sticks = times == 0;
+    for (std::size_t i = 0; i < std::max<std::size_t>(times, 1); ++i) {
+        m_impl->embeddings_faults.push_back(fault);
+    }
+}
+
 void FakeOpenAi::clear_faults() {
     std::lock_guard lock(m_impl->mutex);
     m_impl->faults.clear();
+    m_impl->embeddings_faults.clear();
+    m_impl->embeddings_fault_sticks = false;
+}
+
+std::size_t FakeOpenAi::embeddings_count() const {
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->embeddings;
+}
+
+std::vector<std::string> FakeOpenAi::embedded_inputs() const {
+    std::lock_guard lock(m_impl->mutex);
+    std::vector<std::string> out;
+    for (const auto& r : m_impl->requests) {
+        if (r.path == "/v1/embeddings" && r.body.is_object() && r.body.contains("input")) {
+            const auto& input = r.body["input"];
+            if (input.is_string()) {
+                out.push_back(input.get<std::string>());
+            } else if (input.is_array()) {
+                for (const auto& i : input) {
+                    out.push_back(i.is_string() ? i.get<std::string>() : std::string());
+                }
+            }
+        }
+    }
+    return out;
 }
 
 std::vector<FakeAiRequest> FakeOpenAi::requests() const {
@@ -227,8 +306,16 @@ bool FakeOpenAi::wait_for_chats(std::size_t n, std::chrono::milliseconds timeout
 
 std::vector<float> FakeOpenAi::embedding_of(const std::string& text, std::size_t dimensions) {
     std::vector<float> v(dimensions, 0.0f);
-    for (const auto& w : words_of(text)) {
-        v[std::hash<std::string>{}(w) % dimensions] += 1.0f;
+    for (const auto& raw : words_of(text)) {
+        if (is_function_word(raw)) {
+            continue;
+        }
+        std::string w = stem(raw);
+        v[fnv(w) % dimensions] += 1.0f;
+        std::string padded = "^" + w + "$";
+        for (std::size_t i = 0; i + 3 <= padded.size(); ++i) {
+            v[fnv("#" + padded.substr(i, 3)) % dimensions] += 0.5f;
+        }
     }
     double norm = 0;
     for (float x : v) {

@@ -47,14 +47,23 @@ class FakeOpenAi {
     // The completion text answered from now on.
     void set_reply(std::string text);
     void push_fault(FakeAiFault fault, std::size_t times = 1);
+    // Faults for /v1/embeddings only (taken before the ones above), e.g. a failing embeddings endpoint
+    // beside a working chat one; `times` 0 keeps it until clear_faults().
+    void push_embeddings_fault(FakeAiFault fault, std::size_t times = 1);
     void clear_faults();
 
     std::vector<FakeAiRequest> requests() const;
     std::size_t chat_count() const;
     bool wait_for_chats(std::size_t n, std::chrono::milliseconds timeout) const;
+    // Requests to /v1/embeddings, and the inputs they carried (each request's in order).
+    std::size_t embeddings_count() const;
+    std::vector<std::string> embedded_inputs() const;
 
-    // The deterministic embedding the fake answers for a text: a hashed bag of words, unit length.
-    static std::vector<float> embedding_of(const std::string& text, std::size_t dimensions = 64);
+    // The deterministic embedding the fake answers for a text, unit length: a hashed bag of its words (common
+    // function words left out, a plural or -ing ending cut) and, at half weight, of their letter trigrams, so
+    // that texts sharing words or word stems are close and a typo stays near its word. It knows no synonyms.
+    static std::vector<float> embedding_of(const std::string& text, std::size_t dimensions = k_dimensions);
+    static constexpr std::size_t k_dimensions = 256;
 
   private:
     struct Impl;

@@ -38,3 +38,38 @@ TEST_CASE("breaker: after the cool-down one trial call; success closes, failure 
     c.record_failure(); // a failed trial opens it again at once
     CHECK(c.is_open());
 }
+
+TEST_CASE("breaker: a 429's Retry-After opens it at once for that long, bounded", "[ai]") {
+    Breaker b(3, 0ms);
+    b.record_failure(1h); // one failure, below the threshold, but the provider said when to come back
+    CHECK(b.is_open());
+    CHECK_FALSE(b.allow());
+
+    Breaker shorter(1, 1h);
+    shorter.record_failure(); // opened for the cool-down
+    shorter.record_failure(1ms);
+    CHECK_FALSE(shorter.allow()); // a shorter Retry-After does not cut the cool-down
+
+    Breaker passed(3, 1h);
+    passed.record_failure(1ms);
+    REQUIRE(passed.is_open());
+    auto deadline = Breaker::Clock::now() + 5s;
+    bool trial = false;
+    while (!trial && Breaker::Clock::now() < deadline) {
+        trial = passed.allow(); // once the Retry-After has passed, one trial call
+    }
+    CHECK(trial);
+    passed.record_success();
+    CHECK_FALSE(passed.is_open());
+
+    // Bounded: a Retry-After of a day is believed for the bound only, then a trial call goes.
+    Breaker bounded(3, 1h, 1ms);
+    bounded.record_failure(24h);
+    REQUIRE(bounded.is_open());
+    deadline = Breaker::Clock::now() + 5s;
+    trial = false;
+    while (!trial && Breaker::Clock::now() < deadline) {
+        trial = bounded.allow();
+    }
+    CHECK(trial);
+}

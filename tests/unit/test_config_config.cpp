@@ -523,3 +523,28 @@ TEST_CASE("answer.wordnet_dir is off by default and names a folder when set", "[
     REQUIRE(loaded.problems.empty());
     REQUIRE(loaded.config.wordnet_dir == "/usr/share/wordnet");
 }
+
+TEST_CASE("embeddings: answer.retrieval is builtin, embeddings or hybrid; vectors need a model",
+          "[config][ai]") {
+    TempDir dir;
+    REQUIRE(Config{}.retrieval == "builtin");
+    REQUIRE_FALSE(Config{}.embeddings_configured());
+    auto bad_file = dir.file("bad.toml");
+    write_file(bad_file, "[answer]\nretrieval = \"vector\"\nembedding_timeout_ms = 5\n");
+    auto bad = load(toml_only(bad_file));
+    REQUIRE(bad.problems.size() == 2);
+    CHECK_THAT(bad.problems[0] + bad.problems[1],
+               Contains(bad_file + ":2: answer.retrieval: 'vector' is not builtin, embeddings or hybrid") &&
+                   Contains("answer.embedding_timeout_ms: 5 is outside 10..60000"));
+    auto good_file = dir.file("good.toml");
+    write_file(good_file, "[answer]\nretrieval = \"hybrid\"\nembedding_batch = 16\n"
+                          "[openai]\nembedding_model = \"text-embedding-3-small\"\n");
+    auto loaded = load(toml_only(good_file));
+    REQUIRE(loaded.problems.empty());
+    CHECK(loaded.config.retrieval == "hybrid");
+    CHECK(loaded.config.embedding_batch == 16);
+    CHECK(loaded.config.vector_retrieval());
+    Config no_model = loaded.config;
+    no_model.openai_embedding_model.clear();
+    CHECK_FALSE(no_model.vector_retrieval()); // hybrid without a model is builtin
+}

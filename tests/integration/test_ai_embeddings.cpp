@@ -1,0 +1,247 @@
+// Embeddings end to end: the real sbcd with OPENAI_BASE_URL at the fake OpenAI-compatible server, which
+// answers /v1/embeddings with hashed bag-of-words vectors. The background embedder fills knowledge_vectors
+// for imported and edited entries, follows a model change on SIGHUP and picks up after a restart; questions
+// in hybrid mode are answered from the fused ranking of the right business, and from the lexical one alone
+// when the embeddings endpoint fails.
+
+#include "daemon/store/vector_repo.hpp"
+#include "tests/integration/cli_helpers.hpp"
+#include "tests/support/fake_openai.hpp"
+#include "tests/support/fake_twilio.hpp"
+
+#include <csignal>
+#include <fmt/format.h>
+#include <optional>
+
+using namespace sbc::test;
+using namespace sbc::test::cli;
+
+namespace {
+
+constexpr const char* k_customer = "+15552223333";
+constexpr const char* k_api_key = "sk-test-EMBED-0123456789SECRET";
+constexpr const char* k_delivery = "We deliver downtown until 10pm";
+constexpr const char* k_gifts = "Gift cards are sold at the counter";
+constexpr const char* k_espresso = "Our espresso beans come from a farm in Brazil";
+constexpr const char* k_fallback_text = "I've passed your question on";
+
+// sbcd with Pizza Palace and Coffee Corner; the embedding model comes from .env, so SIGHUP can change it.
+struct EmbedLive {
+    TempDir dir;
+    FakeTwilio twilio;
+    FakeOpenAi ai;
+    Env env;
+    std::optional<Daemon> daemon;
+    int next_sid = 0;
+
+    explicit EmbedLive(const std::string& retrieval = "hybrid", Env extra = {}) {
+        env = {{"TWILIO_ACCOUNT_SID", twilio.account_sid()},
+               {"TWILIO_AUTH_TOKEN", twilio.auth_token()},
+               {"TWILIO_API_BASE_URL", twilio.base_url()},
+               {"WEBHOOK_BASE_URL", k_public_base},
+               {"SBC_RETRY_BASE_MS", "10"},
+               {"SBC_RATE_CUSTOMER_PER_HOUR", "0"},
+               {"SBC_RATE_GLOBAL_PER_HOUR", "0"},
+               {"SBC_RATE_OWNER_PER_HOUR", "0"},
+               {"OPENAI_BASE_URL", ai.base_url()},
+               {"OPENAI_API_KEY", k_api_key},
+               {"SBC_RETRIEVAL", retrieval},
+               {"SBC_EMBEDDING_REQUESTS_PER_MINUTE", "6000"},
+               {"LOG_LEVEL", "debug"}};
+        for (auto& [k, v] : extra) {
+            env[k] = v;
+        }
+        set_model("fake-embed-a");
+        start();
+        REQUIRE(register_pizza(*daemon).exit_code == 0);
+        REQUIRE(register_coffee(*daemon).exit_code == 0);
+    }
+    void set_model(const std::string& model) {
+        write_file(dir.file(".env"), fmt::format("OPENAI_EMBEDDING_MODEL={}\n", model));
+    }
+    void start() { daemon.emplace(dir, env); }
+    RunResult ctl(const std::vector<std::string>& args) const { return daemon->ctl(args); }
+    long long count(const std::string& sql) const { return query_int(daemon->database(), sql); }
+    bool all_embedded(const std::string& model) const {
+        return wait_until(
+            [&] {
+                return count("SELECT COUNT(*) FROM knowledge") > 0 &&
+                       count(fmt::format("SELECT COUNT(*) FROM knowledge k JOIN knowledge_vectors v ON "
+                                         "v.entry_id = k.id AND v.model = '{}'",
+                                         model)) == count("SELECT COUNT(*) FROM knowledge");
+            },
+            std::chrono::seconds(20));
+    }
+    void import_pizza() {
+        write_file(dir.file("kb.jsonl"), fmt::format("{{\"text\": \"{}\", \"tags\": \"delivery\"}}\n"
+                                                     "{{\"text\": \"{}\"}}\n"
+                                                     "{{\"text\": \"Large pizzas are 16 inches wide\"}}\n",
+                                                     k_delivery, k_gifts));
+        REQUIRE(ctl({"kb", "import", "--business", "pizza-palace", dir.file("kb.jsonl")}).exit_code == 0);
+        REQUIRE(ctl({"kb", "add", "--business", "coffee-corner", k_espresso}).exit_code == 0);
+    }
+    std::vector<std::string> bodies_to(const std::string& to) const {
+        std::vector<std::string> out;
+        for (const auto& r : twilio.requests()) {
+            if (r.form.first("To") == "whatsapp:" + to) {
+                out.emplace_back(r.form.first("Body").value_or(""));
+            }
+        }
+        return out;
+    }
+    std::string ask_and_wait(const std::string& from, const std::string& body,
+                             const char* to = k_pizza_number) {
+        auto before = bodies_to(from).size();
+        auto r = post_form(daemon->http_port(), "/webhooks/twilio/whatsapp",
+                           inbound_message(make_sid(++next_sid), from, to, body), twilio.auth_token());
+        REQUIRE(r.status == 200);
+        REQUIRE(wait_until([&] { return bodies_to(from).size() > before; }, std::chrono::seconds(20)));
+        return bodies_to(from)[before];
+    }
+};
+
+} // namespace
+
+TEST_CASE("embeddings: imported entries get vectors in batches, edits are re-embedded, restarts resume",
+          "[ai][embeddings]") {
+    EmbedLive live;
+    live.import_pizza();
+    REQUIRE(live.all_embedded("fake-embed-a"));
+    CHECK(live.count("SELECT COUNT(*) FROM knowledge_vectors") == 4);
+    CHECK(live.count("SELECT MIN(dimensions) FROM knowledge_vectors") == FakeOpenAi::k_dimensions);
+    CHECK(live.count("SELECT MAX(length(vector)) FROM knowledge_vectors") == 4 * FakeOpenAi::k_dimensions);
+    // Each vector is tied to its entry's business and to the text it was computed from.
+    CHECK(live.count("SELECT COUNT(*) FROM knowledge_vectors v JOIN knowledge k ON k.id = v.entry_id "
+                     "WHERE v.business_id != k.business_id") == 0);
+    CHECK(query_one(live.daemon->database(),
+                    "SELECT content_hash FROM knowledge_vectors v JOIN knowledge k ON k.id = v.entry_id "
+                    "WHERE k.text = 'Large pizzas are 16 inches wide'") ==
+          std::to_string(sbc::store::content_hash("Large pizzas are 16 inches wide")));
+    // The import's three entries went in one request (with the key), not one request each (the coffee entry
+    // added just after may have joined them).
+    auto requests = live.ai.requests();
+    auto batch = std::find_if(requests.begin(), requests.end(), [](const FakeAiRequest& r) {
+        return r.path == "/v1/embeddings" && r.body["input"].size() >= 3;
+    });
+    REQUIRE(batch != requests.end());
+    CHECK(batch->authorization == std::string("Bearer ") + k_api_key);
+    CHECK(batch->body["model"] == "fake-embed-a");
+    CHECK(batch->body["input"][0] == std::string(k_delivery) + "\ndelivery");
+
+    // The owner edits entry 2 from WhatsApp: its vector is recomputed from the new text.
+    const std::string edited = "Gift cards are sold online and at the counter";
+    auto reply = live.ask_and_wait(k_pizza_owner, "!edit 2 " + edited);
+    REQUIRE_THAT(reply, Contains("Updated #2"));
+    REQUIRE(wait_until([&] {
+        auto inputs = live.ai.embedded_inputs();
+        return std::find(inputs.begin(), inputs.end(), edited) != inputs.end();
+    }));
+    REQUIRE(live.all_embedded("fake-embed-a"));
+    CHECK(query_one(live.daemon->database(),
+                    "SELECT v.content_hash FROM knowledge_vectors v JOIN knowledge k ON k.id = v.entry_id "
+                    "WHERE k.number = 2 AND k.business_id = (SELECT id FROM businesses WHERE slug = "
+                    "'pizza-palace')") == std::to_string(sbc::store::content_hash(edited)));
+
+    // Entries added while the endpoint fails wait in the table, across a restart.
+    live.ai.push_embeddings_fault(FakeAiFault::error(500), 0);
+    REQUIRE(live.ctl({"kb", "add", "--business", "pizza-palace", "Parking is behind the shop"}).exit_code ==
+            0);
+    REQUIRE(wait_until(
+        [&] { return live.daemon->log().find("embeddings provider failed") != std::string::npos; }));
+    CHECK(live.count("SELECT COUNT(*) FROM knowledge_vectors") == 4);
+    REQUIRE(live.daemon->stop() == 0);
+    live.ai.clear_faults();
+    live.start();
+    REQUIRE(live.all_embedded("fake-embed-a"));
+    CHECK(live.count("SELECT COUNT(*) FROM knowledge_vectors") == 5);
+    CHECK(live.daemon->log().find(k_api_key) == std::string::npos);
+}
+
+TEST_CASE("embeddings: a model changed by SIGHUP re-embeds every entry", "[ai][embeddings]") {
+    EmbedLive live;
+    live.import_pizza();
+    REQUIRE(live.all_embedded("fake-embed-a"));
+    auto before = live.ai.embeddings_count();
+    live.set_model("fake-embed-b");
+    REQUIRE(::kill(live.daemon->pid(), SIGHUP) == 0);
+    REQUIRE(wait_until([&] {
+        return live.daemon->log().find("openai.embedding_model: fake-embed-a -> fake-embed-b") !=
+               std::string::npos;
+    }));
+    REQUIRE(live.all_embedded("fake-embed-b"));
+    CHECK(live.count("SELECT COUNT(*) FROM knowledge_vectors WHERE model = 'fake-embed-b'") == 4);
+    CHECK(live.count("SELECT COUNT(*) FROM knowledge_vectors WHERE model != 'fake-embed-b'") == 0);
+    CHECK(live.ai.embeddings_count() > before);
+    auto requests = live.ai.requests();
+    CHECK(requests.back().body["model"] == "fake-embed-b");
+}
+
+TEST_CASE("embeddings: hybrid answers from the right entry of the right business", "[ai][embeddings]") {
+    EmbedLive live;
+    live.import_pizza();
+    REQUIRE(live.all_embedded("fake-embed-a"));
+    auto embedded_before = live.ai.embeddings_count();
+    CHECK(live.ask_and_wait(k_customer, "Do you do deliveries downtown?") == k_delivery);
+    CHECK(live.ask_and_wait(k_customer, "can i buy a gift card") == k_gifts);
+    // Both questions were embedded (one input each) before they were answered.
+    CHECK(live.ai.embeddings_count() == embedded_before + 2);
+    auto inputs = live.ai.embedded_inputs();
+    CHECK(std::find(inputs.begin(), inputs.end(), "can i buy a gift card") != inputs.end());
+    // Closest to Coffee Corner's entry, asked of Pizza Palace: handed off, never answered from the other
+    // business's knowledge.
+    auto reply = live.ask_and_wait("+15552224444", "Where do your espresso beans come from?");
+    CHECK_THAT(reply, Contains(k_fallback_text));
+    CHECK(reply.find("Brazil") == std::string::npos);
+    // Coffee Corner answers it.
+    CHECK(live.ask_and_wait("+15552225555", "Where do your espresso beans come from?", k_coffee_number) ==
+          k_espresso);
+    CHECK(live.count("SELECT COUNT(*) FROM answer_jobs") == 0);
+}
+
+TEST_CASE("embeddings: with an LLM the prompt holds the fused entries", "[ai][embeddings]") {
+    EmbedLive live("hybrid", {{"OPENAI_CHAT_MODEL", "fake-chat"}});
+    live.import_pizza();
+    REQUIRE(live.ctl({"business", "update", "pizza-palace", "--llm"}).exit_code == 0);
+    REQUIRE(live.all_embedded("fake-embed-a"));
+    live.ai.set_reply("Yes, until 10pm.");
+    CHECK(live.ask_and_wait(k_customer, "Do you do deliveries downtown?") == "Yes, until 10pm.");
+    auto requests = live.ai.requests();
+    auto chat = std::find_if(requests.begin(), requests.end(),
+                             [](const FakeAiRequest& r) { return r.path == "/v1/chat/completions"; });
+    REQUIRE(chat != requests.end());
+    CHECK_THAT(chat->prompt_text(), Contains(k_delivery));
+    CHECK(chat->prompt_text().find("espresso") == std::string::npos);
+}
+
+TEST_CASE("embeddings: a failing or slow embeddings endpoint falls back to the lexical answer",
+          "[ai][embeddings]") {
+    EmbedLive live("hybrid", {{"SBC_EMBEDDING_TIMEOUT_MS", "300"}, {"SBC_BREAKER_FAILURES", "100"}});
+    live.import_pizza();
+    REQUIRE(live.all_embedded("fake-embed-a"));
+    live.ai.push_embeddings_fault(FakeAiFault::error(500), 0);
+    CHECK(live.ask_and_wait(k_customer, "Do you do deliveries downtown?") == k_delivery);
+    REQUIRE(wait_until(
+        [&] { return live.daemon->log().find("question embedding failed") != std::string::npos; }));
+    live.ai.clear_faults();
+    live.ai.push_embeddings_fault(FakeAiFault::slow(std::chrono::seconds(20)), 0);
+    CHECK(live.ask_and_wait("+15552224444", "can i buy a gift card") == k_gifts);
+    auto log = live.daemon->log();
+    CHECK_THAT(log, Contains("HTTP 500") && Contains("built-in retrieval only"));
+    CHECK(log.find(k_api_key) == std::string::npos);
+    CHECK(live.bodies_to("+15552224444").size() == 1);
+    live.ai.clear_faults();
+}
+
+TEST_CASE("embeddings: hybrid without an embedding model stays builtin, on the HTTP worker",
+          "[ai][embeddings]") {
+    EmbedLive live("hybrid");
+    live.set_model("");
+    REQUIRE(::kill(live.daemon->pid(), SIGHUP) == 0);
+    REQUIRE(wait_until([&] {
+        return live.daemon->log().find("openai.embedding_model: fake-embed-a -> ") != std::string::npos;
+    }));
+    live.import_pizza();
+    CHECK(live.ask_and_wait(k_customer, "Do you do deliveries downtown?") == k_delivery);
+    CHECK(live.ai.embeddings_count() == 0);
+    CHECK(live.count("SELECT COUNT(*) FROM knowledge_vectors") == 0);
+}
