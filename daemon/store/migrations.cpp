@@ -268,6 +268,37 @@ CREATE TABLE handoffs (
 );
 CREATE UNIQUE INDEX handoffs_open ON handoffs(business_id, number) WHERE state = 'open';
 )sql",
+    // 8: media: one row per file a message carried, written with the message (pending) and filled in by the
+    // downloader (stored, with the generated file name under <data_dir>/media, or failed with the reason);
+    // each business's answer to customers' media and whether its owner is told.
+    R"sql(
+CREATE TABLE media (
+    id              INTEGER PRIMARY KEY,
+    message_id      INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    business_id     INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+    position        INTEGER NOT NULL,
+    url             TEXT NOT NULL,
+    content_type    TEXT NOT NULL,
+    state           TEXT NOT NULL DEFAULT 'pending'
+                        CHECK (state IN ('pending', 'stored', 'failed', 'missing')),
+    file            TEXT,
+    bytes           INTEGER,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    UNIQUE (message_id, position)
+);
+CREATE INDEX media_due ON media(state, next_attempt_at);
+CREATE INDEX media_by_business ON media(business_id, id);
+
+CREATE TABLE business_media (
+    business_id  INTEGER PRIMARY KEY REFERENCES businesses(id) ON DELETE CASCADE,
+    reply        TEXT NOT NULL DEFAULT '',
+    notify_owner INTEGER NOT NULL DEFAULT 0
+);
+)sql",
 };
 
 constexpr int k_count = static_cast<int>(sizeof(k_migrations) / sizeof(k_migrations[0]));
