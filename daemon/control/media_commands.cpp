@@ -56,11 +56,12 @@ std::map<std::int64_t, std::string> business_slugs(Database& db) {
     return names;
 }
 
-store::Media media_or_fail(Database& db, std::int64_t id) {
+// Errors are returned, not thrown: the lambdas run on the store's threads.
+Result<store::Media> media_or_error(Database& db, std::int64_t id) {
     auto m = store::find_media(db, id);
     if (!m) {
-        fail(protocol::k_not_found,
-             fmt::format("media {} not found (sbcctl media list shows the stored ones)", id));
+        return Error{protocol::k_not_found,
+                     fmt::format("media {} not found (sbcctl media list shows the stored ones)", id)};
     }
     return *m;
 }
@@ -94,8 +95,11 @@ Response media_show(Context& ctx, Arguments& args) {
     auto id = args.required_int("id");
     args.check_unknown();
     auto out = unwrap(ctx.store.read([&](Database& db) -> Result<nlohmann::json> {
-        auto m = media_or_fail(db, id);
-        return media_json(m, business_slugs(db)[m.business_rowid], ctx.config.data_dir);
+        auto m = media_or_error(db, id);
+        if (!m) {
+            return m.error();
+        }
+        return media_json(*m, business_slugs(db)[m->business_rowid], ctx.config.data_dir);
     }));
     return {protocol::k_ok, "", {{"media", out}}};
 }
@@ -106,12 +110,15 @@ Response media_remove(Context& ctx, Arguments& args) {
     auto id = args.required_int("id");
     args.check_unknown();
     auto removed = unwrap(ctx.store.write([&](Database& db) -> Result<store::Media> {
-        auto m = media_or_fail(db, id);
+        auto m = media_or_error(db, id);
+        if (!m) {
+            return m.error();
+        }
         store::delete_media(db, id);
-        auto slug = business_slugs(db)[m.business_rowid];
+        auto slug = business_slugs(db)[m->business_rowid];
         store::record_event(
             db, ctx.actor, "media-remove", slug,
-            {{"id", id}, {"file", m.file ? nlohmann::json(*m.file) : nlohmann::json(nullptr)}});
+            {{"id", id}, {"file", m->file ? nlohmann::json(*m->file) : nlohmann::json(nullptr)}});
         return m;
     }));
     bool file_removed = false;

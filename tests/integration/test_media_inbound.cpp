@@ -306,6 +306,8 @@ TEST_CASE("the business's media answer, the owner's notice, and sbcctl media lis
     CHECK(daemon.ctl({"media", "remove", id}).exit_code == 0);
     CHECK_FALSE(fs::exists(path));
     CHECK(daemon.ctl({"media", "show", id}).exit_code == 4);
+    CHECK(daemon.ctl({"media", "remove", id}).exit_code == 4);
+    CHECK(daemon.running());
     CHECK(daemon.ctl({"media", "remove", "abc"}).exit_code == 2);
     CHECK(query_int(daemon.database(), "SELECT COUNT(*) FROM media") == 0);
 }
