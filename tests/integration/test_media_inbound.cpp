@@ -189,7 +189,7 @@ TEST_CASE("an oversized file and a wrong content type are refused, recorded and 
     CHECK(table.out.find("media-failed") != std::string::npos);
 }
 
-TEST_CASE("a type outside the allow-list is not fetched; a failing server is retried until it answers",
+TEST_CASE("a type outside the allow-list is not fetched, a failing server is retried until it answers",
           "[media]") {
     TempDir dir;
     FakeTwilio fake;
