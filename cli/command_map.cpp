@@ -52,6 +52,14 @@ constexpr std::array k_commands = {
     CommandSpec{"logs", "logs", "show the message log; --follow prints new messages as they come",
                 &define_logs},
 
+    CommandSpec{"media", "", "the media files messages carried, and the answer to customers' media", nullptr},
+    CommandSpec{"media list", "media-list", "list media files, newest first", &define_media_list},
+    CommandSpec{"media show", "media-show", "show one media file's record", &define_media_show},
+    CommandSpec{"media remove", "media-remove", "remove a media file and its record", &define_media_remove},
+    CommandSpec{"media settings", "media-settings",
+                "show or set a business's answer to customers' media and owner notification",
+                &define_media_settings},
+
     CommandSpec{"onboard", "onboard", "create or update many businesses and their knowledge from a file",
                 &define_onboard},
 

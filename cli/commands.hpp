@@ -40,5 +40,9 @@ CommandAction define_backup_verify(CLI::App&, const GlobalOptions&, std::string_
 CommandAction define_send_test(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_send(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_logs(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_media_list(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_media_show(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_media_remove(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_media_settings(CLI::App&, const GlobalOptions&, std::string_view);
 
 } // namespace sbc::cli

@@ -13,6 +13,7 @@
 #include "daemon/http/status_pages.hpp"
 #include "daemon/http/webhook_handler.hpp"
 #include "daemon/log/log.hpp"
+#include "daemon/media/downloader.hpp"
 #include "daemon/metrics/counters.hpp"
 #include "daemon/outbox/sender.hpp"
 #include "daemon/pipeline/answer_worker.hpp"
@@ -179,6 +180,9 @@ int run(const config::Config& initial, const config::Sources& sources) {
             *store, live,
             [&sender](std::vector<store::Claim> claims) { sender->hand_over(std::move(claims)); },
             [&sender] { return sender->has_room(); });
+        // Sweeps the media folder against the rows before anything can write either.
+        auto downloader = std::make_unique<media::Downloader>(*store, live, config.data_dir);
+        pipeline.on_media_queued([&downloader] { downloader->wake(); });
         http::WebhookHandler webhooks(live, pipeline, *store, counters);
         http::StatusSources status{live, *store, counters, std::chrono::steady_clock::now()};
         int http_port = 0; // known once the server is bound; read by `status` only
@@ -238,6 +242,7 @@ int run(const config::Config& initial, const config::Sources& sources) {
         store->stop_waiting();  // long polls (sbcctl logs --follow) answer now
         control_server.reset(); // no new requests; requests in flight finish first
         survey_timer.reset();   // no new rating questions; the one being written is committed first
+        downloader.reset();     // the download in progress finishes; pending ones resume at start
         answer_worker.reset();  // answers being composed finish (within the budget); the rest resume at start
         embedder.reset(); // a batch in flight finishes; entries without a vector wait for the next start
         sender.reset();   // calls to Twilio in progress finish; unsent rows stay for the next start

@@ -70,6 +70,13 @@ struct Config {
     // Customer satisfaction: a conversation this long without a message from the customer has gone quiet
     // and may be asked about (businesses with the rating question on)
     int satisfaction_quiet_seconds = 1800;
+    // Media (daemon/media/): downloads of what messages carry, and what is kept
+    std::int64_t media_max_bytes = 16 << 20;    // one file; WhatsApp's own limit is 16 MB
+    int media_timeout_ms = 60000;               // one download, redirects included
+    int media_max_attempts = 5;                 // downloads tried before a file is marked failed
+    int media_retry_base_ms = 2000;             // backoff before retry n: random in [base*2^n/2, base*2^n]
+    std::int64_t media_quota_bytes = 1LL << 30; // stored bytes per business (0: no limit)
+    int media_retention_days = 90;              // customers' media older than this is deleted (0: kept)
     // Metrics: businesses with their own label in /metrics, the rest count as "other"
     int metrics_max_businesses = 20;
     // Admin REST API (/api/businesses...): off while empty

@@ -53,4 +53,10 @@ Response backup(Context& ctx, Arguments& args);
 // handoff_commands.cpp
 Response handoffs(Context& ctx, Arguments& args);
 
+// media_commands.cpp
+Response media_list(Context& ctx, Arguments& args);
+Response media_show(Context& ctx, Arguments& args);
+Response media_remove(Context& ctx, Arguments& args);
+Response media_settings(Context& ctx, Arguments& args);
+
 } // namespace sbc::control

@@ -12,6 +12,7 @@
 #include "daemon/store/store.hpp"
 #include "daemon/twilio/signature.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <fmt/format.h>
@@ -176,6 +177,14 @@ HttpReply WebhookHandler::inbound(const WebhookRequest& req) {
     in.received_at_ms = time_format::now_ms();
     auto media = params.first("NumMedia").value_or("0");
     std::from_chars(media.data(), media.data() + media.size(), in.num_media);
+    for (int n = 0; n < std::min(in.num_media, pipeline::k_max_media); ++n) {
+        auto url = params.first(fmt::format("MediaUrl{}", n));
+        if (!url || url->empty()) {
+            continue;
+        }
+        in.media.push_back({std::string(*url),
+                            std::string(params.first(fmt::format("MediaContentType{}", n)).value_or(""))});
+    }
 
     auto outcome = m_pipeline.handle(in);
     if (!outcome) {

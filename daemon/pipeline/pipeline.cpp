@@ -8,6 +8,7 @@
 #include "daemon/config/config.hpp"
 #include "daemon/config/live.hpp"
 #include "daemon/log/log.hpp"
+#include "daemon/media/media_types.hpp"
 #include "daemon/pipeline/keywords.hpp"
 #include "daemon/pipeline/owner_commands.hpp"
 #include "daemon/pipeline/rating.hpp"
@@ -15,6 +16,7 @@
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/customer_repo.hpp"
 #include "daemon/store/event_repo.hpp"
+#include "daemon/store/media_repo.hpp"
 #include "daemon/store/satisfaction_repo.hpp"
 #include "daemon/store/stats_repo.hpp"
 #include "daemon/store/store.hpp"
@@ -152,6 +154,37 @@ void record_inbound(Step& st, const std::optional<Business>& business, const std
     }
 }
 
+// A media row per file the message carried, pending for the downloader; a type outside the allow-list is
+// recorded as failed at once (nothing is fetched), so the log says why.
+void record_media(Step& st, const Business& b) {
+    int position = 0;
+    for (const auto& item : st.in.media) {
+        store::Media m;
+        m.message_id = st.outcome.message_id;
+        m.business_rowid = b.rowid;
+        m.position = position++;
+        m.url = item.url;
+        m.content_type = media::normalise_type(item.content_type);
+        m.created_at = st.in.received_at_ms;
+        m.next_attempt_at = st.in.received_at_ms;
+        bool web = item.url.rfind("https://", 0) == 0 || item.url.rfind("http://", 0) == 0;
+        if (!media::extension_for(m.content_type) || !web) {
+            m.state = "failed";
+            m.last_error = !web ? std::string("the media URL is not http(s)")
+                                : fmt::format("content type '{}' is not allowed (allowed: {})",
+                                              m.content_type.substr(0, 100), media::allowed_types());
+            store::insert_media(st.db, m);
+            store::note_media_failure(st.db, st.outcome.message_id, true,
+                                      fmt::format("media {} refused: {}", m.position, *m.last_error),
+                                      st.in.received_at_ms);
+            log_warn("media", "message {} media {} refused: {}", st.in.sid, m.position, *m.last_error);
+            continue;
+        }
+        store::insert_media(st.db, m);
+        st.outcome.media_queued++;
+    }
+}
+
 std::string menu_text(const std::vector<Business>& choices) {
     std::string text = "Welcome! Who would you like to talk to?";
     for (std::size_t i = 0; i < choices.size(); ++i) {
@@ -214,6 +247,60 @@ void handle_owner(Step& st, Business b) {
         return {};
     };
     reply(st, b, st.in.from, run_owner_command(ctx, *command), "owner-reply");
+}
+
+// Tells the owner something inside their 24-hour window; outside it the notice is only logged as refused.
+void tell_owner(Step& st, const Business& b, const std::string& text, const std::string& kind) {
+    auto owner = store::find_customer(st.db, b.rowid, b.owner);
+    bool inside =
+        owner && owner->last_inbound_at && *owner->last_inbound_at > st.in.received_at_ms - k_window_ms;
+    if (inside || st.in.test) {
+        reply(st, b, b.owner, text, kind);
+        return;
+    }
+    reply(st, b, b.owner, text, kind, {}, {},
+          "outside the owner's 24-hour window: the owner must message the business number first");
+}
+
+// A customer's photo, voice message or file: stored (the downloader fetches it), answered with the business's
+// media answer, and the owner is told when the business asked for it. rate.media_per_hour bounds how many a
+// customer may send; past it the message is logged and nothing is fetched.
+void handle_customer_media(Step& st, const Business& b) {
+    auto customer = store::find_customer(st.db, b.rowid, st.in.from);
+    if (customer && customer->opted_out) {
+        record_inbound(st, b, "ignored-opted-out");
+        return;
+    }
+    if (customer_over(st, b, "media", st.config.rate_media_per_hour)) {
+        record_inbound(st, b, "rate-limited");
+        if (!customer || !customer->rate_notice_at ||
+            *customer->rate_notice_at <= st.in.received_at_ms - k_hour_ms) {
+            store::set_rate_notice(st.db, b.rowid, st.in.from, st.in.received_at_ms);
+            reply(st, b, st.in.from,
+                  "You have sent us a lot of files in the last hour. Please send more a little later.",
+                  "rate-notice");
+        }
+        return;
+    }
+    record_inbound(st, b, "media");
+    record_media(st, b);
+    if (b.paused) {
+        return;
+    }
+    auto settings = store::media_settings(st.db, b.rowid);
+    std::string what = media::kind_in_words(st.in.media.front().content_type);
+    std::string answer =
+        settings.reply.empty() ? fmt::format("Thanks, we received your {}.", what) : settings.reply;
+    reply(st, b, st.in.from, answer, "media-reply");
+    if (settings.notify_owner) {
+        std::string caption = st.in.body.empty() ? "" : fmt::format(" with the text \"{}\"", st.in.body);
+        tell_owner(st, b,
+                   fmt::format("A customer ({}) sent {} a {}{} ({} file{}). sbcctl media list --business {} "
+                               "shows it.",
+                               st.in.from, b.name, what, caption, st.in.media.size(),
+                               st.in.media.size() == 1 ? "" : "s", b.id),
+                   "owner-notify");
+    }
 }
 
 // Opt-out and opt-in keywords; true when the message was one (and has been fully handled).
@@ -394,6 +481,10 @@ void process(Step& st, const std::optional<answer::Answer>& precomputed, std::in
             return; // the menu or a choice was handled
         }
     }
+    if (!st.in.media.empty() && business->owner != st.in.from) {
+        handle_customer_media(st, *business);
+        return;
+    }
     if (auto keyword = detect_keyword(st.in.body)) {
         handle_keyword(st, *business, *keyword);
         return;
@@ -446,7 +537,7 @@ Result<Outcome> Pipeline::handle(const Inbound& in) {
                 }
             }
             if (!target || target->owner == in.from || parse_owner_command(in.body) ||
-                detect_keyword(in.body)) {
+                detect_keyword(in.body) || !in.media.empty()) {
                 return std::make_pair(std::optional<answer::Answer>(), std::int64_t{0});
             }
             return std::make_pair(std::optional(answer::answer_question(db, *target, in.body, threshold)),
@@ -470,6 +561,9 @@ Result<Outcome> Pipeline::handle(const Inbound& in) {
     }
     if (result && result->answer_job && m_job_queued) {
         m_job_queued(*result->answer_job);
+    }
+    if (result && result->media_queued > 0 && m_media_queued) {
+        m_media_queued();
     }
     return result;
 }

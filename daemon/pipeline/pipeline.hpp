@@ -22,6 +22,12 @@ class Store;
 
 namespace sbc::pipeline {
 
+// One file a message carried: MediaUrl{N} and MediaContentType{N}.
+struct InboundMedia {
+    std::string url;
+    std::string content_type;
+};
+
 struct Inbound {
     std::string sid;  // MessageSid (send-test makes one up)
     std::string from; // E.164
@@ -29,11 +35,15 @@ struct Inbound {
     std::string body;
     std::string profile_name;
     int num_media = 0;
-    bool test = false; // from send-test: replies are recorded, never sent
+    std::vector<InboundMedia> media; // at most k_max_media
+    bool test = false;               // from send-test: replies are recorded, never sent
     // send-test names the business: on a shared number it is reached without the menu.
     std::optional<std::string> business_hint;
     std::int64_t received_at_ms = 0;
 };
+
+// Twilio sends at most 10 media per message; more parameters than that are ignored.
+inline constexpr int k_max_media = 10;
 
 struct Outcome {
     enum class Kind { processed, duplicate, unknown_number };
@@ -46,6 +56,7 @@ struct Outcome {
     double confidence = 0;
     // Set when the answer is composed by an answer worker (LLM on): the reply follows later.
     std::optional<std::int64_t> answer_job;
+    int media_queued = 0; // media rows committed pending: the downloader has work
 };
 
 // An answer an answer worker composed for a job, ready to be written and sent.
@@ -82,6 +93,8 @@ class Pipeline {
     // Called after the commit with the id of each answer job queued (LLM answers), to wake an answer worker.
     using JobQueued = std::function<void(std::int64_t)>;
     void on_answer_job(JobQueued job_queued) { m_job_queued = std::move(job_queued); }
+    // Called after the commit when media rows were queued, to wake the downloader.
+    void on_media_queued(std::function<void()> media_queued) { m_media_queued = std::move(media_queued); }
 
     // Writes the composed reply to a job's question and removes the job, in one transaction, then hands the
     // reply to the sender. A job already finished is left alone (ok, nothing written).
@@ -98,6 +111,7 @@ class Pipeline {
     HandOver m_hand_over;
     HasRoom m_has_room;
     JobQueued m_job_queued;
+    std::function<void()> m_media_queued;
 };
 
 } // namespace sbc::pipeline

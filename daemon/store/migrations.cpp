@@ -290,6 +290,7 @@ CREATE TABLE ratings (
     created_at  INTEGER NOT NULL
 );
 CREATE INDEX ratings_by_business ON ratings(business_id, created_at);
+)sql",
     // 9: embeddings of knowledge entries (openai.embedding_model): SQLite is the vector store. A vector is
     // recognisably stale when its model is not the configured one or its content_hash (of the text and tags
     // it was computed from) is not the entry's; an edit drops it at once, so the embedder's pending work is
@@ -308,6 +309,37 @@ CREATE INDEX knowledge_vectors_business ON knowledge_vectors(business_id, model)
 CREATE TRIGGER knowledge_vectors_stale AFTER UPDATE OF text, tags ON knowledge BEGIN
     DELETE FROM knowledge_vectors WHERE entry_id = new.id;
 END;
+)sql",
+    // 10: media: one row per file a message carried, written with the message (pending) and filled in by the
+    // downloader (stored, with the generated file name under <data_dir>/media, or failed with the reason);
+    // each business's answer to customers' media and whether its owner is told.
+    R"sql(
+CREATE TABLE media (
+    id              INTEGER PRIMARY KEY,
+    message_id      INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    business_id     INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+    position        INTEGER NOT NULL,
+    url             TEXT NOT NULL,
+    content_type    TEXT NOT NULL,
+    state           TEXT NOT NULL DEFAULT 'pending'
+                        CHECK (state IN ('pending', 'stored', 'failed', 'missing')),
+    file            TEXT,
+    bytes           INTEGER,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    UNIQUE (message_id, position)
+);
+CREATE INDEX media_due ON media(state, next_attempt_at);
+CREATE INDEX media_by_business ON media(business_id, id);
+
+CREATE TABLE business_media (
+    business_id  INTEGER PRIMARY KEY REFERENCES businesses(id) ON DELETE CASCADE,
+    reply        TEXT NOT NULL DEFAULT '',
+    notify_owner INTEGER NOT NULL DEFAULT 0
+);
 )sql",
 };
 

@@ -548,3 +548,19 @@ TEST_CASE("embeddings: answer.retrieval is builtin, embeddings or hybrid; vector
     no_model.openai_embedding_model.clear();
     CHECK_FALSE(no_model.vector_retrieval()); // hybrid without a model is builtin
 }
+
+TEST_CASE("media keys: defaults, a size limit in range, retention from the environment", "[config][media]") {
+    TempDir dir;
+    REQUIRE(Config{}.media_max_bytes == 16 * 1024 * 1024);
+    REQUIRE(Config{}.media_retention_days == 90);
+    auto bad_file = dir.file("bad.toml");
+    write_file(bad_file, "[media]\nmax_bytes = 10\n");
+    REQUIRE_THAT(only_problem(load(toml_only(bad_file))),
+                 Contains(bad_file + ":2: media.max_bytes: 10 is outside 1024..104857600"));
+    auto good_file = dir.file("good.toml");
+    write_file(good_file, "[media]\nmax_bytes = 2048\nquota_bytes = 0\n");
+    auto loaded = load(toml_only(good_file));
+    REQUIRE(loaded.problems.empty());
+    REQUIRE(loaded.config.media_max_bytes == 2048);
+    REQUIRE(loaded.config.media_quota_bytes == 0);
+}

@@ -1,0 +1,111 @@
+#include "daemon/media/media_files.hpp"
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <random>
+#include <set>
+
+namespace sbc::media {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool is_lower_hex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+} // namespace
+
+std::string media_root(const std::string& data_dir) {
+    return (fs::path(data_dir) / "media").string();
+}
+
+std::string new_file_name(std::int64_t business_rowid, std::string_view extension) {
+    thread_local std::random_device device;
+    std::string hex;
+    for (int i = 0; i < 4; ++i) {
+        hex += fmt::format("{:08x}", static_cast<std::uint32_t>(device()));
+    }
+    return fmt::format("{}/{}.{}", business_rowid, hex, extension);
+}
+
+bool is_safe_name(std::string_view name) {
+    auto slash = name.find('/');
+    if (slash == std::string_view::npos || slash == 0 || slash > 19) {
+        return false;
+    }
+    for (std::size_t i = 0; i < slash; ++i) {
+        if (!is_digit(name[i])) {
+            return false;
+        }
+    }
+    auto file = name.substr(slash + 1);
+    if (file.size() < 34 || file[32] != '.') {
+        return false;
+    }
+    for (std::size_t i = 0; i < 32; ++i) {
+        if (!is_lower_hex(file[i])) {
+            return false;
+        }
+    }
+    auto extension = file.substr(33);
+    if (extension.empty() || extension.size() > 5) {
+        return false;
+    }
+    for (char c : extension) {
+        if (!is_digit(c) && !(c >= 'a' && c <= 'z')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::optional<std::string> path_of(const std::string& data_dir, std::string_view name) {
+    if (!is_safe_name(name)) {
+        return std::nullopt;
+    }
+    return (fs::path(media_root(data_dir)) / std::string(name)).string();
+}
+
+SweepResult sweep(const std::string& data_dir,
+                  const std::vector<std::pair<std::int64_t, std::string>>& stored) {
+    SweepResult result;
+    std::set<std::string> keep;
+    fs::path root = media_root(data_dir);
+    for (const auto& [id, name] : stored) {
+        auto path = path_of(data_dir, name);
+        std::error_code ec;
+        if (!path || !fs::is_regular_file(*path, ec)) {
+            result.missing.push_back(id);
+        } else {
+            keep.insert(name);
+        }
+    }
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) {
+        return result;
+    }
+    for (const auto& dir : fs::directory_iterator(root, ec)) {
+        if (!dir.is_directory(ec) || dir.is_symlink(ec)) {
+            continue;
+        }
+        for (const auto& entry : fs::directory_iterator(dir.path(), ec)) {
+            std::string name = dir.path().filename().string() + "/" + entry.path().filename().string();
+            if (keep.count(name) != 0 || !entry.is_regular_file(ec)) {
+                continue;
+            }
+            bool partial = entry.path().extension() == ".part";
+            std::error_code remove_error;
+            if (fs::remove(entry.path(), remove_error)) {
+                (partial ? result.temp_removed : result.orphans_removed)++;
+            }
+        }
+    }
+    return result;
+}
+
+} // namespace sbc::media
