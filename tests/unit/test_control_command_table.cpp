@@ -2,6 +2,8 @@
 #include "daemon/control/command_table.hpp"
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/customer_repo.hpp"
+#include "daemon/store/media_repo.hpp"
+#include "daemon/store/message_repo.hpp"
 #include "tests/unit/control_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -64,6 +66,11 @@ const std::map<std::string, Example>& examples() {
           Access::write}},
         {"list-commands", {json::object(), {}, Access::read}},
         {"logs", {{{"business", "pizza"}, {"limit", 10}}, {}, Access::read}},
+        {"media-list", {{{"business", "pizza"}}, {}, Access::read}},
+        {"media-remove", {{{"id", 1}}, {"id"}, Access::write}},
+        {"media-settings",
+         {{{"business", "pizza"}, {"reply", "Thanks for the photo"}}, {"business"}, Access::write}},
+        {"media-show", {{{"id", 1}}, {"id"}, Access::read}},
         {"onboard",
          {{{"businesses",
             json::array({{{"name", "Cafe"}, {"number", "+14155230000"}, {"owner", "+15551234567"}}})}},
@@ -85,7 +92,7 @@ const std::map<std::string, Example>& examples() {
 }
 
 // A fixture with business "pizza", its entry 1, a synonym pair, and a customer who wrote to it (so that send
-// may answer).
+// may answer) with a photo (media 1).
 void seed(ControlFixture& f) {
     f.register_business("pizza", "+14155238886");
     f.ok("kb-add", {{"business", "pizza"}, {"text", "We deliver until 10pm"}});
@@ -94,6 +101,22 @@ void seed(ControlFixture& f) {
     auto opened = f.store().write([](sbc::store::Database& db) -> sbc::Result<bool> {
         auto pizza = sbc::store::find_business(db, "pizza");
         sbc::store::touch_customer(db, pizza->rowid, k_customer, "Customer", sbc::time_format::now_ms());
+        // A photo the customer sent (media 1), still waiting for the downloader.
+        sbc::store::Message photo;
+        photo.business_rowid = pizza->rowid;
+        photo.message_sid = "MM00000000000000000000000000000001";
+        photo.customer = k_customer;
+        photo.our_number = "+14155238886";
+        photo.kind = "media";
+        photo.status = "received";
+        photo.created_at = sbc::time_format::now_ms();
+        sbc::store::Media media;
+        media.message_id = *sbc::store::insert_inbound(db, photo);
+        media.business_rowid = pizza->rowid;
+        media.url = "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1";
+        media.content_type = "image/jpeg";
+        media.created_at = photo.created_at;
+        sbc::store::insert_media(db, media);
         return true;
     });
     REQUIRE(opened.ok());
