@@ -216,7 +216,7 @@ TEST_CASE("AI: the circuit breaker stops calling a failing provider and closes a
     CHECK(live.ai.chat_count() == 4);
 }
 
-TEST_CASE("AI: answers are cached per knowledge version; a knowledge change is never answered from cache",
+TEST_CASE("AI: answers are cached per knowledge version, a knowledge change is never answered from cache",
           "[ai]") {
     AiLive live;
     live.ai.set_reply("We deliver downtown until 10pm, every day.");

@@ -258,7 +258,7 @@ TEST_CASE("a WhatsApp number owned by another business is a conflict naming that
           k_coffee_number);
 }
 
-TEST_CASE("two businesses registered --shared may share a number; a third without --shared may not",
+TEST_CASE("two businesses registered --shared may share a number, a third without --shared may not",
           "[cli]") {
     TempDir dir;
     Daemon daemon(dir);

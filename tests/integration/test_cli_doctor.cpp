@@ -83,7 +83,7 @@ TEST_CASE("doctor: credentials Twilio refuses fail, with what to fix", "[cli][do
     CHECK_THAT(r.out, !Contains(wrong));
 }
 
-TEST_CASE("doctor: dry-run is reported as such; no auth token fails the configuration", "[cli][doctor]") {
+TEST_CASE("doctor: dry-run is reported as such, no auth token fails the configuration", "[cli][doctor]") {
     TempDir dir;
     Daemon daemon(dir);
     auto r = daemon.ctl({"doctor"});

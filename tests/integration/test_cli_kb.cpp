@@ -149,7 +149,7 @@ TEST_CASE("kb search ranks the relevant entry first", "[cli]") {
     CHECK(none.doc["arguments"]["results"] == nlohmann::json::array());
 }
 
-TEST_CASE("kb remove removes one entry; list no longer shows it and search no longer finds it", "[cli]") {
+TEST_CASE("kb remove removes one entry, list no longer shows it and search no longer finds it", "[cli]") {
     Two t;
     REQUIRE(t.add("We deliver downtown until 10pm").exit_code == 0);
     REQUIRE(t.add("Gift cards are sold at the counter").exit_code == 0);

@@ -57,7 +57,7 @@ TEST_CASE("send-test --owner runs owner commands", "[cli][messages]") {
     CHECK(bad.exit_code == 4);
 }
 
-TEST_CASE("logs shows the message log; --follow streams until interrupted", "[cli][messages]") {
+TEST_CASE("logs shows the message log, --follow streams until interrupted", "[cli][messages]") {
     Demo d;
     REQUIRE(
         d.daemon.ctl({"send-test", "--business", "pizza-palace", "--from", "+15552223333", "hi"}).exit_code ==

@@ -71,7 +71,7 @@ bool is_rating_question(const std::string& body) {
 
 } // namespace
 
-TEST_CASE("satisfaction: a quiet conversation is asked once; the rating shows in stats and the API",
+TEST_CASE("satisfaction: a quiet conversation is asked once, the rating shows in stats and the API",
           "[satisfaction]") {
     SurveyLive live;
     auto on = live.daemon.ctl_json({"business", "update", "pizza-palace", "--satisfaction"});

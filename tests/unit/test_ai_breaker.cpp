@@ -19,7 +19,7 @@ TEST_CASE("breaker: opens after N consecutive failures and stays open during the
     CHECK_FALSE(b.allow());
 }
 
-TEST_CASE("breaker: after the cool-down one trial call; success closes, failure reopens", "[ai]") {
+TEST_CASE("breaker: after the cool-down one trial call, success closes, failure reopens", "[ai]") {
     Breaker b(1, 0ms);
     b.record_failure();
     REQUIRE(b.is_open());

@@ -7,7 +7,7 @@ using namespace sbc;
 using Catch::Matchers::Contains;
 using namespace std::chrono_literals;
 
-TEST_CASE("embeddings: parsed by each item's index; malformed answers are errors", "[ai]") {
+TEST_CASE("embeddings: parsed by each item's index, malformed answers are errors", "[ai]") {
     auto e = ai::parse_embeddings(R"({"data":[{"index":1,"embedding":[3,4]},{"index":0,"embedding":[1,2]}],
                                      "usage":{"prompt_tokens":7}})",
                                   2);
@@ -21,7 +21,7 @@ TEST_CASE("embeddings: parsed by each item's index; malformed answers are errors
     CHECK_THAT(ai::parse_embeddings("not json", 1).error, Contains("no data array"));
 }
 
-TEST_CASE("embeddings client: one batch request with the key and model; errors keep the key out", "[ai]") {
+TEST_CASE("embeddings client: one batch request with the key and model, errors keep the key out", "[ai]") {
     test::FakeOpenAi fake;
     const std::string key = "sk-unit-SECRET-key";
     ai::EmbeddingClient client(fake.base_url(), key, "fake-embed");

@@ -57,7 +57,7 @@ struct Shops {
 
 } // namespace
 
-TEST_CASE("cosine: direction only; mismatched or zero vectors score 0", "[answer]") {
+TEST_CASE("cosine: direction only, mismatched or zero vectors score 0", "[answer]") {
     std::vector<float> x{1, 0}, y{0, 1}, z{2, 0}, w{1, 1, 0}, zero{0, 0};
     CHECK(answer::cosine(x, z) == Approx(1));
     CHECK(answer::cosine(x, y) == Approx(0));

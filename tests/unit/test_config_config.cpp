@@ -344,7 +344,7 @@ TEST_CASE("setting only one of TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN is a pro
     }
 }
 
-TEST_CASE("HTTPS needs both the certificate and the key; satisfaction.quiet_seconds is checked", "[config]") {
+TEST_CASE("HTTPS needs both the certificate and the key, satisfaction.quiet_seconds is checked", "[config]") {
     CleanEnvironment env;
     TempDir dir;
     SECTION("only the certificate") {
@@ -524,7 +524,7 @@ TEST_CASE("answer.wordnet_dir is off by default and names a folder when set", "[
     REQUIRE(loaded.config.wordnet_dir == "/usr/share/wordnet");
 }
 
-TEST_CASE("embeddings: answer.retrieval is builtin, embeddings or hybrid; vectors need a model",
+TEST_CASE("embeddings: answer.retrieval is builtin, embeddings or hybrid, vectors need a model",
           "[config][ai]") {
     TempDir dir;
     REQUIRE(Config{}.retrieval == "builtin");

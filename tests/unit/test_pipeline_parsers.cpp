@@ -57,7 +57,7 @@ TEST_CASE("opt-out and opt-in keywords are whole messages", "[pipeline][optout]"
     CHECK_FALSE(detect_keyword(""));
 }
 
-TEST_CASE("delivery statuses only move forward; failures are terminal", "[store][status]") {
+TEST_CASE("delivery statuses only move forward, failures are terminal", "[store][status]") {
     using sbc::store::status_rank;
     CHECK(status_rank("queued") < status_rank("sent"));
     CHECK(status_rank("sent") < status_rank("delivered"));

@@ -67,7 +67,7 @@ TEST_CASE("a later message of any kind keeps the conversation open", "[store][sa
     CHECK(t.due().empty());
 }
 
-TEST_CASE("a conversation is asked about once; a new question starts a new one", "[store][satisfaction]") {
+TEST_CASE("a conversation is asked about once, a new question starts a new one", "[store][satisfaction]") {
     Db t;
     t.question("+15550000001", k_now - 2 * k_quiet);
     REQUIRE(t.due() == Phones{"+15550000001"});
