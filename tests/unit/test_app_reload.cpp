@@ -70,10 +70,12 @@ TEST_CASE("every option says whether SIGHUP applies it, and restart-only ones ar
             restart_only.emplace_back(option.key);
         }
     }
-    // Sockets, threads, the breaker and the database are set up once; the rest follows a reload.
+    // Sockets, threads, the breaker, the database, TLS and WordNet are set up once; the rest follows a
+    // reload.
     CHECK(restart_only == std::vector<std::string>{"answer.breaker_cooldown_ms", "answer.breaker_failures",
-                                                   "answer.llm_threads", "data_dir", "http.listen",
-                                                   "store.synchronous", "http.max_body_bytes", "http.threads",
+                                                   "answer.llm_threads", "answer.wordnet_dir", "data_dir",
+                                                   "http.listen", "store.synchronous", "http.tls_cert_file",
+                                                   "http.tls_key_file", "http.max_body_bytes", "http.threads",
                                                    "metrics.max_businesses", "socket.group", "socket.path",
                                                    "twilio.sender_threads"});
 }
