@@ -89,26 +89,9 @@ const std::string& EmbeddingClient::model() const {
 
 Embeddings EmbeddingClient::embed(const std::vector<std::string>& inputs, std::chrono::milliseconds timeout) {
     nlohmann::json request = {{"model", m_impl->model}, {"input", inputs}, {"encoding_format", "float"}};
-    std::string body = request.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    const std::string& url = m_impl->poster.url();
-    PostReply reply = m_impl->poster.post(body, timeout);
-    Embeddings out;
-    if (!reply.transport_ok) {
-        out.error = fmt::format("{} ({})", reply.error, url);
-        return out;
-    }
-    if (reply.status != 200) {
-        out.http_status = static_cast<int>(reply.status);
-        out.retry_after = reply.retry_after;
-        out.error = fmt::format("HTTP {} from {}: {}", reply.status, url, provider_message(reply.body));
-        return out;
-    }
-    out = parse_embeddings(reply.body, inputs.size());
-    out.http_status = 200;
-    if (!out.ok) {
-        out.error = fmt::format("{} ({})", out.error, url);
-    }
-    return out;
+    return post_and_parse<Embeddings>(m_impl->poster, request, timeout, [&](const std::string& body) {
+        return parse_embeddings(body, inputs.size());
+    });
 }
 
 } // namespace sbc::ai

@@ -48,26 +48,8 @@ ProviderClient::~ProviderClient() = default;
 
 Completion ProviderClient::chat(const nlohmann::json& messages, std::chrono::milliseconds timeout) {
     nlohmann::json request = {{"model", m_impl->model}, {"messages", messages}, {"temperature", 0}};
-    std::string body = request.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    const std::string& url = m_impl->poster.url();
-    PostReply reply = m_impl->poster.post(body, timeout);
-    Completion out;
-    if (!reply.transport_ok) {
-        out.error = fmt::format("{} ({})", reply.error, url);
-        return out;
-    }
-    if (reply.status != 200) {
-        out.http_status = static_cast<int>(reply.status);
-        out.retry_after = reply.retry_after;
-        out.error = fmt::format("HTTP {} from {}: {}", reply.status, url, provider_message(reply.body));
-        return out;
-    }
-    out = parse_completion(reply.body);
-    out.http_status = 200;
-    if (!out.ok) {
-        out.error = fmt::format("{} ({})", out.error, url);
-    }
-    return out;
+    return post_and_parse<Completion>(m_impl->poster, request, timeout,
+                                      [](const std::string& body) { return parse_completion(body); });
 }
 
 } // namespace sbc::ai
