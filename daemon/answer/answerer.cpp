@@ -81,23 +81,28 @@ std::optional<Answer> compose(store::Database& db, const Candidate& best, double
     return out;
 }
 
-Answer answer_question(store::Database& db, const store::Business& business, std::string_view question,
-                       double threshold, Mode mode, const QueryVector* vector) {
+std::optional<Answer> quick_answer(const store::Business& business, std::string_view question) {
     Answer out;
-    auto words = raw_words(question);
-    if (all_in(words, k_greeting_words)) {
+    out.confidence = 1;
+    if (all_in(raw_words(question), k_greeting_words)) {
         out.kind = Answer::Kind::greeting;
         out.text = business.greeting.empty() ? default_greeting(business) : business.greeting;
-        out.confidence = 1;
         return out;
     }
-    auto terms = query_terms(question);
-    if (!business.hours.empty() && all_in(terms, k_hours_words)) {
+    if (!business.hours.empty() && all_in(query_terms(question), k_hours_words)) {
         out.kind = Answer::Kind::hours;
         out.text = fmt::format("Our opening hours: {}", business.hours);
-        out.confidence = 1;
         return out;
     }
+    return std::nullopt;
+}
+
+Answer answer_question(store::Database& db, const store::Business& business, std::string_view question,
+                       double threshold, Mode mode, const QueryVector* vector) {
+    if (auto quick = quick_answer(business, question)) {
+        return *quick;
+    }
+    Answer out;
     auto candidates = retrieve(db, business.rowid, question, mode, 1, vector);
     if (!candidates.empty()) {
         if (auto answer = compose(db, candidates.front(), threshold)) {

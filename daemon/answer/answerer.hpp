@@ -30,6 +30,10 @@ inline constexpr double k_default_threshold = 0.3;
 // nullopt when it does not (or the entry went away meanwhile), which makes the question a hand-off.
 std::optional<Answer> compose(store::Database& db, const Candidate& best, double threshold);
 
+// Greetings and the opening hours, from the business's settings alone: no database, a few microseconds, so
+// the webhook's transaction can answer them at once. nullopt for every other question.
+std::optional<Answer> quick_answer(const store::Business& business, std::string_view question);
+
 // Answers a customer's question for one business: greeting, opening hours, or retrieve + compose. Reads
 // only; SQLite errors throw DbError. `vector` is the question's embedding for the modes that use one.
 Answer answer_question(store::Database& db, const store::Business& business, std::string_view question,

@@ -198,7 +198,9 @@ int run(const config::Config& initial, const config::Sources& sources) {
         auto embedder = std::make_unique<pipeline::Embedder>(*store, live);
         auto answer_worker =
             std::make_unique<pipeline::AnswerWorker>(*store, live, pipeline, embedder->breaker());
-        pipeline.on_answer_job([&answer_worker](std::int64_t job) { answer_worker->submit(job); });
+        pipeline.on_answer_job([&answer_worker](std::int64_t job, pipeline::AnswerLane lane) {
+            answer_worker->submit(job, lane);
+        });
         if (config.embeddings_configured()) {
             log_info("answer", "embeddings with model {} at {}; retrieval {}", config.openai_embedding_model,
                      config.openai_base_url, config.retrieval);

@@ -17,7 +17,11 @@
 #include "daemon/store/store.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace sbc::pipeline {
 namespace {
@@ -26,6 +30,13 @@ constexpr std::size_t k_top_entries = 5;
 constexpr int k_turns = 6;
 // Less than this left of the budget is not worth a provider call: the built-in answer goes at once.
 constexpr std::int64_t k_min_call_ms = 50;
+// The built-in lane's threads: answering is CPU work, and the machine sbcd is made for has a core or two.
+constexpr int k_builtin_threads = 2;
+constexpr int k_builtin_nice = 5;
+// A job whose answer could not be written (disk full, read-only database) is tried again after 500 ms,
+// doubling up to 2 s: no spinning while the store fails, and the reply goes out soon after it works again.
+constexpr std::int64_t k_store_retry_ms = 500;
+constexpr std::int64_t k_store_retry_cap_ms = 2000;
 
 // What a job needs, read in one go on a reader connection.
 struct Context {
@@ -207,6 +218,31 @@ Result<std::optional<std::pair<store::AnswerJob, std::string>>> read_question(st
     return std::optional(std::make_pair(*job, message->body));
 }
 
+// The built-in lane's job: its question answered from the knowledge base, nullopt when the job or its message
+// is gone.
+Result<std::optional<std::pair<store::AnswerJob, Composed>>>
+read_builtin(store::Database& db, const config::Config& config, std::int64_t job_id) {
+    using Answered = std::optional<std::pair<store::AnswerJob, Composed>>;
+    auto job = store::find_answer_job(db, job_id);
+    auto message = job ? store::find_message(db, job->message_id) : std::nullopt;
+    auto business = message ? store::find_business_by_rowid(db, job->business_rowid) : std::nullopt;
+    if (!business) {
+        return Answered();
+    }
+    auto a = answer::answer_question(db, *business, message->body, config.min_confidence_percent / 100.0);
+    return Answered(std::make_pair(*job, from_builtin(a)));
+}
+
+// Built-in answers take a core for up to a few milliseconds each; at nice 5 (a third of an HTTP worker's
+// share of a busy CPU) a burst's webhooks are stored and acknowledged first, and its answers follow as the
+// HTTP workers go idle, instead of every acknowledgement waiting behind the answers before it. Best effort: a
+// failure only leaves the thread at the daemon's priority.
+void lower_priority() {
+    if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), k_builtin_nice) != 0) {
+        log_debug("answer", "cannot lower the built-in answer thread's priority: {}", std::strerror(errno));
+    }
+}
+
 } // namespace
 
 AnswerWorker::AnswerWorker(store::Store& store, const config::Live& live, Pipeline& pipeline,
@@ -220,13 +256,18 @@ AnswerWorker::AnswerWorker(store::Store& store, const config::Live& live, Pipeli
     });
     if (left && !left->empty()) {
         log_info("answer", "resuming {} answer(s) being composed at the last stop", left->size());
+        // The provider lane answers built-in when a business has LLM off, so it can take any job.
+        Queue& lane = config.llm_configured() || config.vector_retrieval() ? m_provider : m_builtin;
         for (const auto& job : *left) {
-            m_queue.push_back(job.id);
+            lane.jobs.push_back({job.id, {}, 0});
         }
+    }
+    for (int i = 0; i < k_builtin_threads; ++i) {
+        m_threads.emplace_back([this] { run_builtin(); });
     }
     int threads = config.answer_threads < 1 ? 1 : config.answer_threads;
     for (int i = 0; i < threads; ++i) {
-        m_threads.emplace_back([this] { run(); });
+        m_threads.emplace_back([this] { run_provider(); });
     }
 }
 
@@ -235,82 +276,147 @@ AnswerWorker::~AnswerWorker() {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
     }
-    m_cv.notify_all();
+    m_builtin.cv.notify_all();
+    m_provider.cv.notify_all();
     for (auto& t : m_threads) {
         t.join();
     }
 }
 
-void AnswerWorker::submit(std::int64_t job_id) {
+void AnswerWorker::submit(std::int64_t job_id, AnswerLane lane) {
+    Queue& queue = lane == AnswerLane::builtin ? m_builtin : m_provider;
     {
         std::lock_guard lock(m_mutex);
-        m_queue.push_back(job_id);
+        queue.jobs.push_back({job_id, {}, 0});
     }
-    m_cv.notify_one();
+    queue.cv.notify_one();
 }
 
-void AnswerWorker::run() {
-    // One client per thread: it keeps its connection to the provider open between calls. A reload that
-    // changes the provider, key or model gets a new one.
-    std::unique_ptr<ai::ProviderClient> client;
-    std::string client_for;
-    std::unique_ptr<ai::EmbeddingClient> embeddings;
+std::optional<AnswerWorker::Pending> AnswerWorker::next(Queue& queue) {
+    std::unique_lock lock(m_mutex);
     for (;;) {
-        std::int64_t job_id = 0;
-        {
-            std::unique_lock lock(m_mutex);
-            m_cv.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
-            if (m_stopping) {
-                return;
-            }
-            job_id = m_queue.front();
-            m_queue.pop_front();
+        if (m_stopping) {
+            return std::nullopt;
         }
-        try {
-            auto config = m_config.get();
-            std::string wanted = config->llm_configured()
-                                     ? config->openai_base_url + '\n' + config->openai_api_key + '\n' +
-                                           config->openai_chat_model
-                                     : std::string();
-            if (wanted != client_for) {
-                client.reset();
-                if (!wanted.empty()) {
-                    client = std::make_unique<ai::ProviderClient>(
-                        config->openai_base_url, config->openai_api_key, config->openai_chat_model);
-                }
-                client_for = std::move(wanted);
-            }
-            std::optional<answer::QueryVector> vector;
-            if (config->vector_retrieval()) {
-                auto question = m_store.read([&](store::Database& db) { return read_question(db, job_id); });
-                if (question && *question) {
-                    vector = embed_question(*config, (*question)->first, (*question)->second, embeddings,
-                                            m_embeddings_breaker);
-                }
-            }
-            auto context = m_store.read([&](store::Database& db) {
-                return read_context(db, *config, job_id, vector ? &*vector : nullptr);
-            });
-            if (!context) {
-                log_error("answer", "cannot read answer job {}: {}", job_id, context.error().message);
-                continue;
-            }
-            if (!*context) {
-                continue; // finished by another worker, or its message is gone
-            }
-            Context& c = **context;
-            Shared shared{*config, m_breaker, m_cache};
-            Composed composed = compose(c, client.get(), shared);
-            auto done = m_pipeline.finish_answer(c.job, composed);
-            if (!done) {
-                // Left in the table: the next start answers it.
-                log_error("answer", "cannot write the answer to message {}: {}", c.job.message_id,
-                          done.error().message);
-            }
-        } catch (const std::exception& e) {
-            log_error("answer", "answer job {} failed: {}", job_id, e.what());
+        auto now = std::chrono::steady_clock::now();
+        auto ready = std::find_if(queue.jobs.begin(), queue.jobs.end(),
+                                  [&](const Pending& p) { return p.not_before <= now; });
+        if (ready != queue.jobs.end()) {
+            Pending job = *ready;
+            queue.jobs.erase(ready);
+            return job;
+        }
+        if (queue.jobs.empty()) {
+            queue.cv.wait(lock);
+        } else {
+            auto soonest = std::min_element(
+                queue.jobs.begin(), queue.jobs.end(),
+                [](const Pending& a, const Pending& b) { return a.not_before < b.not_before; });
+            queue.cv.wait_until(lock, soonest->not_before);
         }
     }
+}
+
+void AnswerWorker::retry_later(Queue& queue, Pending job) {
+    ++job.failures;
+    job.not_before = std::chrono::steady_clock::now() +
+                     std::chrono::milliseconds(std::min<std::int64_t>(
+                         k_store_retry_cap_ms, k_store_retry_ms << std::min(job.failures - 1, 10)));
+    {
+        std::lock_guard lock(m_mutex);
+        queue.jobs.push_back(job);
+    }
+    queue.cv.notify_one();
+}
+
+bool AnswerWorker::answer_builtin(std::int64_t job_id) {
+    auto config = m_config.get();
+    auto answered = m_store.read([&](store::Database& db) { return read_builtin(db, *config, job_id); });
+    if (!answered) {
+        log_error("answer", "cannot read answer job {}: {}", job_id, answered.error().message);
+        return false;
+    }
+    if (!*answered) {
+        return true; // finished meanwhile, or its message is gone
+    }
+    auto done = m_pipeline.finish_answer((*answered)->first, (*answered)->second);
+    if (!done) {
+        log_error("answer", "cannot write the answer to message {} (tried again shortly): {}",
+                  (*answered)->first.message_id, done.error().message);
+    }
+    return static_cast<bool>(done);
+}
+
+void AnswerWorker::run_builtin() {
+    lower_priority();
+    while (auto job = next(m_builtin)) {
+        bool done = true;
+        try {
+            done = answer_builtin(job->id);
+        } catch (const std::exception& e) {
+            log_error("answer", "answer job {} failed: {}", job->id, e.what());
+        }
+        if (!done) {
+            retry_later(m_builtin, *job);
+        }
+    }
+}
+
+void AnswerWorker::run_provider() {
+    ProviderClients clients;
+    while (auto job = next(m_provider)) {
+        bool done = true;
+        try {
+            done = answer_with_provider(job->id, clients);
+        } catch (const std::exception& e) {
+            log_error("answer", "answer job {} failed: {}", job->id, e.what());
+        }
+        if (!done) {
+            retry_later(m_provider, *job);
+        }
+    }
+}
+
+bool AnswerWorker::answer_with_provider(std::int64_t job_id, ProviderClients& clients) {
+    auto config = m_config.get();
+    // A reload that changes the provider, key or model gets a new client.
+    std::string wanted = config->llm_configured() ? config->openai_base_url + '\n' + config->openai_api_key +
+                                                        '\n' + config->openai_chat_model
+                                                  : std::string();
+    if (wanted != clients.chat_for) {
+        clients.chat.reset();
+        if (!wanted.empty()) {
+            clients.chat = std::make_unique<ai::ProviderClient>(
+                config->openai_base_url, config->openai_api_key, config->openai_chat_model);
+        }
+        clients.chat_for = std::move(wanted);
+    }
+    std::optional<answer::QueryVector> vector;
+    if (config->vector_retrieval()) {
+        auto question = m_store.read([&](store::Database& db) { return read_question(db, job_id); });
+        if (question && *question) {
+            vector = embed_question(*config, (*question)->first, (*question)->second, clients.embeddings,
+                                    m_embeddings_breaker);
+        }
+    }
+    auto context = m_store.read(
+        [&](store::Database& db) { return read_context(db, *config, job_id, vector ? &*vector : nullptr); });
+    if (!context) {
+        log_error("answer", "cannot read answer job {}: {}", job_id, context.error().message);
+        return false;
+    }
+    if (!*context) {
+        return true; // finished by another worker, or its message is gone
+    }
+    Context& c = **context;
+    Shared shared{*config, m_breaker, m_cache};
+    Composed composed = compose(c, clients.chat.get(), shared);
+    auto done = m_pipeline.finish_answer(c.job, composed);
+    if (!done) {
+        log_error("answer", "cannot write the answer to message {} (tried again shortly): {}",
+                  c.job.message_id, done.error().message);
+    }
+    return static_cast<bool>(done);
 }
 
 } // namespace sbc::pipeline

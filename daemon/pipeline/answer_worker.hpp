@@ -1,19 +1,31 @@
 #pragma once
-// The answer workers: threads that compose the answers of businesses with LLM on, off the HTTP workers. Each
-// job (committed with its inbound message) is answered by the provider within the answer budget, or by the
-// built-in answerer when the provider is slow, failing, rate-limiting or behind an open circuit breaker; the
-// reply is written through the store and handed to the sender. Jobs left by a crash are resumed at start.
+// The answer workers: threads that compose the answers to customers' questions, off the HTTP workers, so that
+// Twilio's webhook is acknowledged as soon as the question is stored. Each job (committed with its inbound
+// message) is answered, the reply written through the store and handed to the sender. Jobs left by a crash
+// are resumed at start.
+// Two lanes. The built-in lane answers from the knowledge base alone: CPU work of well under a millisecond to
+// a few, on a few threads of slightly lower priority than the HTTP workers, so that a burst of webhooks is
+// acknowledged first and answered right after. The provider lane serves businesses with LLM on: each job is
+// answered by the provider within the answer budget, or by the built-in answerer when the provider is slow,
+// failing, rate-limiting or behind an open circuit breaker.
 // With answer.retrieval embeddings or hybrid, every question comes here: its embedding is asked for within
 // the budget, and the entries found (fused with the built-in ranking) feed both the prompt and the built-in
 // answer; without the embedding the built-in retrieval answers alone.
 
 #include "daemon/ai/answer_cache.hpp"
 #include "daemon/ai/breaker.hpp"
+#include "daemon/ai/embedding_client.hpp"
+#include "daemon/ai/provider_client.hpp"
+#include "daemon/pipeline/pipeline.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -26,9 +38,6 @@ struct AnswerJob;
 } // namespace sbc::store
 
 namespace sbc::pipeline {
-
-class Pipeline;
-struct Composed;
 
 class AnswerWorker {
   public:
@@ -45,10 +54,33 @@ class AnswerWorker {
     AnswerWorker& operator=(const AnswerWorker&) = delete;
 
     // Queues a job committed by the pipeline.
-    void submit(std::int64_t job_id);
+    void submit(std::int64_t job_id, AnswerLane lane);
 
   private:
-    void run();
+    struct Pending {
+        std::int64_t id = 0;
+        std::chrono::steady_clock::time_point not_before; // later than now only when retried
+        int failures = 0;
+    };
+    struct Queue {
+        std::condition_variable cv;
+        std::deque<Pending> jobs;
+    };
+    // A provider lane thread's clients: each keeps its connection to the provider open between calls.
+    struct ProviderClients {
+        std::unique_ptr<ai::ProviderClient> chat;
+        std::string chat_for; // base URL, key and model the chat client was made for
+        std::unique_ptr<ai::EmbeddingClient> embeddings;
+    };
+    // The next job of `queue` that is due, or nullopt when stopping.
+    std::optional<Pending> next(Queue& queue);
+    // Queues a job again after a store failure, with a growing delay.
+    void retry_later(Queue& queue, Pending job);
+    void run_builtin();
+    void run_provider();
+    // Each answers one job; false when the store failed and the job must be tried again.
+    bool answer_builtin(std::int64_t job_id);
+    bool answer_with_provider(std::int64_t job_id, ProviderClients& clients);
 
     store::Store& m_store;
     const config::Live& m_config;
@@ -58,8 +90,8 @@ class AnswerWorker {
     ai::AnswerCache m_cache;
 
     std::mutex m_mutex;
-    std::condition_variable m_cv;
-    std::deque<std::int64_t> m_queue;
+    Queue m_builtin;
+    Queue m_provider;
     bool m_stopping = false;
     std::vector<std::thread> m_threads; // last: they start once everything above exists
 };

@@ -333,19 +333,14 @@ bool global_rate_limited(Step& st) {
            store::count_all_inbound(st.db, "question", st.in.received_at_ms - k_hour_ms, limit) >= limit;
 }
 
-// Greetings and opening hours come from the settings at once; other questions go to an answer worker when
-// they need the provider: a business with LLM on, or retrieval by embeddings (the question's embedding is a
-// network call, never made on an HTTP worker). send-test shows the built-in answer: it must not wait for a
-// provider.
-bool wants_worker(Step& st, const Business& b, const answer::Answer& builtin) {
-    if (st.in.test || builtin.kind == answer::Answer::Kind::greeting ||
-        builtin.kind == answer::Answer::Kind::hours) {
-        return false;
+// Questions whose answer may wait for a provider: a business with LLM on, or retrieval by embeddings (the
+// question's embedding is a network call).
+AnswerLane lane_for(Step& st, const Business& b) {
+    if (st.config.vector_retrieval() ||
+        (st.config.llm_configured() && store::ai_settings(st.db, b.rowid).llm)) {
+        return AnswerLane::provider;
     }
-    if (st.config.vector_retrieval()) {
-        return true;
-    }
-    return st.config.llm_configured() && store::ai_settings(st.db, b.rowid).llm;
+    return AnswerLane::builtin;
 }
 
 // The answer to a rating question waiting for one ("4", "4 stars", "⭐⭐⭐⭐"): stored and thanked for, not
@@ -401,14 +396,23 @@ void handle_question(Step& st, const Business& b, const std::optional<answer::An
     if (!st.in.test) {
         store::note_question(st.db, b.rowid, st.in.from, st.in.received_at_ms);
     }
-    double threshold = st.config.min_confidence_percent / 100.0;
-    answer::Answer a = precomputed ? *precomputed : answer::answer_question(st.db, b, st.in.body, threshold);
-    if (wants_worker(st, b, a)) {
-        // Composed later by an answer worker; the job is committed with the message, so a crash resumes it.
+    // Greetings and opening hours come from the settings at once, and send-test shows the built-in answer at
+    // once (it must not wait for a worker or a provider). Any other question is answered by an answer worker
+    // after this commit: retrieval costs up to a millisecond or two (seconds with a provider), which would
+    // hold this HTTP worker and the single writer. The job is committed with the message: a crash resumes it.
+    std::optional<answer::Answer> now = answer::quick_answer(b, st.in.body);
+    if (!now && st.in.test) {
+        now = precomputed
+                  ? *precomputed
+                  : answer::answer_question(st.db, b, st.in.body, st.config.min_confidence_percent / 100.0);
+    }
+    if (!now) {
         st.outcome.answer_job =
             store::insert_answer_job(st.db, st.outcome.message_id, b.rowid, time_format::now_ms());
+        st.outcome.answer_lane = lane_for(st, b);
         return;
     }
+    const answer::Answer& a = *now;
     st.outcome.entry_number = a.entry_number;
     st.outcome.confidence = a.confidence;
     reply(st, b, st.in.from, a.text, answer::kind_name(a.kind), a.entry_number, a.confidence);
@@ -506,6 +510,35 @@ std::vector<store::Claim> claim_for_sender(Database& db, const config::Config& c
     return store::claim_queued(db, st.outcome.replies, time_format::now_ms(), config.send_lease_ms());
 }
 
+// The business a send-test question will be answered for, when it is one the built-in answerer handles (not
+// an owner's command, a keyword or media): named by the test, or the number's only business.
+std::optional<Business> test_target(Database& db, const Inbound& in) {
+    auto on_number = store::businesses_on_number(db, in.to);
+    std::optional<Business> target;
+    if (on_number.size() == 1 && !on_number.front().shared) {
+        target = on_number.front();
+    } else if (in.business_hint) {
+        for (const auto& b : on_number) {
+            if (b.id == *in.business_hint) {
+                target = b;
+            }
+        }
+    } else if (!on_number.empty()) {
+        if (auto chosen = store::chosen_business(db, in.to, in.from)) {
+            for (const auto& b : on_number) {
+                if (b.rowid == *chosen) {
+                    target = b;
+                }
+            }
+        }
+    }
+    if (!target || target->owner == in.from || parse_owner_command(in.body) || detect_keyword(in.body) ||
+        !in.media.empty()) {
+        return std::nullopt;
+    }
+    return target;
+}
+
 } // namespace
 
 Pipeline::Pipeline(store::Store& store, const config::Live& config, HandOver hand_over, HasRoom has_room)
@@ -513,40 +546,24 @@ Pipeline::Pipeline(store::Store& store, const config::Live& config, HandOver han
 
 Result<Outcome> Pipeline::handle(const Inbound& in) {
     auto config = m_config.get();
-    // The answer is composed on this thread with a reader connection, so the single writer only records it.
-    double threshold = config->min_confidence_percent / 100.0;
-    auto pre =
-        m_store.read([&](Database& db) -> Result<std::pair<std::optional<answer::Answer>, std::int64_t>> {
-            auto on_number = store::businesses_on_number(db, in.to);
-            std::optional<Business> target;
-            if (on_number.size() == 1 && !on_number.front().shared) {
-                target = on_number.front();
-            } else if (in.business_hint) {
-                for (const auto& b : on_number) {
-                    if (b.id == *in.business_hint) {
-                        target = b;
-                    }
-                }
-            } else if (!on_number.empty()) {
-                if (auto chosen = store::chosen_business(db, in.to, in.from)) {
-                    for (const auto& b : on_number) {
-                        if (b.rowid == *chosen) {
-                            target = b;
-                        }
-                    }
-                }
-            }
-            if (!target || target->owner == in.from || parse_owner_command(in.body) ||
-                detect_keyword(in.body) || !in.media.empty()) {
-                return std::make_pair(std::optional<answer::Answer>(), std::int64_t{0});
-            }
-            return std::make_pair(std::optional(answer::answer_question(db, *target, in.body, threshold)),
-                                  target->rowid);
-        });
+    // send-test's answer is composed before the write, on this thread's reader connection, so that the single
+    // writer only records it. Webhooks' questions go to the answer workers instead (handle_question).
     std::optional<answer::Answer> precomputed;
     std::int64_t precomputed_for = 0;
-    if (pre) {
-        std::tie(precomputed, precomputed_for) = *pre;
+    if (in.test) {
+        auto pre =
+            m_store.read([&](Database& db) -> Result<std::pair<std::optional<answer::Answer>, std::int64_t>> {
+                auto target = test_target(db, in);
+                if (!target) {
+                    return std::make_pair(std::optional<answer::Answer>(), std::int64_t{0});
+                }
+                return std::make_pair(std::optional(answer::answer_question(
+                                          db, *target, in.body, config->min_confidence_percent / 100.0)),
+                                      target->rowid);
+            });
+        if (pre) {
+            std::tie(precomputed, precomputed_for) = *pre;
+        }
     }
     std::vector<store::Claim> claims;
     auto result = m_store.write([&](Database& db) -> Result<Outcome> {
@@ -560,7 +577,7 @@ Result<Outcome> Pipeline::handle(const Inbound& in) {
         m_hand_over(std::move(claims));
     }
     if (result && result->answer_job && m_job_queued) {
-        m_job_queued(*result->answer_job);
+        m_job_queued(*result->answer_job, result->answer_lane);
     }
     if (result && result->media_queued > 0 && m_media_queued) {
         m_media_queued();

@@ -1,8 +1,10 @@
 #pragma once
 // The message pipeline: what happens to one inbound WhatsApp message, whether it came from Twilio's webhook
 // or from `sbcctl send-test`. It routes the message to a business, classifies it (duplicate, owner command,
-// opt-out, menu choice, rate-limited, question), composes the reply, and writes the inbound message, state
-// changes and outbound replies in ONE transaction. The caller acknowledges only after that commit.
+// opt-out, menu choice, rate-limited, question), and writes the inbound message, state changes and outbound
+// replies in ONE transaction. The caller acknowledges only after that commit. A question that needs the
+// knowledge base is committed with an answer job instead of its reply: an answer worker composes it after the
+// acknowledgement (see answer_worker.hpp).
 
 #include "common/result.hpp"
 #include "daemon/store/ai_repo.hpp"
@@ -45,6 +47,11 @@ struct Inbound {
 // Twilio sends at most 10 media per message; more parameters than that are ignored.
 inline constexpr int k_max_media = 10;
 
+// Which answer workers compose a question: the built-in answerer's (CPU only, microseconds to a millisecond
+// or two), or those that may wait seconds for a provider (LLM on, or retrieval by embeddings). Separate, so
+// that a slow provider never delays the built-in answers queued behind it.
+enum class AnswerLane { builtin, provider };
+
 struct Outcome {
     enum class Kind { processed, duplicate, unknown_number };
     Kind kind = Kind::processed;
@@ -54,8 +61,9 @@ struct Outcome {
     std::vector<store::Message> replies; // to the sender of the inbound message and to the owner, in order
     std::optional<std::int64_t> entry_number;
     double confidence = 0;
-    // Set when the answer is composed by an answer worker (LLM on): the reply follows later.
+    // Set when the answer is composed by an answer worker: the reply follows later.
     std::optional<std::int64_t> answer_job;
+    AnswerLane answer_lane = AnswerLane::builtin;
     int media_queued = 0; // media rows committed pending: the downloader has work
 };
 
@@ -90,8 +98,8 @@ class Pipeline {
     Result<std::vector<store::Message>> send_manual(const std::string& business_id, const std::string& to,
                                                     const std::string& text, const std::string& actor);
 
-    // Called after the commit with the id of each answer job queued (LLM answers), to wake an answer worker.
-    using JobQueued = std::function<void(std::int64_t)>;
+    // Called after the commit with the id of each answer job queued and its lane, to wake an answer worker.
+    using JobQueued = std::function<void(std::int64_t, AnswerLane)>;
     void on_answer_job(JobQueued job_queued) { m_job_queued = std::move(job_queued); }
     // Called after the commit when media rows were queued, to wake the downloader.
     void on_media_queued(std::function<void()> media_queued) { m_media_queued = std::move(media_queued); }

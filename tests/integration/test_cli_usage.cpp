@@ -64,7 +64,7 @@ TEST_CASE("usage counts messages per business and prices them", "[cli][usage]") 
     // A test message is not billable: it never reaches WhatsApp.
     REQUIRE(daemon.ctl({"send-test", "--business", "pizza-palace", "--from", "+15559990000", "Open?"})
                 .exit_code == 0);
-    REQUIRE(wait_until([&] { return query_int(daemon.database(), "SELECT COUNT(*) FROM outbox") == 0; }));
+    REQUIRE(wait_until([&] { return query_int(daemon.database(), k_unfinished_sql) == 0; }));
     long long pizza_out = sent_from(fake, k_pizza_number);
     long long coffee_out = sent_from(fake, k_coffee_number);
     REQUIRE(pizza_out >= 3);

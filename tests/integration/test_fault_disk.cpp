@@ -6,6 +6,7 @@
 // a reply Twilio accepted while the disk was full is recorded, never sent twice.
 
 #include "tests/support/disk_fault.hpp"
+#include "tests/support/fake_openai.hpp"
 #include "tests/support/fake_twilio.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/webhook.hpp"
@@ -156,9 +157,8 @@ void webhooks_while_the_disk_fails(const std::string& errno_name, const std::str
         REQUIRE(d.message(n).status == 200);
     }
     // Every reply sent and recorded before the disk fails: the sender is idle.
-    REQUIRE(wait_until([&] {
-        return d.fake.created_messages().size() == 3 && d.count("SELECT COUNT(*) FROM outbox") == 0;
-    }));
+    REQUIRE(
+        wait_until([&] { return d.fake.created_messages().size() == 3 && d.count(k_unfinished_sql) == 0; }));
 
     d.disk.fail(errno_name);
     for (int n = 4; n <= 6; ++n) {
@@ -201,9 +201,8 @@ void webhooks_while_the_disk_fails(const std::string& errno_name, const std::str
     }
     CHECK(d.daemon.ctl({"kb", "add", "--business", "pizza-palace", "Gift cards are sold at the counter"})
               .exit_code == 0);
-    REQUIRE(wait_until([&] {
-        return d.fake.created_messages().size() == 6 && d.count("SELECT COUNT(*) FROM outbox") == 0;
-    }));
+    REQUIRE(
+        wait_until([&] { return d.fake.created_messages().size() == 6 && d.count(k_unfinished_sql) == 0; }));
     for (int n = 1; n <= 6; ++n) {
         INFO("message " << n);
         auto id = d.one("SELECT id FROM messages WHERE message_sid = '" + make_sid(n) + "'");
@@ -259,9 +258,9 @@ TEST_CASE("a reply Twilio accepted while the disk was full is recorded later and
     CHECK(d.one("SELECT state FROM outbox WHERE message_id = " + first) == "sending");
 
     d.disk.heal();
-    REQUIRE(wait_until(
-        [&] { return d.count("SELECT COUNT(*) FROM outbox") == 0 && d.fake.created_messages().size() == 2; },
-        std::chrono::seconds(20)));
+    REQUIRE(
+        wait_until([&] { return d.count(k_unfinished_sql) == 0 && d.fake.created_messages().size() == 2; },
+                   std::chrono::seconds(20)));
     auto created = d.fake.created_messages();
     CHECK(d.created_for(customer(1)) == 1);
     CHECK(d.created_for(customer(2)) == 1);
@@ -275,9 +274,43 @@ TEST_CASE("a reply Twilio accepted while the disk was full is recorded later and
     // Nothing is left for a restart to send again.
     CHECK(d.daemon.stop() == 0);
     Daemon again(d.dir, d.env({{"SBC_SENDER_THREADS", "1"}}));
-    CHECK(d.count("SELECT COUNT(*) FROM outbox") == 0);
+    CHECK(d.count(k_unfinished_sql) == 0);
     CHECK_THAT(again.log(), !Contains("were being sent"));
     CHECK(again.stop() == 0);
+}
+
+// The answer worker composes after the acknowledgement, so its write can meet a full disk that the webhook's
+// did not: the job stays, is tried again without spinning, and the reply goes out once when space returns.
+TEST_CASE("an answer composed while the disk is full is written and sent once when space returns",
+          "[faults][disk]") {
+    FakeOpenAi ai;
+    Disk d(Env{{"OPENAI_BASE_URL", ai.base_url()},
+               {"OPENAI_API_KEY", "sk-test-disk"},
+               {"OPENAI_CHAT_MODEL", "fake-chat"},
+               {"SBC_ANSWER_BUDGET_MS", "20000"}});
+    REQUIRE(d.daemon.ctl({"business", "update", "pizza-palace", "--llm"}).exit_code == 0);
+    ai.set_reply("Yes, we deliver downtown until 10pm!");
+    // The provider holds its answer 1.5 s: far longer than failing the disk below takes.
+    ai.push_fault(FakeAiFault::slow(std::chrono::milliseconds(1500)));
+    REQUIRE(d.message(1).status == 200);
+    REQUIRE(ai.wait_for_chats(1, std::chrono::seconds(10)));
+    auto before = d.failed_commits();
+    d.disk.fail("ENOSPC");
+    REQUIRE(wait_until([&] { return d.daemon.log().find("cannot write the answer") != std::string::npos; },
+                       std::chrono::seconds(20)));
+    check_no_spin(d, before);
+    CHECK(d.fake.request_count() == 0);
+    CHECK(d.count("SELECT COUNT(*) FROM answer_jobs") == 1);
+
+    d.disk.heal();
+    REQUIRE(wait_until([&] { return d.count(k_unfinished_sql) == 0 && d.created_for(customer(1)) == 1; },
+                       std::chrono::seconds(20)));
+    CHECK(d.count(
+              "SELECT COUNT(*) FROM messages WHERE kind = 'llm-answer' AND body = 'Yes, we deliver downtown "
+              "until 10pm!'") == 1);
+    CHECK(ai.chat_count() >= 1);
+    CHECK(d.daemon.stop() == 0);
+    CHECK(d.created_for(customer(1)) == 1);
 }
 
 TEST_CASE("a reply that falls due while the disk is full waits without spinning and is sent once it works",
@@ -299,8 +332,7 @@ TEST_CASE("a reply that falls due while the disk is full waits without spinning 
     CHECK(d.fake.request_count() == 1);
 
     d.disk.heal();
-    REQUIRE(
-        wait_until([&] { return d.count("SELECT COUNT(*) FROM outbox") == 0; }, std::chrono::seconds(20)));
+    REQUIRE(wait_until([&] { return d.count(k_unfinished_sql) == 0; }, std::chrono::seconds(20)));
     CHECK(d.fake.created_messages().size() == 1);
     CHECK(d.created_for(customer(1)) == 1);
     // The writer works again, without a restart.
@@ -328,8 +360,7 @@ TEST_CASE("sbcd stopped while the disk is full says which replies it will send a
     // the second one, never posted, goes out once.
     d.disk.heal();
     Daemon again(d.dir, d.env({{"SBC_SENDER_THREADS", "1"}}));
-    REQUIRE(
-        wait_until([&] { return d.count("SELECT COUNT(*) FROM outbox") == 0; }, std::chrono::seconds(20)));
+    REQUIRE(wait_until([&] { return d.count(k_unfinished_sql) == 0; }, std::chrono::seconds(20)));
     CHECK(d.created_for(customer(1)) == 2);
     CHECK(d.created_for(customer(2)) == 1);
     CHECK(d.count("SELECT COUNT(*) FROM messages WHERE direction = 'out' AND ambiguous = 1 AND customer = '" +

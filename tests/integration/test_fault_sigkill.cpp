@@ -109,8 +109,7 @@ std::set<std::string> kill_during_load(const TempDir& dir, const FakeTwilio& fak
 void check_nothing_lost(const Daemon& restarted, const FakeTwilio& fake,
                         const std::set<std::string>& acked_sids) {
     auto db = restarted.database();
-    REQUIRE(wait_until([&] { return query_int(db, "SELECT COUNT(*) FROM outbox") == 0; },
-                       std::chrono::seconds(60)));
+    REQUIRE(wait_until([&] { return query_int(db, k_unfinished_sql) == 0; }, std::chrono::seconds(60)));
 
     for (const auto& sid : acked_sids) {
         INFO(sid);

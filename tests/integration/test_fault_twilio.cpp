@@ -86,8 +86,7 @@ void run_with_faults(int messages, unsigned percent, std::uint64_t seed) {
 
     post_questions(daemon, fake, messages);
     auto db = daemon.database();
-    REQUIRE(wait_until([&] { return query_int(db, "SELECT COUNT(*) FROM outbox") == 0; },
-                       std::chrono::seconds(90)));
+    REQUIRE(wait_until([&] { return query_int(db, k_unfinished_sql) == 0; }, std::chrono::seconds(90)));
 
     // Every reply went out and Twilio accepted it: none dead, none failed.
     CHECK(query_int(db, "SELECT COUNT(*) FROM messages WHERE direction = 'out'") == messages);
@@ -182,8 +181,10 @@ TEST_CASE("replies queued while Twilio stalls stay pending in the outbox, and ea
     post_questions(daemon, fake, k_messages);
     REQUIRE(fake.wait_for_requests(k_senders, std::chrono::seconds(30)));
     auto db = daemon.database();
-    // Every reply is stored; beyond the queue's bound (plus what the eight HTTP threads' transactions can
-    // add at once, and the two held) they are not claimed.
+    // Every reply is stored once the answer workers have composed them all; beyond the queue's bound (plus
+    // what the transactions in flight can add at once, and the two held) they are not claimed.
+    REQUIRE(wait_until([&] { return query_int(db, "SELECT COUNT(*) FROM answer_jobs") == 0; },
+                       std::chrono::seconds(60)));
     CHECK(query_int(db, "SELECT COUNT(*) FROM outbox") == k_messages);
     auto claimed = query_int(db, "SELECT COUNT(*) FROM outbox WHERE state = 'sending'");
     INFO("claimed while Twilio held the senders: " << claimed);
@@ -192,8 +193,7 @@ TEST_CASE("replies queued while Twilio stalls stay pending in the outbox, and ea
     CHECK(fake.request_count() == static_cast<std::size_t>(k_senders));
 
     fake.release_held();
-    REQUIRE(wait_until([&] { return query_int(db, "SELECT COUNT(*) FROM outbox") == 0; },
-                       std::chrono::seconds(90)));
+    REQUIRE(wait_until([&] { return query_int(db, k_unfinished_sql) == 0; }, std::chrono::seconds(90)));
     CHECK(query_int(db, "SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status = 'queued'") ==
           k_messages);
     std::map<std::string, int> created;

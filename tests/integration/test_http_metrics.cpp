@@ -94,7 +94,7 @@ TEST_CASE("/metrics reports a scripted run in Prometheus text format", "[integra
     // after the outcome is written).
     REQUIRE(wait_until(
         [&] {
-            return query_int(daemon.database(), "SELECT COUNT(*) FROM outbox") == 0 &&
+            return query_int(daemon.database(), k_unfinished_sql) == 0 &&
                    scrape(port).value("sbc_replies_sent_total") ==
                        static_cast<double>(fake.created_messages().size());
         },

@@ -118,7 +118,7 @@ TEST_CASE("a signed question gets exactly one correct reply through the Messages
     CHECK(q.idempotency_token.has_value());
     // The SID Twilio returned is stored on the reply.
     CHECK(live.one("SELECT message_sid FROM messages WHERE direction = 'out'") == q.sid);
-    CHECK(live.count("SELECT COUNT(*) FROM outbox") == 0);
+    CHECK(live.count(k_unfinished_sql) == 0);
     CHECK(live.daemon.log().find(live.fake.auth_token()) == std::string::npos);
 }
 
@@ -149,7 +149,7 @@ TEST_CASE("a retried webhook with the same MessageSid gives one reply", "[pipeli
     CHECK(live.message(3, k_customer, "Do you deliver downtown?").status == 200);
     CHECK(live.message(3, k_customer, "Do you deliver downtown?").status == 200);
     REQUIRE(live.fake.wait_for_requests(1, std::chrono::seconds(10)));
-    REQUIRE(wait_until([&] { return live.count("SELECT COUNT(*) FROM outbox") == 0; }));
+    REQUIRE(wait_until([&] { return live.count(k_unfinished_sql) == 0; }));
     CHECK(live.count("SELECT COUNT(*) FROM messages WHERE direction = 'in'") == 1);
     CHECK(live.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'") == 1);
     CHECK(live.fake.request_count() == 1);
@@ -180,7 +180,7 @@ TEST_CASE("a permanent Twilio error is recorded with its code and not retried", 
     REQUIRE(
         wait_until([&] { return live.count("SELECT COUNT(*) FROM messages WHERE status = 'failed'") == 1; }));
     CHECK(live.one("SELECT error_code FROM messages WHERE direction = 'out'") == "21211");
-    CHECK(live.count("SELECT COUNT(*) FROM outbox") == 0);
+    CHECK(live.count(k_unfinished_sql) == 0);
     CHECK(live.fake.request_count() == 1);
 }
 
@@ -255,8 +255,7 @@ TEST_CASE("opt-out is confirmed once and then nothing is sent until START", "[pi
     CHECK(live.message(22, k_customer, "Do you deliver downtown?").status == 200);
     CHECK(live.message(23, k_customer, "START").status == 200);
     CHECK(live.message(24, k_customer, "Do you deliver downtown?").status == 200);
-    REQUIRE(wait_until(
-        [&] { return live.count("SELECT COUNT(*) FROM outbox") == 0 && live.fake.request_count() == 3; }));
+    REQUIRE(wait_until([&] { return live.count(k_unfinished_sql) == 0 && live.fake.request_count() == 3; }));
     auto requests = live.fake.requests();
     REQUIRE(requests.size() == 3);
     CHECK(any_body_contains(requests, k_customer, "no more messages"));
@@ -272,8 +271,7 @@ TEST_CASE("rate limits: one notice per window, then silence", "[pipeline][rate]"
     for (int i = 0; i < 5; ++i) {
         CHECK(live.message(30 + i, k_customer, "Do you deliver downtown?").status == 200);
     }
-    REQUIRE(wait_until(
-        [&] { return live.count("SELECT COUNT(*) FROM outbox") == 0 && live.fake.request_count() == 3; }));
+    REQUIRE(wait_until([&] { return live.count(k_unfinished_sql) == 0 && live.fake.request_count() == 3; }));
     CHECK(any_body_contains(live.fake.requests(), k_customer, "a lot of questions"));
     CHECK(live.count("SELECT COUNT(*) FROM messages WHERE kind = 'rate-limited'") == 3);
     // Another customer is not affected.
@@ -428,7 +426,7 @@ TEST_CASE("replies waiting for a busy sender at shutdown go out after restart, n
     }
     Live live_after(dir, fake);
     REQUIRE(fake.wait_for_requests(2, std::chrono::seconds(10)));
-    REQUIRE(wait_until([&] { return live_after.count("SELECT COUNT(*) FROM outbox") == 0; }));
+    REQUIRE(wait_until([&] { return live_after.count(k_unfinished_sql) == 0; }));
     auto requests = fake.requests();
     REQUIRE(requests.size() == 2);
     CHECK(requests[1].form.first("To") == "whatsapp:+15552224444");
