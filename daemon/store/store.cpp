@@ -2,6 +2,7 @@
 
 #include "common/time_format.hpp"
 #include "daemon/log/log.hpp"
+#include "daemon/log/thread_name.hpp"
 #include "daemon/store/migrations.hpp"
 
 #include <fmt/format.h>
@@ -22,7 +23,10 @@ Store::Store(std::string path, Durability durability) : m_path(std::move(path)) 
     migrate(*m_writer_db);
     m_schema_version = store::schema_version(*m_writer_db);
     m_checkpointer = std::make_unique<Checkpointer>(m_path, m_writer_db->handle());
-    m_writer = std::thread([this] { writer_loop(); });
+    m_writer = std::thread([this] {
+        log::name_this_thread("sbc-writer");
+        writer_loop();
+    });
 }
 
 Store::~Store() {
@@ -41,13 +45,15 @@ Store::~Store() {
 
 Status Store::submit(std::function<bool(Database&)> run) {
     Job job{std::move(run)};
-    std::unique_lock lock(m_mutex);
-    if (m_stopping) {
-        return Error{1, "sbcd is shutting down; the change was not made"};
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopping) {
+            return Error{1, "sbcd is shutting down; the change was not made"};
+        }
+        m_queue.push_back(&job);
     }
-    m_queue.push_back(&job);
     m_queue_cv.notify_one();
-    m_done_cv.wait(lock, [&] { return job.done; });
+    job.done.acquire();
     return job.status;
 }
 
@@ -68,10 +74,10 @@ void Store::writer_loop() {
         run_group(group);
         {
             std::lock_guard lock(m_mutex);
-            for (Job* job : group) {
-                job->done = true;
-            }
             ++m_commits;
+        }
+        for (Job* job : group) {
+            job->done.release(); // the job may be gone once released: nothing touches it after this
         }
         m_done_cv.notify_all();
         group.clear();

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -95,7 +96,9 @@ class Store {
     struct Job {
         std::function<bool(Database&)> run; // false: roll back this job's savepoint
         Status status = ok_status();
-        bool done = false;
+        // Released by the writer after the group's COMMIT. One per job, so that a commit wakes only its own
+        // callers: one condition variable for all woke every waiting HTTP worker on every commit.
+        std::binary_semaphore done{0};
     };
     struct ReaderLease {
         Store* store;
@@ -120,7 +123,7 @@ class Store {
 
     mutable std::mutex m_mutex; // guards the queue, m_stopping, m_commits
     std::condition_variable m_queue_cv;
-    mutable std::condition_variable m_done_cv;
+    mutable std::condition_variable m_done_cv; // commit_count() watchers (wait_for_commit)
     std::deque<Job*> m_queue;
     bool m_stopping = false;
     bool m_no_waiting = false;
