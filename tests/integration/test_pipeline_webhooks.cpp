@@ -419,6 +419,9 @@ TEST_CASE("replies waiting for a busy sender at shutdown go out after restart, n
         REQUIRE(live_before.message(1, k_customer, "Do you deliver downtown?").status == 200);
         REQUIRE(fake.wait_for_requests(1, std::chrono::seconds(10))); // the only sender thread is now busy
         REQUIRE(live_before.message(2, "+15552224444", "Do you sell gift cards?").status == 200);
+        // The answer is composed after the 200: stop only once it waits for the sender (an unanswered job
+        // would be resumed after the restart too, but this test is about the sender's queue).
+        REQUIRE(wait_until([&] { return live_before.count("SELECT COUNT(*) FROM answer_jobs") == 0; }));
         REQUIRE(live_before.daemon.stop() == 0); // the slow call finishes; the waiting reply goes back
         CHECK(live_before.count("SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND attempts = 0 AND "
                                 "ambiguous = 0") == 1);
