@@ -1,6 +1,7 @@
 #include "daemon/app/watchdog.hpp"
 
 #include "daemon/log/log.hpp"
+#include "daemon/log/thread_name.hpp"
 
 namespace sbc::app {
 
@@ -9,7 +10,10 @@ Watchdog::Watchdog(const SystemdNotifier& notifier, Check healthy)
     if (auto period = notifier.watchdog(); period && notifier.enabled()) {
         auto interval = *period / 2;
         log_info("systemd", "watchdog: pinging every {} ms", interval.count() / 1000);
-        m_thread = std::thread([this, interval] { run(interval); });
+        m_thread = std::thread([this, interval] {
+            log::name_this_thread("sbc-watchdog");
+            run(interval);
+        });
     }
 }
 

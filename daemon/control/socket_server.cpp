@@ -3,6 +3,7 @@
 #include "common/line_framer.hpp"
 #include "common/protocol.hpp"
 #include "daemon/log/log.hpp"
+#include "daemon/log/thread_name.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -143,7 +144,10 @@ SocketServer::SocketServer(std::string path, const std::string& group, LineHandl
         ::close(m_listen_fd);
         throw std::runtime_error("cannot listen on the control socket: " + why);
     }
-    m_acceptor = std::thread([this] { accept_loop(); });
+    m_acceptor = std::thread([this] {
+        log::name_this_thread("sbc-ctl-accept");
+        accept_loop();
+    });
 }
 
 SocketServer::~SocketServer() {
@@ -226,6 +230,7 @@ void SocketServer::accept_loop() {
         auto& c = m_connections.emplace_back();
         c.fd = fd;
         c.thread = std::thread([this, &c, peer] {
+            log::name_this_thread("sbc-ctl");
             serve(c.fd, peer);
             ::close(c.fd);
             c.finished = true;

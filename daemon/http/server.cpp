@@ -5,6 +5,7 @@
 #include "daemon/http/status_pages.hpp"
 #include "daemon/http/webhook_handler.hpp"
 #include "daemon/log/log.hpp"
+#include "daemon/log/thread_name.hpp"
 #include "daemon/metrics/prometheus.hpp"
 
 #include <cerrno>
@@ -85,6 +86,27 @@ std::unique_ptr<httplib::Server> make_server(const std::optional<HttpServer::Tls
     return server;
 }
 
+// cpp-httplib's pool, with its workers named "sbc-http" (they are the library's threads, named on their
+// first task).
+class NamedPool : public httplib::TaskQueue {
+  public:
+    explicit NamedPool(std::size_t threads) : m_pool(threads) {}
+    void enqueue(std::function<void()> fn) override {
+        m_pool.enqueue([fn = std::move(fn)] {
+            thread_local bool named = false;
+            if (!named) {
+                log::name_this_thread("sbc-http");
+                named = true;
+            }
+            fn();
+        });
+    }
+    void shutdown() override { m_pool.shutdown(); }
+
+  private:
+    httplib::ThreadPool m_pool;
+};
+
 } // namespace
 
 HttpServer::HttpServer(const std::string& host, int port, int threads, std::size_t max_body,
@@ -92,7 +114,7 @@ HttpServer::HttpServer(const std::string& host, int port, int threads, std::size
                        const std::optional<Tls>& tls)
     : m_server(make_server(tls)), m_tls(tls.has_value()) {
     auto& s = *m_server;
-    s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+    s.new_task_queue = [threads] { return new NamedPool(static_cast<std::size_t>(threads)); };
     s.set_tcp_nodelay(true);
     s.set_keep_alive_max_count(1000);
     s.set_keep_alive_timeout(2);
@@ -119,7 +141,10 @@ HttpServer::HttpServer(const std::string& host, int port, int threads, std::size
         throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) +
                                  " (is another program using it? set SBC_LISTEN)");
     }
-    m_thread = std::thread([this] { m_server->listen_after_bind(); });
+    m_thread = std::thread([this] {
+        log::name_this_thread("sbc-http-accept");
+        m_server->listen_after_bind();
+    });
     // cpp-httplib 0.11.4's stop() does nothing before the listen loop runs, and the join in the destructor
     // would then wait forever (e.g. when a later start-up step fails): return only once it is running.
     while (!m_server->is_running()) {

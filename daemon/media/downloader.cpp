@@ -3,6 +3,7 @@
 #include "common/time_format.hpp"
 #include "daemon/config/live.hpp"
 #include "daemon/log/log.hpp"
+#include "daemon/log/thread_name.hpp"
 #include "daemon/media/fetch.hpp"
 #include "daemon/media/media_files.hpp"
 #include "daemon/media/media_types.hpp"
@@ -73,7 +74,10 @@ Downloader::Downloader(store::Store& store, const config::Live& config, std::str
             "missing (marked)",
             swept.temp_removed, swept.orphans_removed, swept.missing.size());
     }
-    m_thread = std::thread([this] { run(); });
+    m_thread = std::thread([this] {
+        log::name_this_thread("sbc-media");
+        run();
+    });
 }
 
 Downloader::~Downloader() {

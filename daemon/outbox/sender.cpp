@@ -3,6 +3,7 @@
 #include "common/time_format.hpp"
 #include "daemon/config/live.hpp"
 #include "daemon/log/log.hpp"
+#include "daemon/log/thread_name.hpp"
 #include "daemon/metrics/counters.hpp"
 #include "daemon/store/customer_repo.hpp"
 #include "daemon/store/message_repo.hpp"
@@ -100,7 +101,10 @@ Sender::Sender(store::Store& store, const config::Live& config, metrics::Counter
                  *recovered);
     }
     for (int i = 0; i < m_config.get()->sender_threads; ++i) {
-        m_threads.emplace_back([this] { run(); });
+        m_threads.emplace_back([this] {
+            log::name_this_thread("sbc-sender");
+            run();
+        });
     }
 }
 

@@ -10,6 +10,7 @@
 #include "daemon/config/config.hpp"
 #include "daemon/config/live.hpp"
 #include "daemon/log/log.hpp"
+#include "daemon/log/thread_name.hpp"
 #include "daemon/pipeline/pipeline.hpp"
 #include "daemon/store/ai_repo.hpp"
 #include "daemon/store/business_repo.hpp"
@@ -263,11 +264,17 @@ AnswerWorker::AnswerWorker(store::Store& store, const config::Live& live, Pipeli
         }
     }
     for (int i = 0; i < k_builtin_threads; ++i) {
-        m_threads.emplace_back([this] { run_builtin(); });
+        m_threads.emplace_back([this] {
+            log::name_this_thread("sbc-answer");
+            run_builtin();
+        });
     }
     int threads = config.answer_threads < 1 ? 1 : config.answer_threads;
     for (int i = 0; i < threads; ++i) {
-        m_threads.emplace_back([this] { run_provider(); });
+        m_threads.emplace_back([this] {
+            log::name_this_thread("sbc-answer-llm");
+            run_provider();
+        });
     }
 }
 

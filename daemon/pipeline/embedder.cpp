@@ -5,6 +5,7 @@
 #include "daemon/config/config.hpp"
 #include "daemon/config/live.hpp"
 #include "daemon/log/log.hpp"
+#include "daemon/log/thread_name.hpp"
 #include "daemon/store/store.hpp"
 #include "daemon/store/vector_repo.hpp"
 
@@ -27,7 +28,10 @@ constexpr auto k_request_timeout = 10s;
 Embedder::Embedder(store::Store& store, const config::Live& live)
     : m_store(store), m_config(live),
       m_breaker(live.get()->breaker_failures, std::chrono::milliseconds(live.get()->breaker_cooldown_ms)),
-      m_thread([this] { run(); }) {}
+      m_thread([this] {
+          log::name_this_thread("sbc-embedder");
+          run();
+      }) {}
 
 Embedder::~Embedder() {
     {

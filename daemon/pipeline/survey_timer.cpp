@@ -3,6 +3,7 @@
 #include "common/time_format.hpp"
 #include "daemon/config/live.hpp"
 #include "daemon/log/log.hpp"
+#include "daemon/log/thread_name.hpp"
 #include "daemon/pipeline/pipeline.hpp"
 
 #include <algorithm>
@@ -20,7 +21,10 @@ std::chrono::milliseconds round_interval(std::int64_t quiet_ms) {
 } // namespace
 
 SurveyTimer::SurveyTimer(const config::Live& config, Pipeline& pipeline)
-    : m_config(config), m_pipeline(pipeline), m_thread([this] { run(); }) {}
+    : m_config(config), m_pipeline(pipeline), m_thread([this] {
+          log::name_this_thread("sbc-survey");
+          run();
+      }) {}
 
 SurveyTimer::~SurveyTimer() {
     {

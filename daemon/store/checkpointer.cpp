@@ -1,6 +1,7 @@
 #include "daemon/store/checkpointer.hpp"
 
 #include "daemon/log/log.hpp"
+#include "daemon/log/thread_name.hpp"
 #include "daemon/store/database.hpp"
 
 #include <sqlite3.h>
@@ -8,7 +9,10 @@
 namespace sbc::store {
 
 Checkpointer::Checkpointer(const std::string& path, sqlite3* writer)
-    : m_path(path), m_writer(writer), m_thread([this] { run(); }) {
+    : m_path(path), m_writer(writer), m_thread([this] {
+          log::name_this_thread("sbc-checkpoint");
+          run();
+      }) {
     // Replaces SQLite's own wal_autocheckpoint hook on this connection.
     sqlite3_wal_hook(m_writer, &Checkpointer::on_commit, this);
 }

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
+#include <fmt/format.h>
+#include <httplib.h>
 #include <sys/stat.h>
 
 using namespace sbc::test;
@@ -158,6 +160,25 @@ TEST_CASE("the control socket is created with mode 0660", "[lifecycle]") {
     REQUIRE(::stat(daemon.socket().c_str(), &st) == 0);
     CHECK(S_ISSOCK(st.st_mode));
     CHECK((st.st_mode & 07777) == 0660);
+}
+
+// The names `top -H` and perf show: an operator asking which thread is busy must be able to tell them apart.
+TEST_CASE("sbcd names its threads after their jobs", "[lifecycle]") {
+    TempDir dir;
+    Daemon daemon(dir);
+    httplib::Client client("127.0.0.1", daemon.http_port());
+    REQUIRE(client.Get("/health")); // an HTTP worker takes its name with its first request
+    std::multiset<std::string> names;
+    for (const auto& task : std::filesystem::directory_iterator(fmt::format("/proc/{}/task", daemon.pid()))) {
+        auto comm = read_file(task.path().string() + "/comm");
+        names.insert(trim(comm.substr(0, comm.find('\n'))));
+    }
+    for (const char* name : {"sbc-writer", "sbc-checkpoint", "sbc-http-accept", "sbc-http", "sbc-sender",
+                             "sbc-answer", "sbc-media", "sbc-ctl-accept", "sbc-survey", "sbc-embedder"}) {
+        INFO(name);
+        CHECK(names.count(name) >= 1);
+    }
+    CHECK(names.count("sbc-sender") == 2); // twilio.sender_threads' default
 }
 
 TEST_CASE("SIGTERM: sbcd exits 0, removes its socket and logs a clean stop", "[lifecycle]") {
