@@ -419,6 +419,9 @@ TEST_CASE("replies waiting for a busy sender at shutdown go out after restart, n
         REQUIRE(live_before.message(1, k_customer, "Do you deliver downtown?").status == 200);
         REQUIRE(fake.wait_for_requests(1, std::chrono::seconds(10))); // the only sender thread is now busy
         REQUIRE(live_before.message(2, "+15552224444", "Do you sell gift cards?").status == 200);
+        // An answer worker composes the reply after the 200 and hands it to the busy sender: stopping before
+        // it has would leave an answer job, not a waiting reply, and test something else.
+        REQUIRE(wait_until([&] { return live_before.count("SELECT COUNT(*) FROM answer_jobs") == 0; }));
         REQUIRE(live_before.daemon.stop() == 0); // the slow call finishes; the waiting reply goes back
         CHECK(live_before.count("SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND attempts = 0 AND "
                                 "ambiguous = 0") == 1);
