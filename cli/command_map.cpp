@@ -29,7 +29,10 @@ constexpr std::array k_commands = {
                 &define_business_stats},
 
     CommandSpec{"kb", "", "manage a business's knowledge base", nullptr},
-    CommandSpec{"kb add", "kb-add", "add a knowledge entry", &define_kb_add},
+    CommandSpec{"kb add", "kb-add", "add a knowledge entry, or the passages of a document (--file)",
+                &define_kb_add},
+    CommandSpec{"kb attach", "kb-attach", "attach a file to an entry, sent with its answers (or --remove it)",
+                &define_kb_attach},
     CommandSpec{"kb list", "kb-list", "list knowledge entries", &define_kb_list},
     CommandSpec{"kb search", "kb-search", "search the knowledge base as customers' questions are",
                 &define_kb_search},

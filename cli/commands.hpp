@@ -18,6 +18,7 @@ CommandAction define_business_remove(CLI::App&, const GlobalOptions&, std::strin
 CommandAction define_business_stats(CLI::App&, const GlobalOptions&, std::string_view);
 
 CommandAction define_kb_add(CLI::App&, const GlobalOptions&, std::string_view);
+CommandAction define_kb_attach(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_kb_list(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_handoffs(CLI::App&, const GlobalOptions&, std::string_view);
 CommandAction define_kb_search(CLI::App&, const GlobalOptions&, std::string_view);

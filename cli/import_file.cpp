@@ -1,7 +1,7 @@
 #include "cli/import_file.hpp"
 
-#include "cli/csv_reader.hpp"
 #include "cli/exit_codes.hpp"
+#include "common/csv_reader.hpp"
 #include "common/text.hpp"
 
 #include <algorithm>

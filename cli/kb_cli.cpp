@@ -1,9 +1,12 @@
-// sbcctl kb add|list|search|remove. Import and export are in kb_transfer_cli.cpp.
+// sbcctl kb add|attach|list|search|remove. Import and export are in kb_transfer_cli.cpp.
 
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/import_file.hpp"
 #include "cli/output.hpp"
 #include "cli/request.hpp"
+#include "common/base64.hpp"
 
 #include <cstdint>
 #include <fmt/format.h>
@@ -58,18 +61,77 @@ void print_search_results(const nlohmann::json& reply) {
 CommandAction define_kb_add(CLI::App& command, const GlobalOptions& options,
                             std::string_view daemon_command) {
     struct Options {
-        std::string business, text;
-        std::optional<std::string> tags, source;
+        std::string business;
+        std::optional<std::string> text, file, tags, source;
     };
     auto o = std::make_shared<Options>();
     add_business_option(command, o->business);
-    command.add_option("text", o->text, "the entry's text, 1 to 4000 characters (quote it)")->required();
-    command.add_option("--tags", o->tags, "labels for the entry, e.g. \"delivery,hours\"");
+    auto text = command.add_option("text", o->text, "the entry's text, 1 to 4000 characters (quote it)");
+    command
+        .add_option(
+            "--file", o->file,
+            "add a document's passages instead: a .txt, .md, .csv or .pdf file (paragraphs, sections, "
+            "one entry per row), split by sbcd as an owner's WhatsApp upload is")
+        ->excludes(text);
+    command.add_option("--tags", o->tags,
+                       "labels for the entry (or every entry of the file), e.g. \"delivery,hours\"");
     command.add_option("--source", o->source, "where the entry came from");
     return [o, &options, daemon_command] {
-        nlohmann::json arguments = {{"business", o->business}, {"text", o->text}};
+        nlohmann::json arguments = {{"business", o->business}};
+        if (o->file) {
+            // The bytes go over the socket, not the path: sbcd runs as another user and may not read it.
+            auto content = read_input_file(*o->file);
+            if (!content) {
+                return report_failure(options, content.error());
+            }
+            arguments["document"] = base64::encode(*content);
+            arguments["name"] = *o->file == "-" ? std::string("standard-input.txt") : *o->file;
+        } else if (o->text) {
+            arguments["text"] = *o->text;
+        } else {
+            return report_failure(options,
+                                  Error{k_exit_usage, "give the entry's text or --file PATH (sbcctl kb add "
+                                                      "--help)"});
+        }
         put_if_set(arguments, "tags", o->tags);
         put_if_set(arguments, "source", o->source);
+        return run_request(options, daemon_command, std::move(arguments), print_entry_table);
+    };
+}
+
+CommandAction define_kb_attach(CLI::App& command, const GlobalOptions& options,
+                               std::string_view daemon_command) {
+    struct Options {
+        std::string business;
+        std::int64_t number = 0;
+        std::optional<std::string> file;
+        bool remove = false;
+    };
+    auto o = std::make_shared<Options>();
+    add_business_option(command, o->business);
+    command.add_option("number", o->number, "the entry's number, as kb list shows it")
+        ->required()
+        ->check(integer_at_least(1));
+    auto file =
+        command.add_option("--file", o->file,
+                           "the file sent with the entry's answers: .jpg, .png, .webp, .pdf, .mp4, .mp3 or "
+                           ".ogg (replaces any attachment)");
+    command.add_flag("--remove", o->remove, "remove the entry's attachment")->excludes(file);
+    return [o, &options, daemon_command] {
+        nlohmann::json arguments = {{"business", o->business}, {"number", o->number}};
+        if (o->remove) {
+            arguments["remove"] = true;
+        } else if (o->file) {
+            auto content = read_input_file(*o->file);
+            if (!content) {
+                return report_failure(options, content.error());
+            }
+            arguments["content"] = base64::encode(*content);
+            arguments["name"] = *o->file;
+        } else {
+            return report_failure(
+                options, Error{k_exit_usage, "give --file PATH or --remove (sbcctl kb attach --help)"});
+        }
         return run_request(options, daemon_command, std::move(arguments));
     };
 }

@@ -1,8 +1,8 @@
 #include "cli/onboard_file.hpp"
 
-#include "cli/csv_reader.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/import_file.hpp"
+#include "common/csv_reader.hpp"
 #include "common/text.hpp"
 
 #include <algorithm>

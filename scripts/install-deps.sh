@@ -15,6 +15,8 @@ PACKAGES=(
     libtomlplusplus-dev libssl-dev
     # data sbcd reads at run time: WordNet, the general synonyms of the built-in answerer (answer.wordnet_dir)
     wordnet-base
+    # a program sbcd runs: pdftotext, which reads owners' PDF uploads into the knowledge base (media.pdftotext)
+    poppler-utils
     # tests: Catch2; clang and its runtimes for libFuzzer targets and sanitizer builds
     catch2 clang libclang-rt-14-dev
     # tooling: formatting, man page checks, time zones for business hours, TLS roots for libcurl, curl for

@@ -18,6 +18,7 @@
 #include "daemon/outbox/sender.hpp"
 #include "daemon/pipeline/answer_worker.hpp"
 #include "daemon/pipeline/embedder.hpp"
+#include "daemon/pipeline/owner_uploads.hpp"
 #include "daemon/pipeline/pipeline.hpp"
 #include "daemon/pipeline/survey_timer.hpp"
 #include "daemon/store/store.hpp"
@@ -68,6 +69,11 @@ void warn_about(const config::Config& config) {
         log_warn("http",
                  "WEBHOOK_BASE_URL is not set: signatures are checked against http://<Host header>, which "
                  "fails behind a TLS proxy; set it to the public URL Twilio calls");
+    }
+    if (config.media_base_url().empty()) {
+        log_warn("media",
+                 "neither media.public_base_url nor WEBHOOK_BASE_URL is set: answers go out without their "
+                 "knowledge attachments, as Twilio could not fetch them");
     }
     if (!config.twilio_live()) {
         log_info("outbox", "no Twilio credentials: dry-run, replies are logged and not sent");
@@ -181,7 +187,14 @@ int run(const config::Config& initial, const config::Sources& sources) {
             [&sender](std::vector<store::Claim> claims) { sender->hand_over(std::move(claims)); },
             [&sender] { return sender->has_room(); });
         // Sweeps the media folder against the rows before anything can write either.
-        auto downloader = std::make_unique<media::Downloader>(*store, live, config.data_dir);
+        // Owners' uploads become knowledge on the downloader thread, once their file is stored.
+        pipeline::OwnerUploads uploads(*store, live, pipeline, config.data_dir);
+        auto downloader = std::make_unique<media::Downloader>(
+            *store, live, config.data_dir,
+            [&uploads](const store::Media& media, const std::string& path) { uploads.stored(media, path); },
+            [&uploads](const store::Media& media, const std::string& error) {
+                uploads.failed(media, error);
+            });
         pipeline.on_media_queued([&downloader] { downloader->wake(); });
         http::WebhookHandler webhooks(live, pipeline, *store, counters);
         http::StatusSources status{live, *store, counters, std::chrono::steady_clock::now()};

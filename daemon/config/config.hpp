@@ -77,6 +77,15 @@ struct Config {
     int media_retry_base_ms = 2000;             // backoff before retry n: random in [base*2^n/2, base*2^n]
     std::int64_t media_quota_bytes = 1LL << 30; // stored bytes per business (0: no limit)
     int media_retention_days = 90;              // customers' media older than this is deleted (0: kept)
+    // Where Twilio fetches knowledge attachments: this + "/media/<token>.<ext>"; empty: WEBHOOK_BASE_URL
+    std::string media_public_base_url;
+    // The PDF-to-text converter for owners' PDF uploads (Debian's poppler-utils): a name looked up on PATH
+    // when the file is imported, or an absolute path
+    std::string media_pdftotext = "pdftotext";
+    // The base URL attachments are published under, or empty when neither option is set.
+    const std::string& media_base_url() const {
+        return media_public_base_url.empty() ? webhook_base_url : media_public_base_url;
+    }
     // Metrics: businesses with their own label in /metrics, the rest count as "other"
     int metrics_max_businesses = 20;
     // Admin REST API (/api/businesses...): off while empty

@@ -126,6 +126,18 @@ std::string check_url(std::string_view v) {
     return {};
 }
 
+// A program name (looked up on PATH) or an absolute path; never empty, never relative with a '/', which would
+// depend on sbcd's working directory.
+std::string check_program(std::string_view v) {
+    if (v.empty()) {
+        return "the program must not be empty (the default is pdftotext)";
+    }
+    if (v.find('/') != std::string_view::npos && v.front() != '/') {
+        return fmt::format("'{}' is a relative path: give a name found on PATH or an absolute path", v);
+    }
+    return {};
+}
+
 std::string check_account_sid(std::string_view v) {
     if (v.empty() || (v.size() == 34 && v.substr(0, 2) == "AC")) {
         return {};
@@ -305,6 +317,15 @@ std::vector<Option> make_options() {
         reload(integer(
             "media.max_bytes", "SBC_MEDIA_MAX_BYTES", &Config::media_max_bytes, 1024, std::int64_t{100} << 20,
             "largest media file downloaded (enforced while it streams in; WhatsApp allows 16 MB)")),
+        reload(
+            string("media.pdftotext", "SBC_PDFTOTEXT", &Config::media_pdftotext,
+                   "the pdftotext program (poppler-utils) that reads owners' PDF uploads: a name looked up "
+                   "on PATH, or an absolute path",
+                   check_program)),
+        reload(string("media.public_base_url", "SBC_MEDIA_PUBLIC_BASE_URL", &Config::media_public_base_url,
+                      "base URL Twilio fetches knowledge attachments from (+ /media/<token>.<ext>); empty: "
+                      "WEBHOOK_BASE_URL",
+                      check_url)),
         reload(integer("media.quota_bytes", "SBC_MEDIA_QUOTA_BYTES", &Config::media_quota_bytes, 0,
                        std::int64_t{1} << 40, "media bytes stored per business (0: no limit)")),
         reload(integer("media.retention_days", "SBC_MEDIA_RETENTION_DAYS", &Config::media_retention_days, 0,

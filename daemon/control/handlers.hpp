@@ -30,6 +30,7 @@ Response kb_search(Context& ctx, Arguments& args);
 Response kb_remove(Context& ctx, Arguments& args);
 Response kb_import(Context& ctx, Arguments& args);
 Response kb_export(Context& ctx, Arguments& args);
+Response kb_attach(Context& ctx, Arguments& args);
 
 // synonym_commands.cpp
 Response kb_synonym_add(Context& ctx, Arguments& args);

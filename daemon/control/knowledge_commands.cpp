@@ -1,11 +1,13 @@
 // Managing a business's knowledge base.
 
 #include "daemon/answer/query_terms.hpp"
+#include "daemon/config/config.hpp"
 #include "daemon/control/handlers.hpp"
 #include "daemon/control/knowledge_import.hpp"
 #include "daemon/control/lookup.hpp"
 #include "daemon/control/validate.hpp"
 #include "daemon/control/views.hpp"
+#include "daemon/store/attachment_repo.hpp"
 #include "daemon/store/event_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
 #include "daemon/store/store.hpp"
@@ -90,6 +92,10 @@ nlohmann::json entries_json(const std::vector<Entry>& entries, std::string_view 
 
 Response kb_add(Context& ctx, Arguments& args) {
     auto business = args.required_string("business");
+    // A document (sbcctl kb add --file) is split into passages, one entry each (knowledge_file_commands.cpp).
+    if (auto document = args.optional_string("document")) {
+        return kb_add_document(ctx, args, business, *document);
+    }
     auto text = args.required_string("text");
     Entry entry = checked_entry("", text, args.optional_string("tags"), args.optional_string("source"));
     args.check_unknown();
@@ -118,9 +124,9 @@ Response kb_list(Context& ctx, Arguments& args) {
         if (!b) {
             return b.error();
         }
-        return nlohmann::json{
-            {"entries", entries_json(store::list_entries(db, b->rowid, limit, offset), business)},
-            {"total", store::count_entries(db, b->rowid)}};
+        auto entries = entries_json(store::list_entries(db, b->rowid, limit, offset), business);
+        add_attachments(db, *b, entries);
+        return nlohmann::json{{"entries", std::move(entries)}, {"total", store::count_entries(db, b->rowid)}};
     }));
     return {protocol::k_ok,
             fmt::format("{} of {} entries", out["entries"].size(), out["total"].get<std::int64_t>()), out};
@@ -158,6 +164,7 @@ Response kb_remove(Context& ctx, Arguments& args) {
     auto business = args.required_string("business");
     auto number = args.required_int("number");
     args.check_unknown();
+    std::optional<std::string> attachment_file; // removed after the commit: the row goes first
     auto removed = unwrap(ctx.store.write([&](Database& db) -> Result<nlohmann::json> {
         auto b = business_or_error(db, business);
         if (!b) {
@@ -170,10 +177,16 @@ Response kb_remove(Context& ctx, Arguments& args) {
                                      number, business)};
         }
         auto json = entry_json(*entry, business);
+        if (auto attachment = store::find_attachment(db, entry->rowid)) {
+            attachment_file = attachment->file;
+        }
         store::delete_entry(db, entry->rowid);
         store::record_event(db, ctx.actor, "kb-remove", business, {{"before", json}});
         return json;
     }));
+    if (attachment_file) {
+        remove_media_file(ctx.config.data_dir, *attachment_file);
+    }
     return {protocol::k_ok, fmt::format("removed entry {} from {}", number, business), {{"entry", removed}}};
 }
 

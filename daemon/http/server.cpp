@@ -2,6 +2,7 @@
 
 #include "daemon/http/admin_api.hpp"
 #include "daemon/http/metrics_page.hpp"
+#include "daemon/http/public_media.hpp"
 #include "daemon/http/status_pages.hpp"
 #include "daemon/http/webhook_handler.hpp"
 #include "daemon/log/log.hpp"
@@ -189,6 +190,12 @@ void HttpServer::routes(std::size_t max_body, WebhookHandler& webhooks, StatusSo
     });
     s.Get("/metrics", [&status](const httplib::Request&, httplib::Response& res) {
         res.set_content(prometheus_metrics(status), metrics::k_exposition_content_type);
+    });
+    // Knowledge attachments for Twilio (MediaUrl); cpp-httplib answers HEAD with the GET route's headers.
+    s.Get(R"(/media/(.*))", [&status](const httplib::Request& req, httplib::Response& res) {
+        auto file = public_media(status, req.matches[1].str());
+        res.status = file.status;
+        res.set_content(std::move(file.body), file.content_type.c_str());
     });
     s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
         if (res.status == 404 && res.body.empty()) {

@@ -7,6 +7,7 @@
 #include "daemon/media/fetch.hpp"
 #include "daemon/media/media_files.hpp"
 #include "daemon/media/media_types.hpp"
+#include "daemon/store/attachment_repo.hpp"
 #include "daemon/store/store.hpp"
 
 #include <algorithm>
@@ -48,8 +49,10 @@ void sync_dir(const fs::path& dir) {
 
 } // namespace
 
-Downloader::Downloader(store::Store& store, const config::Live& config, std::string data_dir, Stored stored)
-    : m_store(store), m_config(config), m_data_dir(std::move(data_dir)), m_stored(std::move(stored)) {
+Downloader::Downloader(store::Store& store, const config::Live& config, std::string data_dir, Stored stored,
+                       Failed failed)
+    : m_store(store), m_config(config), m_data_dir(std::move(data_dir)), m_stored(std::move(stored)),
+      m_failed(std::move(failed)) {
     auto files =
         m_store.read([](store::Database& db) -> Result<std::vector<std::pair<std::int64_t, std::string>>> {
             return store::stored_media_files(db);
@@ -57,7 +60,12 @@ Downloader::Downloader(store::Store& store, const config::Live& config, std::str
     if (!files) {
         throw std::runtime_error("cannot read the media rows: " + files.error().message);
     }
-    auto swept = sweep(m_data_dir, *files);
+    auto attachments = m_store.read(
+        [](store::Database& db) -> Result<std::vector<std::string>> { return store::attachment_files(db); });
+    if (!attachments) {
+        throw std::runtime_error("cannot read the attachments: " + attachments.error().message);
+    }
+    auto swept = sweep(m_data_dir, *files, *attachments);
     if (!swept.missing.empty()) {
         auto now = time_format::now_ms();
         auto marked = m_store.write([&](store::Database& db) -> Result<int> {
@@ -158,6 +166,8 @@ void Downloader::download(const store::Media& item) {
         });
         if (!written) {
             log_error("media", "media {}: cannot record the failure: {}", item.id, written.error().message);
+        } else if (m_failed) {
+            m_failed(item, error);
         }
     };
     if (config->media_quota_bytes > 0) {

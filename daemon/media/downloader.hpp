@@ -28,9 +28,12 @@ class Downloader {
   public:
     // Called on the downloader thread after a file is stored (e.g. an owner's document to import).
     using Stored = std::function<void(const store::Media&, const std::string& path)>;
+    // Called on the downloader thread when a file failed for good, with the reason (e.g. to tell an owner).
+    using Failed = std::function<void(const store::Media&, const std::string& error)>;
 
     // Sweeps the media folder against the database, then starts the thread.
-    Downloader(store::Store& store, const config::Live& config, std::string data_dir, Stored stored = {});
+    Downloader(store::Store& store, const config::Live& config, std::string data_dir, Stored stored = {},
+               Failed failed = {});
     // Lets the download in progress finish (bounded by media.timeout_ms); pending rows stay for next start.
     ~Downloader();
     Downloader(const Downloader&) = delete;
@@ -48,6 +51,7 @@ class Downloader {
     const config::Live& m_config;
     std::string m_data_dir;
     Stored m_stored;
+    Failed m_failed;
     std::mutex m_mutex;
     std::condition_variable m_cv;
     bool m_stopping = false;

@@ -17,6 +17,18 @@ std::string media_root(const std::string& data_dir);
 // A new name "<business rowid>/<32 hex>.<ext>" (relative to the media root) with a random part from the OS.
 std::string new_file_name(std::int64_t business_rowid, std::string_view extension);
 
+// 32 lower-case hex digits (128 bits) from the OS's random source: a public URL's unguessable part.
+std::string new_token();
+
+// True for a token of that shape.
+bool is_token(std::string_view token);
+
+// Writes bytes to a new generated name of the business (".part" first, fsynced, renamed, folder fsynced), as
+// the downloader stores a download; returns the name, or an error message saying what failed.
+std::optional<std::string> write_new_file(const std::string& data_dir, std::int64_t business_rowid,
+                                          std::string_view extension, std::string_view bytes,
+                                          std::string& error);
+
 // True for names of the shape new_file_name makes: digits, '/', 32 lower-case hex digits, '.', 1-5 lower-case
 // letters or digits. Anything else (.., absolute paths, other separators, NUL) is false.
 bool is_safe_name(std::string_view name);
@@ -32,8 +44,10 @@ struct SweepResult {
 };
 
 // Removes partial downloads and files no row names, and finds rows whose file is gone. `stored` is every
-// stored row (id, name). Run before the downloader starts, so nothing is being written meanwhile.
+// stored media row (id, name); `attachments` the files of knowledge entries' attachments, kept too. Run
+// before the downloader starts, so nothing is being written meanwhile.
 SweepResult sweep(const std::string& data_dir,
-                  const std::vector<std::pair<std::int64_t, std::string>>& stored);
+                  const std::vector<std::pair<std::int64_t, std::string>>& stored,
+                  const std::vector<std::string>& attachments = {});
 
 } // namespace sbc::media

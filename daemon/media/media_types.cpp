@@ -58,6 +58,47 @@ std::optional<std::string> extension_for(std::string_view content_type) {
     return std::nullopt;
 }
 
+std::optional<std::string> attachable_type(std::string_view extension) {
+    std::string ext = normalise_type(extension);
+    if (ext == "jpg" || ext == "jpeg") {
+        return "image/jpeg";
+    }
+    constexpr std::array<std::pair<std::string_view, std::string_view>, 6> k_attachable = {{
+        {"png", "image/png"},
+        {"webp", "image/webp"},
+        {"pdf", "application/pdf"},
+        {"mp4", "video/mp4"},
+        {"mp3", "audio/mpeg"},
+        {"ogg", "audio/ogg"},
+    }};
+    for (const auto& [name, type] : k_attachable) {
+        if (name == ext) {
+            return std::string(type);
+        }
+    }
+    return std::nullopt;
+}
+
+bool content_matches(std::string_view content_type, std::string_view bytes) {
+    auto type = normalise_type(content_type);
+    if (type == "image/jpeg") {
+        return bytes.substr(0, 3) == "\xFF\xD8\xFF";
+    }
+    if (type == "image/png") {
+        return bytes.substr(0, 8) == "\x89PNG\r\n\x1A\n";
+    }
+    if (type == "image/webp") {
+        return bytes.substr(0, 4) == "RIFF" && bytes.size() >= 12 && bytes.substr(8, 4) == "WEBP";
+    }
+    if (type == "application/pdf") {
+        return bytes.substr(0, 5) == "%PDF-";
+    }
+    if (type == "video/mp4") {
+        return bytes.size() >= 8 && bytes.substr(4, 4) == "ftyp";
+    }
+    return true;
+}
+
 std::string allowed_types() {
     std::string out;
     for (const auto& [name, extension] : k_allowed) {

@@ -72,6 +72,11 @@ twilio::OutboundMessage to_outbound(const store::Message& m, const config::Confi
         out.content_sid = m.content_sid;
         out.content_variables = m.content_vars;
     }
+    // The attachment's URL is made at send time, from the base URL in force now. Without one Twilio could not
+    // fetch it: the text goes alone (sbcd warns about that at start).
+    if (m.media_path && !m.content_sid && !config.media_base_url().empty()) {
+        out.media_urls.push_back(config.media_base_url() + *m.media_path);
+    }
     if (!config.webhook_base_url.empty()) {
         out.status_callback = config.webhook_base_url + "/webhooks/twilio/status";
     }

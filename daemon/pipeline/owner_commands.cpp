@@ -338,6 +338,9 @@ std::string help(OwnerContext& ctx, const std::string&) {
     for (const auto& row : k_commands) {
         out += fmt::format("\n{} - {}", row.usage, row.help);
     }
+    // Uploads are not commands, but owners look here for what they can do.
+    out += "\nSend a PDF, CSV, text or Markdown file to add what it says; a photo with a caption to add the "
+           "caption with the photo.";
     return out;
 }
 

@@ -7,15 +7,18 @@
 #include "daemon/answer/message_split.hpp"
 #include "daemon/config/config.hpp"
 #include "daemon/config/live.hpp"
+#include "daemon/import/document.hpp"
 #include "daemon/log/log.hpp"
 #include "daemon/media/media_types.hpp"
 #include "daemon/pipeline/keywords.hpp"
 #include "daemon/pipeline/owner_commands.hpp"
 #include "daemon/pipeline/rating.hpp"
 #include "daemon/store/ai_repo.hpp"
+#include "daemon/store/attachment_repo.hpp"
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/customer_repo.hpp"
 #include "daemon/store/event_repo.hpp"
+#include "daemon/store/knowledge_repo.hpp"
 #include "daemon/store/media_repo.hpp"
 #include "daemon/store/satisfaction_repo.hpp"
 #include "daemon/store/stats_repo.hpp"
@@ -59,7 +62,7 @@ struct Step {
 // Writes a reply (split into ordered parts when long) to `to` from our number. Test messages are only logged.
 void reply(Step& st, const std::optional<Business>& business, const std::string& to, const std::string& text,
            const std::string& kind, std::optional<std::int64_t> entry = {}, std::optional<double> score = {},
-           std::optional<std::string> refused = {}) {
+           std::optional<std::string> refused = {}, std::optional<std::string> media_path = {}) {
     std::optional<std::int64_t> previous;
     for (auto& part : answer::split_message(text)) {
         Message m;
@@ -77,11 +80,32 @@ void reply(Step& st, const std::optional<Business>& business, const std::string&
         bool queue = !st.in.test && !refused;
         m.status = st.in.test ? "test" : (refused ? "refused" : "pending");
         m.error_message = refused;
+        // The attachment goes with the first part, so the customer sees it next to the answer's start.
+        if (!previous) {
+            m.media_path = media_path;
+        }
         store::insert_outbound(st.db, m, queue, previous);
         previous = m.id;
         st.queued = st.queued || queue;
         st.outcome.replies.push_back(std::move(m));
     }
+}
+
+// The public path of the attachment of the entry a built-in answer came from, if it has one.
+std::optional<std::string> attachment_path(Database& db, const Business& b, std::string_view kind,
+                                           std::optional<std::int64_t> entry_number) {
+    if (kind != "answer" || !entry_number) {
+        return std::nullopt;
+    }
+    auto entry = store::find_entry(db, b.rowid, *entry_number);
+    if (!entry) {
+        return std::nullopt;
+    }
+    auto attachment = store::find_attachment(db, entry->rowid);
+    if (!attachment) {
+        return std::nullopt;
+    }
+    return store::public_path(*attachment);
 }
 
 // Tells the owner about a question the knowledge base could not answer, inside the owner's 24-hour window or
@@ -303,6 +327,53 @@ void handle_customer_media(Step& st, const Business& b) {
     }
 }
 
+// Why an owner's files cannot become knowledge, or nullopt when every one can: documents (text, Markdown,
+// CSV, PDF) and photos with a caption. Checked on the declared types, before anything is fetched.
+std::optional<std::string> owner_upload_problem(const Inbound& in) {
+    for (const auto& item : in.media) {
+        auto type = media::normalise_type(item.content_type);
+        if (import::kind_for_type(type)) {
+            continue;
+        }
+        if (type == "image/jpeg" || type == "image/png" || type == "image/webp") {
+            if (text::trim(in.body).empty()) {
+                return std::string("To add a photo to the knowledge base, send it again with a caption: the "
+                                   "caption becomes the entry, and customers whose question it answers get "
+                                   "the photo with it.");
+            }
+            continue;
+        }
+        return fmt::format(
+            "I can add text (.txt), Markdown, CSV and PDF documents, and photos with a caption, to "
+            "the knowledge base; a {} ({}) is none of those. Save it as PDF or text and send "
+            "that.",
+            media::kind_in_words(type), type.substr(0, 100));
+    }
+    return std::nullopt;
+}
+
+// The owner's documents and captioned photos: stored like customers' media (kind owner-media, which retention
+// keeps) and made into knowledge entries by OwnerUploads once downloaded, off this thread; the owner hears
+// the outcome then. rate.media_per_hour bounds them as it does customers' files.
+void handle_owner_media(Step& st, const Business& b) {
+    if (customer_over(st, b, "owner-media", st.config.rate_media_per_hour)) {
+        record_inbound(st, b, "rate-limited");
+        reply(st, b, st.in.from,
+              fmt::format("You have sent {} file{} in the last hour, the most I take (rate.media_per_hour). "
+                          "Send this one again a little later.",
+                          st.config.rate_media_per_hour, st.config.rate_media_per_hour == 1 ? "" : "s"),
+              "owner-reply");
+        return;
+    }
+    if (auto problem = owner_upload_problem(st.in)) {
+        record_inbound(st, b, "owner-message");
+        reply(st, b, st.in.from, *problem, "owner-reply");
+        return;
+    }
+    record_inbound(st, b, "owner-media");
+    record_media(st, b);
+}
+
 // Opt-out and opt-in keywords; true when the message was one (and has been fully handled).
 bool handle_keyword(Step& st, const Business& b, Keyword keyword) {
     auto customer = store::find_customer(st.db, b.rowid, st.in.from);
@@ -415,7 +486,8 @@ void handle_question(Step& st, const Business& b, const std::optional<answer::An
     const answer::Answer& a = *now;
     st.outcome.entry_number = a.entry_number;
     st.outcome.confidence = a.confidence;
-    reply(st, b, st.in.from, a.text, answer::kind_name(a.kind), a.entry_number, a.confidence);
+    reply(st, b, st.in.from, a.text, answer::kind_name(a.kind), a.entry_number, a.confidence, {},
+          attachment_path(st.db, b, answer::kind_name(a.kind), a.entry_number));
     if (a.kind == answer::Answer::Kind::fallback) {
         store::record_unanswered(st.db, b.rowid, st.in.from, st.in.body, st.outcome.message_id,
                                  st.in.received_at_ms);
@@ -485,8 +557,12 @@ void process(Step& st, const std::optional<answer::Answer>& precomputed, std::in
             return; // the menu or a choice was handled
         }
     }
-    if (!st.in.media.empty() && business->owner != st.in.from) {
-        handle_customer_media(st, *business);
+    if (!st.in.media.empty()) {
+        if (business->owner == st.in.from) {
+            handle_owner_media(st, *business);
+        } else {
+            handle_customer_media(st, *business);
+        }
         return;
     }
     if (auto keyword = detect_keyword(st.in.body)) {
@@ -605,7 +681,8 @@ Result<bool> Pipeline::finish_answer(const store::AnswerJob& job, const Composed
         Outcome outcome;
         outcome.message_id = question->id;
         Step st{db, *config, in, outcome};
-        reply(st, b, in.from, composed.text, composed.kind, composed.entry_number, composed.score);
+        reply(st, b, in.from, composed.text, composed.kind, composed.entry_number, composed.score, {},
+              attachment_path(db, *b, composed.kind, composed.entry_number));
         if (composed.handoff) {
             store::record_unanswered(db, b->rowid, in.from, in.body, question->id, in.received_at_ms);
             notify_owner(st, *b, in.body);
@@ -617,6 +694,37 @@ Result<bool> Pipeline::finish_answer(const store::AnswerJob& job, const Composed
                                     composed.usage.prompt_tokens, composed.usage.completion_tokens,
                                     in.received_at_ms);
         }
+        claims = claim_for_sender(db, *config, st, m_has_room);
+        return true;
+    });
+    if (result && !claims.empty() && m_hand_over) {
+        m_hand_over(std::move(claims));
+    }
+    return result;
+}
+
+Result<bool> Pipeline::finish_owner_upload(std::int64_t message_id, const UploadWrite& write) {
+    auto config = m_config.get();
+    std::vector<store::Claim> claims;
+    auto result = m_store.write([&](Database& db) -> Result<bool> {
+        claims.clear(); // a retried write starts again
+        auto message = store::find_message(db, message_id);
+        if (!message || !message->business_rowid) {
+            return false;
+        }
+        auto b = store::find_business_by_rowid(db, *message->business_rowid);
+        if (!b || b->owner != message->customer) {
+            return false; // removed, or the owner changed since: nobody to tell
+        }
+        std::string summary = write(db, *b);
+        Inbound in;
+        in.to = message->our_number;
+        in.from = b->owner;
+        in.received_at_ms = time_format::now_ms();
+        Outcome outcome;
+        outcome.message_id = message->id;
+        Step st{db, *config, in, outcome};
+        reply(st, b, b->owner, summary, "owner-reply");
         claims = claim_for_sender(db, *config, st, m_has_room);
         return true;
     });

@@ -8,6 +8,7 @@
 
 #include "common/result.hpp"
 #include "daemon/store/ai_repo.hpp"
+#include "daemon/store/business_repo.hpp"
 #include "daemon/store/message_repo.hpp"
 
 #include <functional>
@@ -107,6 +108,13 @@ class Pipeline {
     // Writes the composed reply to a job's question and removes the job, in one transaction, then hands the
     // reply to the sender. A job already finished is left alone (ok, nothing written).
     Result<bool> finish_answer(const store::AnswerJob& job, const Composed& composed);
+
+    // Runs `write` in one transaction with the owner's message `message_id` known (it adds what the owner's
+    // upload became and returns the summary), then sends the summary to the owner as a reply to that message.
+    // Nothing is written when the message or its business is gone, or the sender is no longer the owner (ok,
+    // false). Used by OwnerUploads on the downloader thread.
+    using UploadWrite = std::function<std::string(store::Database&, const store::Business&)>;
+    Result<bool> finish_owner_upload(std::int64_t message_id, const UploadWrite& write);
 
     // Asks the customers whose conversations went quiet `quiet_ms` ago to rate them (see
     // store::due_surveys), through the outbox like any reply; returns how many were asked. Run by the

@@ -119,6 +119,17 @@ bool has_entry_text(Database& db, std::int64_t business_rowid, std::string_view 
     return s->step();
 }
 
+std::optional<Entry> find_entry_by_text(Database& db, std::int64_t business_rowid, std::string_view text) {
+    static const std::string sql = fmt::format(
+        "SELECT {} FROM knowledge WHERE business_id = ? AND text = ? ORDER BY number LIMIT 1", k_columns);
+    auto s = db.cached(sql);
+    s->bind(1, business_rowid).bind(2, text);
+    if (!s->step()) {
+        return std::nullopt;
+    }
+    return read_row(*s);
+}
+
 std::vector<Entry> list_entries(Database& db, std::int64_t business_rowid, std::int64_t limit,
                                 std::int64_t offset) {
     static const std::string sql = fmt::format(

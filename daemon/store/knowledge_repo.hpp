@@ -32,6 +32,8 @@ std::optional<Entry> find_entry(Database& db, std::int64_t business_rowid, std::
 std::optional<Entry> find_entry_by_rowid(Database& db, std::int64_t rowid);
 // True when the business already has an entry with exactly this text (import skips it).
 bool has_entry_text(Database& db, std::int64_t business_rowid, std::string_view text);
+// The business's entry with exactly this text, if any.
+std::optional<Entry> find_entry_by_text(Database& db, std::int64_t business_rowid, std::string_view text);
 // Entries ordered by number.
 std::vector<Entry> list_entries(Database& db, std::int64_t business_rowid, std::int64_t limit,
                                 std::int64_t offset);

@@ -8,7 +8,7 @@ namespace {
 constexpr const char* k_columns =
     "m.id, m.business_id, m.direction, m.message_sid, m.customer, m.our_number, m.body, m.kind, m.status, "
     "m.error_code, m.error_message, m.reply_to, m.entry_number, m.score, m.content_sid, m.content_vars, "
-    "m.created_at, m.updated_at, m.sent_at, m.attempts, m.ambiguous";
+    "m.created_at, m.updated_at, m.sent_at, m.attempts, m.ambiguous, m.media_path";
 
 template <typename T>
 std::optional<T> opt(Statement& s, int c, T (Statement::*get)(int) const) {
@@ -41,6 +41,7 @@ Message read_row(Statement& s, int f = 0) {
     m.sent_at = opt(s, f + 18, &Statement::int64);
     m.attempts = s.int64(f + 19);
     m.ambiguous = s.integer(f + 20) != 0;
+    m.media_path = opt(s, f + 21, &Statement::text);
     return m;
 }
 
@@ -49,12 +50,13 @@ std::int64_t insert_message(Database& db, Message& m) {
     auto s = db.cached(
         "INSERT INTO messages (business_id, direction, message_sid, customer, our_number, body, kind, "
         "status, error_code, error_message, reply_to, entry_number, score, content_sid, content_vars, "
-        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+        "created_at, updated_at, media_path) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
         "ON CONFLICT (message_sid) DO NOTHING");
     s->bind(1, m.business_rowid).bind(2, m.direction).bind(3, m.message_sid).bind(4, m.customer);
     s->bind(5, m.our_number).bind(6, m.body).bind(7, m.kind).bind(8, m.status).bind(9, m.error_code);
     s->bind(10, m.error_message).bind(11, m.reply_to).bind(12, m.entry_number).bind(13, m.score);
     s->bind(14, m.content_sid).bind(15, m.content_vars).bind(16, m.created_at).bind(17, m.updated_at);
+    s->bind(18, m.media_path);
     s->run();
     if (db.changes() == 0) {
         return 0;

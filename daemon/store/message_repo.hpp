@@ -31,6 +31,9 @@ struct Message {
     std::optional<double> score;
     std::optional<std::string> content_sid;
     std::optional<std::string> content_vars;
+    // An attachment sent with the reply: its public path ("/media/<token>.<ext>"); the sender puts the
+    // configured public base URL in front, so a changed base URL applies to rows already queued.
+    std::optional<std::string> media_path;
     std::int64_t attempts = 0; // send attempts so far
     bool ambiguous = false; // an attempt may have reached Twilio without our hearing back: a copy is possible
     std::int64_t created_at = 0;

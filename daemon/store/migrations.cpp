@@ -341,6 +341,23 @@ CREATE TABLE business_media (
     notify_owner INTEGER NOT NULL DEFAULT 0
 );
 )sql",
+    // 11: attachments of knowledge entries (a menu photo sent with the answer). The file lives under
+    // <data_dir>/media like downloads but belongs to the entry; token is the random part of its public URL
+    // (/media/<token>.<ext>), separate from the file name so that neither reveals the other. An outbound
+    // message carries the public path of what it was sent with.
+    R"sql(
+CREATE TABLE knowledge_attachments (
+    entry_id     INTEGER PRIMARY KEY REFERENCES knowledge(id) ON DELETE CASCADE,
+    business_id  INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+    file         TEXT NOT NULL UNIQUE,
+    content_type TEXT NOT NULL,
+    bytes        INTEGER NOT NULL,
+    token        TEXT NOT NULL UNIQUE,
+    created_at   INTEGER NOT NULL
+);
+CREATE INDEX knowledge_attachments_by_business ON knowledge_attachments(business_id);
+ALTER TABLE messages ADD COLUMN media_path TEXT;
+)sql",
 };
 
 constexpr int k_count = static_cast<int>(sizeof(k_migrations) / sizeof(k_migrations[0]));

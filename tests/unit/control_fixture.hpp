@@ -41,6 +41,9 @@ class ControlFixture {
         m_config.data_dir = m_dir.path();
     }
 
+    // The data directory the commands write files under (a temporary directory).
+    const std::string& data_dir() const { return m_config.data_dir; }
+
     // The response to a request line, as the socket server would send it.
     json raw(std::string_view line) { return control::dispatch(line, m_ctx); }
 

@@ -564,3 +564,33 @@ TEST_CASE("media keys: defaults, a size limit in range, retention from the envir
     REQUIRE(loaded.config.media_max_bytes == 2048);
     REQUIRE(loaded.config.media_quota_bytes == 0);
 }
+
+TEST_CASE("media.pdftotext is a program name or an absolute path, media.public_base_url a URL",
+          "[config][media]") {
+    TempDir dir;
+    REQUIRE(Config{}.media_pdftotext == "pdftotext");
+    REQUIRE(Config{}.media_public_base_url.empty());
+    auto relative = dir.file("relative.toml");
+    write_file(relative, "[media]\npdftotext = \"bin/pdftotext\"\n");
+    REQUIRE_THAT(only_problem(load(toml_only(relative))),
+                 Contains(relative + ":2: media.pdftotext: 'bin/pdftotext' is a relative path"));
+    auto empty = dir.file("empty.toml");
+    write_file(empty, "[media]\npdftotext = \"\"\n");
+    REQUIRE_THAT(only_problem(load(toml_only(empty))),
+                 Contains("media.pdftotext: the program must not be empty"));
+    auto bad_url = dir.file("url.toml");
+    write_file(bad_url, "[media]\npublic_base_url = \"files.example.com/\"\n");
+    REQUIRE_THAT(only_problem(load(toml_only(bad_url))),
+                 Contains("media.public_base_url: 'files.example.com/' is not an http:// or https:// URL"));
+
+    auto good = dir.file("good.toml");
+    write_file(good, "[http]\nwebhook_base_url = \"https://hooks.example.com\"\n[media]\npdftotext = "
+                     "\"/opt/poppler/bin/pdftotext\"\n");
+    auto loaded = load(toml_only(good));
+    REQUIRE(loaded.problems.empty());
+    CHECK(loaded.config.media_pdftotext == "/opt/poppler/bin/pdftotext");
+    // Attachments are published under the webhook base until media.public_base_url says otherwise.
+    CHECK(loaded.config.media_base_url() == "https://hooks.example.com");
+    write_file(good, "[media]\npublic_base_url = \"https://files.example.com\"\n");
+    CHECK(load(toml_only(good)).config.media_base_url() == "https://files.example.com");
+}

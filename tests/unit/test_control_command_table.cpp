@@ -1,3 +1,4 @@
+#include "common/base64.hpp"
 #include "common/time_format.hpp"
 #include "daemon/control/command_table.hpp"
 #include "daemon/store/business_repo.hpp"
@@ -47,6 +48,13 @@ const std::map<std::string, Example>& examples() {
         {"doctor", {json::object(), {}, Access::read}},
         {"handoffs", {{{"business", "pizza"}}, {}, Access::read}},
         {"kb-add", {{{"business", "pizza"}, {"text", "We have wifi"}}, {"business", "text"}, Access::write}},
+        {"kb-attach",
+         {{{"business", "pizza"},
+           {"number", 1},
+           {"content", sbc::base64::encode(std::string("\x89PNG\r\n\x1A\n", 8) + "png")},
+           {"name", "menu.png"}},
+          {"business", "number"},
+          Access::write}},
         {"kb-export", {{{"business", "pizza"}}, {"business"}, Access::read}},
         {"kb-import",
          {{{"business", "pizza"}, {"entries", {{{"text", "Cash only"}}}}},

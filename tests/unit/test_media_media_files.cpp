@@ -79,3 +79,27 @@ TEST_CASE("content types: parameters and case are ignored, the allow-list gives 
     CHECK(kind_in_words("audio/ogg") == "voice message");
     CHECK(kind_in_words("application/pdf") == "file");
 }
+
+TEST_CASE("the sweep keeps the files of knowledge attachments, which no media row names", "[media][files]") {
+    sbc::test::TempDir dir;
+    std::string error;
+    auto attached = write_new_file(dir.path(), 4, "jpg", "photo", error);
+    auto orphan = write_new_file(dir.path(), 4, "jpg", "nobody's", error);
+    REQUIRE(attached);
+    REQUIRE(orphan);
+    CHECK(is_safe_name(*attached));
+    CHECK(sbc::test::read_file(*path_of(dir.path(), *attached)) == "photo");
+    auto result = sweep(dir.path(), {}, {*attached});
+    CHECK(result.orphans_removed == 1);
+    CHECK(std::filesystem::exists(*path_of(dir.path(), *attached)));
+    CHECK_FALSE(std::filesystem::exists(*path_of(dir.path(), *orphan)));
+}
+
+TEST_CASE("public tokens are 32 lower-case hex digits and differ", "[media][files]") {
+    auto a = new_token();
+    CHECK(is_token(a));
+    CHECK(a != new_token());
+    CHECK_FALSE(is_token(a.substr(1)));
+    CHECK_FALSE(is_token(std::string(31, 'a') + "G"));
+    CHECK_FALSE(is_token("../" + a.substr(3)));
+}

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sbc::cli {
+namespace sbc {
 
 struct CsvRecord {
     std::size_t line = 0; // the line the record starts on, counting from 1
@@ -31,4 +31,4 @@ struct CsvDocument {
 // be split into records reliably after that.
 CsvDocument read_csv(std::string_view document);
 
-} // namespace sbc::cli
+} // namespace sbc

@@ -1,8 +1,8 @@
-#include "cli/csv_reader.hpp"
+#include "common/csv_reader.hpp"
 
 #include <variant>
 
-namespace sbc::cli {
+namespace sbc {
 
 namespace {
 
@@ -137,4 +137,4 @@ CsvDocument read_csv(std::string_view document) {
     return out;
 }
 
-} // namespace sbc::cli
+} // namespace sbc

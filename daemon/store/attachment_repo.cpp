@@ -1,0 +1,94 @@
+#include "daemon/store/attachment_repo.hpp"
+
+namespace sbc::store {
+namespace {
+
+constexpr const char* k_select =
+    "SELECT entry_id, business_id, file, content_type, bytes, token, created_at FROM knowledge_attachments ";
+
+Attachment read_row(Statement& s) {
+    Attachment a;
+    a.entry_rowid = s.int64(0);
+    a.business_rowid = s.int64(1);
+    a.file = s.text(2);
+    a.content_type = s.text(3);
+    a.bytes = s.int64(4);
+    a.token = s.text(5);
+    a.created_at = s.int64(6);
+    return a;
+}
+
+} // namespace
+
+std::string public_path(const Attachment& attachment) {
+    auto dot = attachment.file.rfind('.');
+    std::string extension = dot == std::string::npos ? "bin" : attachment.file.substr(dot + 1);
+    return "/media/" + attachment.token + "." + extension;
+}
+
+std::optional<std::string> set_attachment(Database& db, const Attachment& attachment) {
+    auto previous = find_attachment(db, attachment.entry_rowid);
+    auto s = db.cached("INSERT INTO knowledge_attachments (entry_id, business_id, file, content_type, bytes, "
+                       "token, created_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT (entry_id) DO UPDATE SET "
+                       "file = excluded.file, content_type = excluded.content_type, bytes = excluded.bytes, "
+                       "token = excluded.token, created_at = excluded.created_at");
+    s->bind(1, attachment.entry_rowid).bind(2, attachment.business_rowid).bind(3, attachment.file);
+    s->bind(4, attachment.content_type).bind(5, attachment.bytes).bind(6, attachment.token);
+    s->bind(7, attachment.created_at);
+    s->run();
+    if (previous && previous->file != attachment.file) {
+        return previous->file;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> remove_attachment(Database& db, std::int64_t entry_rowid) {
+    auto previous = find_attachment(db, entry_rowid);
+    if (!previous) {
+        return std::nullopt;
+    }
+    auto s = db.cached("DELETE FROM knowledge_attachments WHERE entry_id = ?");
+    s->bind(1, entry_rowid);
+    s->run();
+    return previous->file;
+}
+
+std::optional<Attachment> find_attachment(Database& db, std::int64_t entry_rowid) {
+    auto s = db.prepare(std::string(k_select) + "WHERE entry_id = ?");
+    s.bind(1, entry_rowid);
+    if (!s.step()) {
+        return std::nullopt;
+    }
+    return read_row(s);
+}
+
+std::optional<Attachment> find_attachment_by_token(Database& db, std::string_view token) {
+    auto s = db.prepare(std::string(k_select) + "WHERE token = ?");
+    s.bind(1, token);
+    if (!s.step()) {
+        return std::nullopt;
+    }
+    return read_row(s);
+}
+
+std::map<std::int64_t, Attachment> attachments_of(Database& db, std::int64_t business_rowid) {
+    auto s = db.prepare(std::string(k_select) + "WHERE business_id = ?");
+    s.bind(1, business_rowid);
+    std::map<std::int64_t, Attachment> out;
+    while (s.step()) {
+        auto a = read_row(s);
+        out.emplace(a.entry_rowid, std::move(a));
+    }
+    return out;
+}
+
+std::vector<std::string> attachment_files(Database& db) {
+    auto s = db.prepare("SELECT file FROM knowledge_attachments");
+    std::vector<std::string> out;
+    while (s.step()) {
+        out.push_back(s.text(0));
+    }
+    return out;
+}
+
+} // namespace sbc::store
