@@ -195,3 +195,9 @@ TEST_CASE("builtin: of two entries with the question's word, the one that starts
     // The bonus ranks; it does not change the confidence the threshold reads.
     CHECK(candidates[0].confidence == candidates[1].confidence);
 }
+
+TEST_CASE("builtin: a customer's american spelling finds the owner's british one", "[answer][spelling]") {
+    Shop shop({"We colour and cut, from 40 euros.", "Parking behind the shopping centre."});
+    CHECK(shop.answer("do you do hair color") == 1);
+    CHECK(shop.answer("where is the center") == 2);
+}
