@@ -201,3 +201,10 @@ TEST_CASE("builtin: a customer's american spelling finds the owner's british one
     CHECK(shop.answer("do you do hair color") == 1);
     CHECK(shop.answer("where is the center") == 2);
 }
+
+TEST_CASE("builtin: an everyday word of the question counts less than the thing asked about", "[answer]") {
+    // "bring" is the cup entry's own word, "puppy" only related to the dogs entry's: at full weight the
+    // everyday verb would win.
+    Shop shop({"Bring your own cup and get 20 cents off.", "Dogs welcome inside."});
+    CHECK(shop.answer("can I bring my puppy") == 2);
+}
