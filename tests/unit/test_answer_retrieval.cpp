@@ -208,3 +208,14 @@ TEST_CASE("builtin: an everyday word of the question counts less than the thing 
     Shop shop({"Bring your own cup and get 20 cents off.", "Dogs welcome inside."});
     CHECK(shop.answer("can I bring my puppy") == 2);
 }
+
+TEST_CASE("builtin: one word of an entry answers one word of the question", "[answer]") {
+    // "send" is related to both "bring" and "house" through the lexicon's delivery words. Counted for both,
+    // the entry would cover the whole question (0.8); counted once, it covers "bring" alone, which the
+    // everyday-word weight makes a third of the question.
+    Shop shop({"Send us your CV."});
+    auto candidates = answer::retrieve(shop.db, shop.business.rowid, "can you bring it to my house");
+    REQUIRE(candidates.size() == 1);
+    CHECK(candidates[0].confidence < 0.5);
+    CHECK(shop.answer("can you bring it to my house") == 0);
+}
