@@ -71,7 +71,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 17> k_irregu
 struct Phrase {
     std::string_view first, second, joined;
 };
-constexpr std::array<Phrase, 16> k_phrases = {{
+constexpr std::array<Phrase, 20> k_phrases = {{
     {"how", "much", "price"},
     {"opening", "times", "hours"},
     {"gift", "card", "voucher"},
@@ -88,6 +88,10 @@ constexpr std::array<Phrase, 16> k_phrases = {{
     {"walk", "ins", "walkin"},
     {"walk", "in", "walkin"},
     {"dairy", "free", "vegan"},
+    {"get", "to", "directions"},
+    {"get", "there", "directions"},
+    {"electric", "bike", "ebike"},
+    {"electric", "bikes", "ebike"},
 }};
 
 std::vector<std::string> raw_tokens(std::string_view text) {

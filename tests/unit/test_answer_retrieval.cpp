@@ -84,6 +84,18 @@ TEST_CASE("normalised terms drop stop words and join fixed phrases", "[answer][n
     CHECK(answer::normalised_terms("what is the") == std::vector<std::string>{});
 }
 
+TEST_CASE("the lexicon knows events, groups and the words British and American English differ in",
+          "[answer][lexicon]") {
+    CHECK(contains(answer::lexicon_related(answer::stem("married")), answer::stem("wedding")));
+    CHECK(contains(answer::lexicon_related(answer::stem("music")), answer::stem("event")));
+    CHECK(contains(answer::lexicon_related(answer::stem("people")), answer::stem("groups")));
+    CHECK(contains(answer::lexicon_related(answer::stem("takeout")), answer::stem("takeaway")));
+    CHECK(contains(answer::lexicon_related(answer::stem("stroller")), answer::stem("pushchair")));
+    CHECK(answer::normalised_terms("how do I get to you") ==
+          std::vector<std::string>{answer::stem("directions")});
+    CHECK(answer::normalised_terms("electric bikes") == std::vector<std::string>{answer::stem("ebike")});
+}
+
 TEST_CASE("the lexicon relates customers' words to owners' words, both ways", "[answer][lexicon]") {
     const auto& voucher = answer::lexicon_related(answer::stem("voucher"));
     CHECK(contains(voucher, answer::stem("gift")));
