@@ -328,6 +328,7 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
     struct Term {
         Alternatives alts;
         double weight = 0;
+        std::vector<char> in_doc; // whether entry i has any of alts: most have none, and are skipped below
     };
     std::vector<Term> expanded;
     for (const auto& [term, surfaces] : terms) {
@@ -345,17 +346,17 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
             }
         }
         double df = 0;
-        for (const auto& doc : corpus.docs) {
-            df += std::any_of(alts.begin(), alts.end(),
-                              [&](const auto& a) {
-                                  return std::binary_search(doc.terms.begin(), doc.terms.end(), a.first);
-                              })
-                      ? 1
-                      : 0;
+        std::vector<char> in_doc(corpus.docs.size());
+        for (std::size_t i = 0; i < corpus.docs.size(); ++i) {
+            const auto& doc_terms = corpus.docs[i].terms;
+            in_doc[i] = std::any_of(alts.begin(), alts.end(), [&](const auto& a) {
+                return std::binary_search(doc_terms.begin(), doc_terms.end(), a.first);
+            });
+            df += in_doc[i] ? 1 : 0;
         }
         double weight =
             idf(n, df) * (df > 0 ? 1.0 : k_unknown_share) * (common_word(term) ? k_common_weight : 1.0);
-        expanded.push_back({std::move(alts), weight});
+        expanded.push_back({std::move(alts), weight, std::move(in_doc)});
     }
     double total = 0;
     for (const auto& t : expanded) {
@@ -364,7 +365,8 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
     std::unordered_map<std::int64_t, Score> scores;
     std::vector<char> used;
     std::vector<double> credit;
-    for (const auto& doc : corpus.docs) {
+    for (std::size_t i = 0; i < corpus.docs.size(); ++i) {
+        const auto& doc = corpus.docs[i];
         used.assign(doc.terms.size(), 0);
         credit.assign(expanded.size(), 0);
         Score score;
@@ -373,7 +375,7 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
         // lexicon. The customer's own words (and the owner's synonyms) claim first, related words after.
         for (int pass = 0; pass < 2; ++pass) {
             for (std::size_t t = 0; t < expanded.size(); ++t) {
-                if (credit[t] > 0) {
+                if (credit[t] > 0 || !expanded[t].in_doc[i]) {
                     continue;
                 }
                 double best = 0;
