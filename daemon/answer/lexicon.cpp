@@ -60,7 +60,27 @@ const std::vector<std::vector<std::string_view>> k_groups = {
     {"rent", "rental", "hire", "borrow"},
     {"used", "secondhand", "refurbished", "preowned"},
     {"guarantee", "warranty"},
-    {"party", "parties", "birthday", "celebration", "event", "events", "wedding", "function"},
+    {"party", "parties", "birthday", "celebration", "event", "events", "wedding", "function", "married",
+     "marry", "engagement", "anniversary", "christening", "graduation"},
+    {"event", "events", "music", "live", "gig", "concert", "quiz", "karaoke", "dj", "mic", "exhibition",
+     "workshop"},
+    {"group", "groups", "people", "guests", "seats", "seating", "capacity"},
+    // British and American words for the same thing
+    {"holiday", "holidays", "vacation"},
+    {"queue", "line"},
+    {"bill", "receipt", "invoice"},
+    {"petrol", "gas", "fuel", "diesel"},
+    {"postcode", "zip", "zipcode"},
+    {"rubbish", "trash", "garbage", "recycling"},
+    {"pram", "pushchair", "stroller", "buggy"},
+    {"chemist", "pharmacy", "drugstore"},
+    {"trainers", "sneakers"},
+    {"biscuit", "biscuits", "cookie", "cookies"},
+    {"aubergine", "eggplant"},
+    {"courgette", "zucchini"},
+    {"coriander", "cilantro"},
+    {"takeaway", "takeout"},
+    {"emergency", "urgent", "urgently", "asap", "immediately"},
 };
 
 using Table = std::map<std::string, std::vector<std::string>, std::less<>>;

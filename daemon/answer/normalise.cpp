@@ -1,6 +1,7 @@
 #include "daemon/answer/normalise.hpp"
 
 #include "daemon/answer/query_terms.hpp"
+#include "daemon/answer/spelling.hpp"
 
 #include <algorithm>
 #include <array>
@@ -70,7 +71,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 17> k_irregu
 struct Phrase {
     std::string_view first, second, joined;
 };
-constexpr std::array<Phrase, 16> k_phrases = {{
+constexpr std::array<Phrase, 20> k_phrases = {{
     {"how", "much", "price"},
     {"opening", "times", "hours"},
     {"gift", "card", "voucher"},
@@ -87,6 +88,10 @@ constexpr std::array<Phrase, 16> k_phrases = {{
     {"walk", "ins", "walkin"},
     {"walk", "in", "walkin"},
     {"dairy", "free", "vegan"},
+    {"get", "to", "directions"},
+    {"get", "there", "directions"},
+    {"electric", "bike", "ebike"},
+    {"electric", "bikes", "ebike"},
 }};
 
 std::vector<std::string> raw_tokens(std::string_view text) {
@@ -197,7 +202,7 @@ std::string stem(std::string_view word) {
             return std::string(to);
         }
     }
-    std::string w(word);
+    std::string w = american_spelling(word);
     if (w.size() <= 3) {
         return w;
     }
@@ -215,6 +220,19 @@ std::string stem(std::string_view word) {
     }
     if (!strip(w, "ery", "er") && !strip(w, "ation") && !strip(w, "ment")) {
         strip(w, "ly");
+    }
+    // The noun in "-al" of a verb: "arrival" meets "arrive", "removal" "remove", "renewal" "renew",
+    // "refusal" "refuse". Only these endings: "-al" alone would take "dental" to "dent".
+    for (std::string_view ending : {"ival", "oval", "ewal", "usal", "osal"}) {
+        if (ends_with(w, ending) && w.size() >= 6) {
+            w.resize(w.size() - 2);
+            break;
+        }
+    }
+    // "cancelled"/"canceled", "travelling"/"traveling": British doubles the l that American does not; a
+    // long word's final double l is made single ("install" and "installed" both become "instal").
+    if (w.size() >= 6 && ends_with(w, "ll")) {
+        w.pop_back();
     }
     if (ends_with(w, "e") && w.size() > 3) {
         w.pop_back();

@@ -8,6 +8,7 @@
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
 #include "daemon/store/store.hpp"
+#include "daemon/store/vector_repo.hpp"
 
 #include <filesystem>
 
@@ -60,6 +61,17 @@ Response status(Context& ctx, Arguments& args) {
         {"twilio", {{"mode", ctx.config.twilio_live() ? "live" : "dry-run"}}},
         {"counts", counts},
     };
+    // How far the embedder is with the model in force: after a model change or a large import the
+    // embeddings and hybrid modes only know the entries that already have a vector of it.
+    if (ctx.config.embeddings_configured()) {
+        const auto& model = ctx.config.openai_embedding_model;
+        auto embedded = unwrap(ctx.store.read([&](store::Database& db) -> Result<store::EmbeddingCounts> {
+            return store::embedding_counts(db, model);
+        }));
+        out["embeddings"] = {{"model", model},
+                             {"with_vector", embedded.embedded},
+                             {"without_vector", embedded.entries - embedded.embedded}};
+    }
     return {protocol::k_ok, std::string("sbcd ") + SBC_VERSION + " running", out};
 }
 

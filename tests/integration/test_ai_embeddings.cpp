@@ -149,6 +149,13 @@ TEST_CASE("embeddings: imported entries get vectors in batches, edits are re-emb
     REQUIRE(wait_until(
         [&] { return live.daemon->log().find("embeddings provider failed") != std::string::npos; }));
     CHECK(live.count("SELECT COUNT(*) FROM knowledge_vectors") == 4);
+    // sbcctl status shows the entry still waiting for its vector, as JSON and as text.
+    auto status = live.ctl({"--json", "status"});
+    REQUIRE(status.exit_code == 0);
+    CHECK(status.json()["arguments"]["embeddings"] ==
+          nlohmann::json{{"model", "fake-embed-a"}, {"with_vector", 4}, {"without_vector", 1}});
+    auto status_text = live.ctl({"status"});
+    CHECK_THAT(status_text.out, Contains("embeddings.without_vector") && Contains("fake-embed-a"));
     REQUIRE(live.daemon->stop() == 0);
     live.ai.clear_faults();
     live.start();

@@ -91,6 +91,8 @@ class ControlFixture {
     }
 
     store::Store& store() { return m_store; }
+    // The configuration the handlers see (the Context holds a reference to it).
+    config::Config& config() { return m_config; }
     control::Context& context() { return m_ctx; }
     const TempDir& dir() const { return m_dir; }
 

@@ -84,6 +84,18 @@ TEST_CASE("normalised terms drop stop words and join fixed phrases", "[answer][n
     CHECK(answer::normalised_terms("what is the") == std::vector<std::string>{});
 }
 
+TEST_CASE("the lexicon knows events, groups and the words British and American English differ in",
+          "[answer][lexicon]") {
+    CHECK(contains(answer::lexicon_related(answer::stem("married")), answer::stem("wedding")));
+    CHECK(contains(answer::lexicon_related(answer::stem("music")), answer::stem("event")));
+    CHECK(contains(answer::lexicon_related(answer::stem("people")), answer::stem("groups")));
+    CHECK(contains(answer::lexicon_related(answer::stem("takeout")), answer::stem("takeaway")));
+    CHECK(contains(answer::lexicon_related(answer::stem("stroller")), answer::stem("pushchair")));
+    CHECK(answer::normalised_terms("how do I get to you") ==
+          std::vector<std::string>{answer::stem("directions")});
+    CHECK(answer::normalised_terms("electric bikes") == std::vector<std::string>{answer::stem("ebike")});
+}
+
 TEST_CASE("the lexicon relates customers' words to owners' words, both ways", "[answer][lexicon]") {
     const auto& voucher = answer::lexicon_related(answer::stem("voucher"));
     CHECK(contains(voucher, answer::stem("gift")));
@@ -194,4 +206,28 @@ TEST_CASE("builtin: of two entries with the question's word, the one that starts
     REQUIRE(candidates.size() == 2);
     // The bonus ranks; it does not change the confidence the threshold reads.
     CHECK(candidates[0].confidence == candidates[1].confidence);
+}
+
+TEST_CASE("builtin: a customer's american spelling finds the owner's british one", "[answer][spelling]") {
+    Shop shop({"We colour and cut, from 40 euros.", "Parking behind the shopping centre."});
+    CHECK(shop.answer("do you do hair color") == 1);
+    CHECK(shop.answer("where is the center") == 2);
+}
+
+TEST_CASE("builtin: an everyday word of the question counts less than the thing asked about", "[answer]") {
+    // "bring" is the cup entry's own word, "puppy" only related to the dogs entry's: at full weight the
+    // everyday verb would win.
+    Shop shop({"Bring your own cup and get 20 cents off.", "Dogs welcome inside."});
+    CHECK(shop.answer("can I bring my puppy") == 2);
+}
+
+TEST_CASE("builtin: one word of an entry answers one word of the question", "[answer]") {
+    // "send" is related to both "bring" and "house" through the lexicon's delivery words. Counted for both,
+    // the entry would cover the whole question (0.8); counted once, it covers "bring" alone, which the
+    // everyday-word weight makes a third of the question.
+    Shop shop({"Send us your CV."});
+    auto candidates = answer::retrieve(shop.db, shop.business.rowid, "can you bring it to my house");
+    REQUIRE(candidates.size() == 1);
+    CHECK(candidates[0].confidence < 0.5);
+    CHECK(shop.answer("can you bring it to my house") == 0);
 }

@@ -1,12 +1,32 @@
 #include "common/time_format.hpp"
 #include "daemon/control/command_table.hpp"
 #include "daemon/store/migrations.hpp"
+#include "daemon/store/vector_repo.hpp"
 #include "tests/unit/control_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
 using nlohmann::json;
 using sbc::test::ControlFixture;
+
+namespace {
+
+// Stores a vector of `model` for the oldest entry that has none, as the embedder would.
+void embed_one(ControlFixture& f, const std::string& model) {
+    auto stored = f.store().write([&](sbc::store::Database& db) -> sbc::Result<bool> {
+        // On the store's writer thread: no assertion here (Catch2's are not thread-safe).
+        auto pending = sbc::store::pending_embeddings(db, model, 1);
+        if (pending.empty()) {
+            return false;
+        }
+        return sbc::store::store_embedding(db, pending[0].entry_rowid, model,
+                                           sbc::store::content_hash(pending[0].input), {0.5f, 0.5f}, 0);
+    });
+    REQUIRE(stored.ok());
+    REQUIRE(*stored);
+}
+
+} // namespace
 
 TEST_CASE("list-commands lists the command table in order", "[control][status]") {
     ControlFixture f;
@@ -51,4 +71,28 @@ TEST_CASE("status reports version, database, socket, listen address and counts",
 TEST_CASE("status counts nothing on a new database", "[control][status]") {
     ControlFixture f;
     REQUIRE(f.ok("status")["counts"] == json{{"businesses", 0}, {"knowledge", 0}});
+}
+
+TEST_CASE("status has no embeddings section without an embedding model", "[control][status]") {
+    ControlFixture f;
+    CHECK_FALSE(f.ok("status").contains("embeddings"));
+}
+
+TEST_CASE("status counts the entries with and without a vector of the model in force", "[control][status]") {
+    ControlFixture f;
+    f.config().openai_embedding_model = "m1";
+    f.register_business("pizza", "+14155238886");
+    f.ok("kb-add", {{"business", "pizza"}, {"text", "We deliver"}});
+    f.ok("kb-add", {{"business", "pizza"}, {"text", "Open daily"}});
+    CHECK(f.ok("status")["embeddings"] == json{{"model", "m1"}, {"with_vector", 0}, {"without_vector", 2}});
+
+    embed_one(f, "m1");
+    CHECK(f.ok("status")["embeddings"] == json{{"model", "m1"}, {"with_vector", 1}, {"without_vector", 1}});
+
+    // A vector of another model does not count for the one in force (an entry keeps one vector: m2's
+    // replaces the first entry's m1 vector).
+    embed_one(f, "m2");
+    CHECK(f.ok("status")["embeddings"] == json{{"model", "m1"}, {"with_vector", 0}, {"without_vector", 2}});
+    f.config().openai_embedding_model = "m2";
+    CHECK(f.ok("status")["embeddings"] == json{{"model", "m2"}, {"with_vector", 1}, {"without_vector", 1}});
 }
