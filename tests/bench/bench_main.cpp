@@ -36,7 +36,7 @@
 namespace sbc::bench {
 namespace {
 
-const std::vector<std::string> k_all_phases = {"ingest", "rate", "reply", "search", "memory", "ctl"};
+const std::vector<std::string> k_all_phases = {"ingest", "rate", "reply", "search", "memory", "ctl", "llm"};
 
 std::string scale_note(long long have, long long want, const std::string& what) {
     return have >= want ? "" : fmt::format("target is at {}", what);
@@ -68,6 +68,9 @@ void apply_quick(Options& o, const CLI::App& app) {
     }
     if (unset("--ctl-runs")) {
         o.ctl_runs = 30;
+    }
+    if (unset("--llm-messages")) {
+        o.llm_messages = 20;
     }
     o.warmup = std::min(o.warmup, 100);
 }
@@ -117,6 +120,10 @@ Options parse(int argc, char** argv) {
     app.add_option("--search-queries", o.search_queries, "timed queries of the search phase")
         ->capture_default_str();
     app.add_option("--ctl-runs", o.ctl_runs, "runs of each command in the sbcctl phase")
+        ->capture_default_str();
+    app.add_option("--llm-messages", o.llm_messages,
+                   "questions to each business of the LLM phase (one with LLM on, one without)")
+        ->check(CLI::Range(1, 100000))
         ->capture_default_str();
     try {
         app.parse(argc, argv);
@@ -251,25 +258,6 @@ test::Env passed_on_environment() {
     return env;
 }
 
-// sbcd as the webhook phases need it: signatures checked against the public URL, replies posted to the fake
-// Twilio, every rate limit off (0) so that the load measures the work, not the refusals; then the variables
-// passed on from the environment, which win.
-test::Env sbcd_env(const test::FakeTwilio& fake, const test::Env& passed_on) {
-    test::Env env = {{"WEBHOOK_BASE_URL", test::k_public_base},
-                     {"TWILIO_ACCOUNT_SID", fake.account_sid()},
-                     {"TWILIO_AUTH_TOKEN", fake.auth_token()},
-                     {"TWILIO_API_BASE_URL", fake.base_url()},
-                     {"SBC_RATE_GLOBAL_PER_HOUR", "0"},
-                     {"SBC_RATE_CUSTOMER_PER_HOUR", "0"},
-                     {"SBC_RATE_OWNER_PER_HOUR", "0"},
-                     {"SBC_RATE_MEDIA_PER_HOUR", "0"},
-                     {"LOG_LEVEL", "info"}};
-    for (const auto& [name, value] : passed_on) {
-        env[name] = value;
-    }
-    return env;
-}
-
 // Phases 1-4, 6 and 7 on one sbcd with phase 1's businesses.
 void run_daemon_phases(Run& run, const std::string& dir) {
     const auto& o = run.options;
@@ -329,6 +317,25 @@ void write_json(const Report& report, const std::string& path) {
 
 } // namespace
 
+// sbcd as the webhook phases need it: signatures checked against the public URL, replies posted to the fake
+// Twilio, every rate limit off (0) so that the load measures the work, not the refusals; then the variables
+// passed on from the environment, which win.
+test::Env sbcd_env(const test::FakeTwilio& fake, const test::Env& passed_on) {
+    test::Env env = {{"WEBHOOK_BASE_URL", test::k_public_base},
+                     {"TWILIO_ACCOUNT_SID", fake.account_sid()},
+                     {"TWILIO_AUTH_TOKEN", fake.auth_token()},
+                     {"TWILIO_API_BASE_URL", fake.base_url()},
+                     {"SBC_RATE_GLOBAL_PER_HOUR", "0"},
+                     {"SBC_RATE_CUSTOMER_PER_HOUR", "0"},
+                     {"SBC_RATE_OWNER_PER_HOUR", "0"},
+                     {"SBC_RATE_MEDIA_PER_HOUR", "0"},
+                     {"LOG_LEVEL", "info"}};
+    for (const auto& [name, value] : passed_on) {
+        env[name] = value;
+    }
+    return env;
+}
+
 std::string Options::memory_scale_note() const {
     return quick ? "--quick" : scale_note(businesses, 1000, "1,000 businesses");
 }
@@ -357,6 +364,9 @@ int main(int argc, char** argv) {
         }
         if (options.wants("search")) {
             phase_search(run);
+        }
+        if (options.wants("llm")) {
+            phase_llm(run, dir.path(), passed_on_environment());
         }
     } catch (const std::exception& e) {
         fmt::print("sbc_bench: {}\n", e.what());

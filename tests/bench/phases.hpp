@@ -5,6 +5,7 @@
 #include "tests/bench/dataset.hpp"
 #include "tests/bench/http_load.hpp"
 #include "tests/bench/report.hpp"
+#include "tests/support/process.hpp"
 
 #include <cstdint>
 #include <set>
@@ -36,7 +37,8 @@ struct Options {
     int reply_sequential = 100;
     int search_businesses = 10000; // phase 5: 10,000 x 100 = 1,000,000 entries
     int search_queries = 2000;
-    int ctl_runs = 200; // phase 7
+    int ctl_runs = 200;     // phase 7
+    int llm_messages = 100; // phase 8, to each of its two businesses
     std::set<std::string> phases;
 
     bool wants(const std::string& phase) const { return phases.count(phase) > 0; }
@@ -73,6 +75,14 @@ void phase_search(Run& run);
 void phase_memory(Run& run, const Sbcd& sbcd);
 // Phase 7: sbcctl round trips next to /bin/true.
 void phase_ctl(Run& run, const Sbcd& sbcd);
+
+// Phase 8: webhook->reply of LLM answers over a fake OpenAI-compatible server against built-in answers, on
+// an sbcd of its own in dir/llm.
+void phase_llm(Run& run, const std::string& dir, const test::Env& passed_on);
+
+// sbcd's environment in the webhook phases: signatures checked against the public URL, replies to `fake`,
+// rate limits off; then `passed_on` (the bench's own SBC_* variables), which wins.
+test::Env sbcd_env(const test::FakeTwilio& fake, const test::Env& passed_on);
 
 // Registers businesses [first, first + count) generated from `seed` with `entries` each over `connections`
 // control connections, printing progress; returns the seconds it took. Throws when sbcd refuses one.
