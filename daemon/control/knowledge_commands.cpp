@@ -166,15 +166,9 @@ Response kb_remove(Context& ctx, Arguments& args) {
     args.check_unknown();
     std::optional<std::string> attachment_file; // removed after the commit: the row goes first
     auto removed = unwrap(ctx.store.write([&](Database& db) -> Result<nlohmann::json> {
-        auto b = business_or_error(db, business);
-        if (!b) {
-            return b.error();
-        }
-        auto entry = store::find_entry(db, b->rowid, number);
+        auto entry = entry_or_error(db, business, number);
         if (!entry) {
-            return Error{protocol::k_not_found,
-                         fmt::format("{} has no entry {} (sbcctl kb list --business {} shows them)", business,
-                                     number, business)};
+            return entry.error();
         }
         auto json = entry_json(*entry, business);
         if (auto attachment = store::find_attachment(db, entry->rowid)) {

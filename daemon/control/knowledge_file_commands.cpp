@@ -172,15 +172,9 @@ Response kb_attach(Context& ctx, Arguments& args) {
     }
     std::optional<std::string> old_file;
     auto result = ctx.store.write([&](Database& db) -> Result<nlohmann::json> {
-        auto b = business_or_error(db, business);
-        if (!b) {
-            return b.error();
-        }
-        auto entry = store::find_entry(db, b->rowid, number);
+        auto entry = entry_or_error(db, business, number);
         if (!entry) {
-            return Error{protocol::k_not_found,
-                         fmt::format("{} has no entry {} (sbcctl kb list --business {} shows them)", business,
-                                     number, business)};
+            return entry.error();
         }
         if (remove) {
             old_file = store::remove_attachment(db, entry->rowid);
@@ -191,7 +185,7 @@ Response kb_attach(Context& ctx, Arguments& args) {
             store::record_event(db, ctx.actor, "kb-detach", business, {{"number", number}});
             return entry_json(*entry, business);
         }
-        attachment.business_rowid = b->rowid;
+        attachment.business_rowid = entry->business_rowid;
         attachment.entry_rowid = entry->rowid;
         old_file = store::set_attachment(db, attachment);
         store::record_event(
