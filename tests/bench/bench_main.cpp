@@ -14,6 +14,7 @@
 // answer, a missing reply, a failed command), 2 for bad usage. docs/benchmarks.md explains the method.
 
 #include "common/text.hpp"
+#include "daemon/config/config.hpp"
 #include "tests/bench/phases.hpp"
 #include "tests/bench/servers.hpp"
 #include "tests/support/fake_twilio.hpp"
@@ -81,6 +82,7 @@ Options parse(int argc, char** argv) {
     o.sbcctl = SBCCTL_PATH;
     o.bare_server = SBC_BARE_SERVER_PATH;
     o.workdir = SBC_BENCH_WORKDIR;
+    o.connections = config::Config{}.http_threads; // as many as sbcd has workers (docs/benchmarks.md)
     std::string phases = fmt::format("{}", fmt::join(k_all_phases, ","));
     CLI::App app{"sbc_bench: sbcd's benchmark (docs/benchmarks.md)", "sbc_bench"};
     app.add_option("--sbcd", o.sbcd, "the sbcd binary to measure")->capture_default_str();
