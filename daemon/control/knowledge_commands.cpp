@@ -7,6 +7,7 @@
 #include "daemon/control/lookup.hpp"
 #include "daemon/control/validate.hpp"
 #include "daemon/control/views.hpp"
+#include "daemon/media/media_files.hpp"
 #include "daemon/store/attachment_repo.hpp"
 #include "daemon/store/event_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
@@ -179,7 +180,7 @@ Response kb_remove(Context& ctx, Arguments& args) {
         return json;
     }));
     if (attachment_file) {
-        remove_media_file(ctx.config.data_dir, *attachment_file);
+        media::remove_file(ctx.config.data_dir, *attachment_file);
     }
     return {protocol::k_ok, fmt::format("removed entry {} from {}", number, business), {{"entry", removed}}};
 }

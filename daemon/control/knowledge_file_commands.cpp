@@ -18,7 +18,6 @@
 #include "daemon/store/event_repo.hpp"
 #include "daemon/store/store.hpp"
 
-#include <filesystem>
 #include <fmt/format.h>
 
 namespace sbc::control {
@@ -66,13 +65,6 @@ void add_attachments(Database& db, const store::Business& business, nlohmann::js
                                    {"bytes", it->second.bytes},
                                    {"path", store::public_path(it->second)}};
         }
-    }
-}
-
-void remove_media_file(const std::string& data_dir, const std::string& name) {
-    if (auto path = media::path_of(data_dir, name)) {
-        std::error_code ec;
-        std::filesystem::remove(*path, ec);
     }
 }
 
@@ -197,13 +189,13 @@ Response kb_attach(Context& ctx, Arguments& args) {
     });
     if (!result) {
         if (new_file) {
-            remove_media_file(ctx.config.data_dir, *new_file);
+            media::remove_file(ctx.config.data_dir, *new_file);
         }
         fail(result.error().code, result.error().message);
     }
     // The row is gone or points elsewhere now: the old file is nobody's.
     if (old_file) {
-        remove_media_file(ctx.config.data_dir, *old_file);
+        media::remove_file(ctx.config.data_dir, *old_file);
     }
     return {protocol::k_ok,
             remove ? fmt::format("removed the attachment of entry {} of {}", number, business)

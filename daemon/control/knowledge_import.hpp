@@ -25,7 +25,4 @@ Response kb_add_document(Context& ctx, Arguments& args, const std::string& busin
 // Adds "attachment" (content type, bytes, public path) to each entry of the list that has one.
 void add_attachments(store::Database& db, const store::Business& business, nlohmann::json& entries);
 
-// Deletes a file under <data_dir>/media whose row is gone (a bad name is ignored: path_of refuses it).
-void remove_media_file(const std::string& data_dir, const std::string& name);
-
 } // namespace sbc::control

@@ -11,7 +11,6 @@
 #include "daemon/store/media_repo.hpp"
 #include "daemon/store/store.hpp"
 
-#include <filesystem>
 #include <fmt/format.h>
 #include <map>
 
@@ -121,13 +120,7 @@ Response media_remove(Context& ctx, Arguments& args) {
             {{"id", id}, {"file", m->file ? nlohmann::json(*m->file) : nlohmann::json(nullptr)}});
         return m;
     }));
-    bool file_removed = false;
-    if (removed.file) {
-        if (auto path = media::path_of(ctx.config.data_dir, *removed.file)) {
-            std::error_code ec;
-            file_removed = std::filesystem::remove(*path, ec);
-        }
-    }
+    bool file_removed = removed.file && media::remove_file(ctx.config.data_dir, *removed.file);
     return {protocol::k_ok,
             fmt::format("removed media {}{}", id, file_removed ? " and its file" : ""),
             {{"id", id}, {"file_removed", file_removed}}};

@@ -7,9 +7,6 @@
 #include "daemon/store/attachment_repo.hpp"
 #include "daemon/store/store.hpp"
 
-#include <fstream>
-#include <sstream>
-
 namespace sbc::http {
 namespace {
 
@@ -43,14 +40,12 @@ PublicFile public_media(StatusSources& sources, std::string_view name) {
     if (!path) {
         return not_found();
     }
-    std::ifstream in(*path, std::ios::binary);
-    if (!in) {
+    auto bytes = media::read_file(*path);
+    if (!bytes) {
         log_warn("http", "attachment of entry {} is missing its file {}", a.entry_rowid, a.file);
         return not_found();
     }
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    return {200, a.content_type, bytes.str()};
+    return {200, a.content_type, std::move(*bytes)};
 }
 
 } // namespace sbc::http

@@ -270,10 +270,7 @@ void Downloader::apply_retention() {
             [&](store::Database& db) -> Result<bool> { return store::delete_media(db, item.id); });
         // The row goes first: a crash in between leaves an unreferenced file, which the sweep removes.
         if (removed && *removed && item.file) {
-            if (auto path = path_of(m_data_dir, *item.file)) {
-                std::error_code ec;
-                fs::remove(*path, ec);
-            }
+            remove_file(m_data_dir, *item.file);
         }
     }
     if (!old->empty()) {

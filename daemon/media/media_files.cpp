@@ -6,8 +6,10 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fstream>
 #include <random>
 #include <set>
+#include <sstream>
 #include <unistd.h>
 
 namespace sbc::media {
@@ -135,6 +137,22 @@ std::optional<std::string> path_of(const std::string& data_dir, std::string_view
         return std::nullopt;
     }
     return (fs::path(media_root(data_dir)) / std::string(name)).string();
+}
+
+bool remove_file(const std::string& data_dir, std::string_view name) {
+    auto path = path_of(data_dir, name);
+    std::error_code ec;
+    return path && fs::remove(*path, ec);
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return std::nullopt;
+    }
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
 }
 
 SweepResult sweep(const std::string& data_dir,

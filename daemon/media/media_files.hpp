@@ -36,6 +36,13 @@ bool is_safe_name(std::string_view name);
 // The absolute path of a safe name under the root; nullopt for an unsafe one.
 std::optional<std::string> path_of(const std::string& data_dir, std::string_view name);
 
+// Deletes the file of a safe name, once its row is gone; true when a file was removed. An unsafe name or a
+// file already gone is not an error: whatever is left over, the start-up sweep removes.
+bool remove_file(const std::string& data_dir, std::string_view name);
+
+// The whole content of the file at `path`; nullopt when it cannot be read.
+std::optional<std::string> read_file(const std::string& path);
+
 // What the start-up sweep did.
 struct SweepResult {
     int temp_removed = 0;              // partial downloads (".part" files)

@@ -15,15 +15,10 @@
 #include "daemon/store/message_repo.hpp"
 #include "daemon/store/store.hpp"
 
-#include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
-#include <sstream>
 
 namespace sbc::pipeline {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr std::size_t k_preview_chars = 60;
 
@@ -38,16 +33,6 @@ std::string preview(std::string_view text) {
         out.push_back(c == '\n' ? ' ' : c);
     }
     return out;
-}
-
-std::optional<std::string> read_whole(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return std::nullopt;
-    }
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
 }
 
 // "Added 12 entries from menu.pdf (3 were already there) — !list to see them."
@@ -119,7 +104,7 @@ void OwnerUploads::stored(const store::Media& media, const std::string& path) {
                         "characters: the caption becomes the entry.");
             return;
         }
-        auto bytes = read_whole(path);
+        auto bytes = media::read_file(path);
         std::string error;
         auto dot = media.file ? media.file->rfind('.') : std::string::npos;
         std::string extension = dot == std::string::npos ? "jpg" : media.file->substr(dot + 1);
@@ -165,17 +150,14 @@ void OwnerUploads::stored(const store::Media& media, const std::string& path) {
             });
         if (!written || !attached) {
             // Not recorded: the copy is nobody's; the next start-up sweep would remove it, do it now.
-            if (auto p = media::path_of(m_data_dir, *copy)) {
-                std::error_code ec;
-                fs::remove(*p, ec);
-            }
+            media::remove_file(m_data_dir, *copy);
         }
         return;
     }
     // Twilio sends no file name; WhatsApp puts a document's name in the caption unless the owner wrote one.
     // Either way it is only shown, never used as a path.
     std::string name = import::display_name(import::kind_for_name(text::trim(caption)) ? caption : "", *kind);
-    auto bytes = read_whole(path);
+    auto bytes = media::read_file(path);
     if (!bytes) {
         tell(media, "I could not read your stored file back (a problem on the server, see its log). Send it "
                     "again a little later.");

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <vector>
 
 using namespace sbc::media;
@@ -102,4 +103,25 @@ TEST_CASE("public tokens are 32 lower-case hex digits and differ", "[media][file
     CHECK_FALSE(is_token(a.substr(1)));
     CHECK_FALSE(is_token(std::string(31, 'a') + "G"));
     CHECK_FALSE(is_token("../" + a.substr(3)));
+}
+
+TEST_CASE("remove_file deletes a stored file by its name and nothing outside the media folder",
+          "[media][files]") {
+    sbc::test::TempDir dir;
+    std::string error;
+    auto name = write_new_file(dir.path(), 7, "pdf", "%PDF-1.4 bytes", error);
+    REQUIRE(name);
+    auto path = path_of(dir.path(), *name);
+    REQUIRE(path);
+    CHECK(read_file(*path) == std::optional<std::string>("%PDF-1.4 bytes"));
+    CHECK(remove_file(dir.path(), *name));
+    CHECK_FALSE(std::filesystem::exists(*path));
+    CHECK_FALSE(read_file(*path));
+    CHECK_FALSE(remove_file(dir.path(), *name)); // already gone: nothing to do, no error
+    // An unsafe name is refused before any path is made, even one naming a file that exists.
+    auto outside = dir.file("outside.txt");
+    { std::ofstream(outside) << "keep me"; }
+    CHECK_FALSE(remove_file(dir.path(), "../outside.txt"));
+    CHECK_FALSE(remove_file(dir.path(), outside));
+    CHECK(std::filesystem::exists(outside));
 }
