@@ -1,5 +1,6 @@
 #include "daemon/media/media_types.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -59,21 +60,20 @@ std::optional<std::string> extension_for(std::string_view content_type) {
 }
 
 std::optional<std::string> attachable_type(std::string_view extension) {
+    // What WhatsApp shows next to a message, by the extension the allow-list stores each type with.
+    constexpr std::array<std::string_view, 7> k_attachable = {"jpg", "png", "webp", "pdf",
+                                                              "mp4", "mp3", "ogg"};
     std::string ext = normalise_type(extension);
-    if (ext == "jpg" || ext == "jpeg") {
-        return "image/jpeg";
+    if (ext == "jpeg") {
+        ext = "jpg";
     }
-    constexpr std::array<std::pair<std::string_view, std::string_view>, 6> k_attachable = {{
-        {"png", "image/png"},
-        {"webp", "image/webp"},
-        {"pdf", "application/pdf"},
-        {"mp4", "video/mp4"},
-        {"mp3", "audio/mpeg"},
-        {"ogg", "audio/ogg"},
-    }};
-    for (const auto& [name, type] : k_attachable) {
-        if (name == ext) {
-            return std::string(type);
+    if (std::find(k_attachable.begin(), k_attachable.end(), ext) == k_attachable.end()) {
+        return std::nullopt;
+    }
+    // The first type stored with that extension: video/mp4 before audio/mp4 (which is "m4a" anyway).
+    for (const auto& [name, stored_as] : k_allowed) {
+        if (stored_as == ext) {
+            return std::string(name);
         }
     }
     return std::nullopt;

@@ -125,3 +125,19 @@ TEST_CASE("remove_file deletes a stored file by its name and nothing outside the
     CHECK_FALSE(remove_file(dir.path(), outside));
     CHECK(std::filesystem::exists(outside));
 }
+
+TEST_CASE("attachable types come from the extension, in any case, and only what WhatsApp shows",
+          "[media][files]") {
+    CHECK(attachable_type("jpg") == std::optional<std::string>("image/jpeg"));
+    CHECK(attachable_type("JPEG") == std::optional<std::string>("image/jpeg"));
+    CHECK(attachable_type("png") == std::optional<std::string>("image/png"));
+    CHECK(attachable_type("webp") == std::optional<std::string>("image/webp"));
+    CHECK(attachable_type("Pdf") == std::optional<std::string>("application/pdf"));
+    CHECK(attachable_type("mp4") == std::optional<std::string>("video/mp4"));
+    CHECK(attachable_type("mp3") == std::optional<std::string>("audio/mpeg"));
+    CHECK(attachable_type("ogg") == std::optional<std::string>("audio/ogg"));
+    for (const char* refused : {"m4a", "txt", "csv", "docx", "gif", "", "jpg.exe"}) {
+        INFO(refused);
+        CHECK_FALSE(attachable_type(refused));
+    }
+}
