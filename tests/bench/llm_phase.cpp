@@ -43,27 +43,6 @@ bool ask(Run& run, httplib::Client& client, test::FakeTwilio& fake, Side& side, 
     return fake.wait_for_requests(expected, k_reply_timeout);
 }
 
-// Webhook->reply latencies of `side`'s customers, by the To of the first message each got.
-std::vector<double> latencies_of(Run& run, const test::FakeTwilio& fake, const Side& side) {
-    std::unordered_map<std::string, Clock::time_point> replies;
-    for (const auto& request : fake.requests()) {
-        if (auto to = request.form.first("To")) {
-            replies.emplace(std::string(*to), request.arrived);
-        }
-    }
-    std::vector<double> out;
-    for (std::size_t i = 0; i < side.starts.size(); ++i) {
-        auto to = "whatsapp:" + reply_customer_number(side.first_customer + static_cast<int>(i));
-        auto found = replies.find(to);
-        if (found == replies.end()) {
-            run.problem(fmt::format("llm phase: no reply reached the fake Twilio for {}", to));
-            continue;
-        }
-        out.push_back(std::chrono::duration<double, std::milli>(found->second - side.starts[i]).count());
-    }
-    return out;
-}
-
 } // namespace
 
 void phase_llm(Run& run, const std::string& dir, const test::Env& passed_on) {
@@ -103,8 +82,9 @@ void phase_llm(Run& run, const std::string& dir, const test::Env& passed_on) {
             }
         }
     }
-    auto plain = summarise(latencies_of(run, fake, builtin));
-    auto composed = summarise(latencies_of(run, fake, llm));
+    auto plain =
+        summarise(reply_latencies(run, fake, builtin.first_customer, builtin.starts, "llm phase, built-in"));
+    auto composed = summarise(reply_latencies(run, fake, llm.first_customer, llm.starts, "llm phase, LLM"));
     // Greetings and opening hours are answered from the settings without the provider: say how many went to
     // it.
     std::size_t chats = ai.chat_count();

@@ -76,6 +76,12 @@ void phase_memory(Run& run, const Sbcd& sbcd);
 // Phase 7: sbcctl round trips next to /bin/true.
 void phase_ctl(Run& run, const Sbcd& sbcd);
 
+// Webhook-to-reply latencies in ms of the reply-phase customers [first, first + starts.size()) whose webhooks
+// started at `starts`, from the first message the fake Twilio received for each; a missing reply is a
+// problem of the run (named by `what`).
+std::vector<double> reply_latencies(Run& run, const test::FakeTwilio& fake, int first,
+                                    const std::vector<Clock::time_point>& starts, const std::string& what);
+
 // Phase 8: webhook->reply of LLM answers over a fake OpenAI-compatible server against built-in answers, on
 // an sbcd of its own in dir/llm.
 void phase_llm(Run& run, const std::string& dir, const test::Env& passed_on);

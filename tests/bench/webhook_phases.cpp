@@ -70,39 +70,6 @@ LoadResult drive(const std::string& label, int port, int connections, double rat
     return r;
 }
 
-// Arrival at the fake Twilio of the first message to each number ("whatsapp:+1917..."), from one snapshot of
-// everything the fake recorded.
-std::unordered_map<std::string, Clock::time_point> first_reply_by_customer(const test::FakeTwilio& fake) {
-    std::unordered_map<std::string, Clock::time_point> out;
-    for (const auto& request : fake.requests()) {
-        if (auto to = request.form.first("To")) {
-            out.emplace(std::string(*to), request.arrived);
-        }
-    }
-    return out;
-}
-
-// Webhook-to-reply latencies of the customers [first, first + count) whose webhooks started at `starts`.
-std::vector<double> reply_latencies(Run& run, const test::FakeTwilio& fake, int first,
-                                    const std::vector<Clock::time_point>& starts, const std::string& what) {
-    auto replies = first_reply_by_customer(fake);
-    std::vector<double> out;
-    std::size_t missing = 0;
-    for (std::size_t i = 0; i < starts.size(); ++i) {
-        auto found = replies.find("whatsapp:" + reply_customer_number(first + static_cast<int>(i)));
-        if (found == replies.end()) {
-            ++missing;
-            continue;
-        }
-        out.push_back(std::chrono::duration<double, std::milli>(found->second - starts[i]).count());
-    }
-    if (missing > 0) {
-        run.problem(
-            fmt::format("{}: {} of {} replies never reached the fake Twilio", what, missing, starts.size()));
-    }
-    return out;
-}
-
 // One webhook at a time: send, wait for its reply at the fake Twilio, then the next.
 void one_at_a_time(Run& run, const Sbcd& sbcd, test::FakeTwilio& fake, int first_customer) {
     const auto& o = run.options;
@@ -138,6 +105,42 @@ void one_at_a_time(Run& run, const Sbcd& sbcd, test::FakeTwilio& fake, int first
 }
 
 } // namespace
+
+namespace {
+
+// Arrival at the fake Twilio of the first message to each number ("whatsapp:+1917..."), from one snapshot of
+// everything the fake recorded.
+std::unordered_map<std::string, Clock::time_point> first_reply_by_customer(const test::FakeTwilio& fake) {
+    std::unordered_map<std::string, Clock::time_point> out;
+    for (const auto& request : fake.requests()) {
+        if (auto to = request.form.first("To")) {
+            out.emplace(std::string(*to), request.arrived);
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+std::vector<double> reply_latencies(Run& run, const test::FakeTwilio& fake, int first,
+                                    const std::vector<Clock::time_point>& starts, const std::string& what) {
+    auto replies = first_reply_by_customer(fake);
+    std::vector<double> out;
+    std::size_t missing = 0;
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+        auto found = replies.find("whatsapp:" + reply_customer_number(first + static_cast<int>(i)));
+        if (found == replies.end()) {
+            ++missing;
+            continue;
+        }
+        out.push_back(std::chrono::duration<double, std::milli>(found->second - starts[i]).count());
+    }
+    if (missing > 0) {
+        run.problem(
+            fmt::format("{}: {} of {} replies never reached the fake Twilio", what, missing, starts.size()));
+    }
+    return out;
+}
 
 void Run::problem(const std::string& what) {
     fmt::print("PROBLEM: {}\n", what);
