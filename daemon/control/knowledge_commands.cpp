@@ -125,8 +125,9 @@ Response kb_list(Context& ctx, Arguments& args) {
         if (!b) {
             return b.error();
         }
-        auto entries = entries_json(store::list_entries(db, b->rowid, limit, offset), business);
-        add_attachments(db, *b, entries);
+        auto listed = store::list_entries(db, b->rowid, limit, offset);
+        auto entries = entries_json(listed, business);
+        add_attachments(db, *b, listed, entries);
         return nlohmann::json{{"entries", std::move(entries)}, {"total", store::count_entries(db, b->rowid)}};
     }));
     return {protocol::k_ok,

@@ -49,21 +49,18 @@ nlohmann::json attachment_json(const store::Attachment& a, const config::Config&
 
 } // namespace
 
-void add_attachments(Database& db, const store::Business& business, nlohmann::json& entries) {
+void add_attachments(Database& db, const store::Business& business, const std::vector<store::Entry>& entries,
+                     nlohmann::json& json) {
     auto attachments = store::attachments_of(db, business.rowid);
     if (attachments.empty()) {
         return;
     }
-    for (auto& entry : entries) {
-        auto e = store::find_entry(db, business.rowid, entry["number"].get<std::int64_t>());
-        if (!e) {
-            continue;
-        }
-        auto it = attachments.find(e->rowid);
+    for (std::size_t i = 0; i < entries.size() && i < json.size(); ++i) {
+        auto it = attachments.find(entries[i].rowid);
         if (it != attachments.end()) {
-            entry["attachment"] = {{"content_type", it->second.content_type},
-                                   {"bytes", it->second.bytes},
-                                   {"path", store::public_path(it->second)}};
+            json[i]["attachment"] = {{"content_type", it->second.content_type},
+                                     {"bytes", it->second.bytes},
+                                     {"path", store::public_path(it->second)}};
         }
     }
 }

@@ -22,7 +22,9 @@ std::vector<store::Entry> checked_import(const nlohmann::json& entries);
 Response kb_add_document(Context& ctx, Arguments& args, const std::string& business,
                          const std::string& document);
 
-// Adds "attachment" (content type, bytes, public path) to each entry of the list that has one.
-void add_attachments(store::Database& db, const store::Business& business, nlohmann::json& entries);
+// Adds "attachment" (content type, bytes, public path) to each of `json`, the views of `entries` in the same
+// order, whose entry has one.
+void add_attachments(store::Database& db, const store::Business& business,
+                     const std::vector<store::Entry>& entries, nlohmann::json& json);
 
 } // namespace sbc::control
