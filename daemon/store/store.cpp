@@ -15,6 +15,17 @@ constexpr std::size_t k_max_group = 512;
 
 } // namespace
 
+void Store::Job::Done::release() {
+    std::lock_guard lock(mutex);
+    set = true;
+    cv.notify_one(); // under the lock: the waiter may destroy this as soon as it sees `set`
+}
+
+void Store::Job::Done::acquire() {
+    std::unique_lock lock(mutex);
+    cv.wait(lock, [this] { return set; });
+}
+
 Store::Store(std::string path, Durability durability) : m_path(std::move(path)) {
     m_writer_db = std::make_unique<Database>(m_path, true);
     if (durability == Durability::normal) {
@@ -44,7 +55,8 @@ Store::~Store() {
 }
 
 Status Store::submit(std::function<bool(Database&)> run) {
-    Job job{std::move(run)};
+    Job job;
+    job.run = std::move(run);
     {
         std::lock_guard lock(m_mutex);
         if (m_stopping) {
