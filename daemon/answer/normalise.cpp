@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <array>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
 #include <utility>
 
 namespace sbc::answer {
@@ -174,25 +177,83 @@ bool is_number(std::string_view w) {
            std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// "6 year old", "6 yr old", "6yo", "six-year-old": a child's age.
-bool child_age_at(const std::vector<std::string>& words, std::size_t i, std::size_t& length) {
+bool number_word(std::string_view w) {
     static constexpr std::string_view k_numbers[] = {"one",   "two",   "three", "four", "five",   "six",
                                                      "seven", "eight", "nine",  "ten",  "eleven", "twelve"};
+    return is_number(w) || std::find(std::begin(k_numbers), std::end(k_numbers), w) != std::end(k_numbers);
+}
+
+// "6yo"
+bool age_word(std::string_view w) {
+    return w.size() >= 3 && ends_with(w, "yo") && is_number(w.substr(0, w.size() - 2));
+}
+
+// "6 year old", "6 yr old", "6yo", "six-year-old": a child's age.
+bool child_age_at(const std::vector<std::string>& words, std::size_t i, std::size_t& length) {
     const auto& w = words[i];
-    bool number =
-        is_number(w) || std::find(std::begin(k_numbers), std::end(k_numbers), w) != std::end(k_numbers);
-    if (number && i + 2 < words.size() &&
+    if (number_word(w) && i + 2 < words.size() &&
         (words[i + 1] == "year" || words[i + 1] == "yr" || words[i + 1] == "years") &&
         words[i + 2] == "old") {
         length = 3;
         return true;
     }
-    if (w.size() >= 3 && ends_with(w, "yo") && is_number(w.substr(0, w.size() - 2))) {
+    if (age_word(w)) {
         length = 1;
         return true;
     }
     return false;
 }
+
+// The joined phrase that words[i] and words[i + 1] make, if they make one.
+const Phrase* phrase_at(const std::vector<std::string>& words, std::size_t i) {
+    if (i + 1 >= words.size()) {
+        return nullptr;
+    }
+    auto phrase = std::find_if(k_phrases.begin(), k_phrases.end(), [&](const Phrase& p) {
+        return p.first == words[i] && p.second == words[i + 1];
+    });
+    return phrase == k_phrases.end() ? nullptr : &*phrase;
+}
+
+// What one word becomes, apart from the phrases and ages it may begin with the words after it.
+struct Form {
+    bool may_join = false; // may begin a joined phrase or a child's age: look at the next words
+    bool clock = false;    // a clock time: the term "hour" instead of the word
+    bool money = false;    // an amount of money: the term "price" before the word's own
+    bool kept = false;     // not a stop word or filler: `term` is its stem
+    std::string term;
+};
+
+Form form_of_word(const std::string& w);
+
+// Words repeat across entries and businesses, and normalising entries is most of a built-in answer's cost
+// when its business's corpus is not cached (string comparisons against the stop list, spellings, phrases and
+// suffixes: about 10 µs an entry); each distinct word is worked out once. Bounded: past k_capacity words
+// (a few MB) new ones are worked out every time, never stored.
+class FormMemo {
+  public:
+    static constexpr std::size_t k_capacity = 50'000;
+
+    // The form of `w`; the reference stays valid (nodes are never erased).
+    const Form& get(const std::string& w, Form& scratch) {
+        {
+            std::shared_lock lock(m_mutex);
+            if (auto it = m_forms.find(w); it != m_forms.end()) {
+                return it->second;
+            }
+        }
+        scratch = form_of_word(w);
+        std::unique_lock lock(m_mutex);
+        if (m_forms.size() >= k_capacity) {
+            return scratch;
+        }
+        return m_forms.try_emplace(w, scratch).first->second;
+    }
+
+  private:
+    std::shared_mutex m_mutex;
+    std::unordered_map<std::string, Form> m_forms;
+};
 
 } // namespace
 
@@ -243,35 +304,58 @@ std::string stem(std::string_view word) {
     return w;
 }
 
+namespace {
+
+Form form_of_word(const std::string& w) {
+    Form f;
+    f.may_join =
+        number_word(w) || age_word(w) ||
+        std::any_of(k_phrases.begin(), k_phrases.end(), [&](const Phrase& p) { return p.first == w; });
+    f.clock = clock_time(w);
+    f.money = money(w);
+    f.kept = question_word(w) || (!is_stop_word(w) && !is_filler(w));
+    if (f.kept) {
+        f.term = stem(w);
+    }
+    return f;
+}
+
+FormMemo& form_memo() {
+    static FormMemo memo;
+    return memo;
+}
+
+} // namespace
+
 std::vector<Word> normalised_words(std::string_view text) {
     auto words = raw_tokens(text);
     std::vector<Word> terms;
+    terms.reserve(words.size());
+    Form scratch;
     for (std::size_t i = 0; i < words.size(); ++i) {
-        std::size_t length = 0;
-        if (child_age_at(words, i, length)) {
-            terms.push_back({"child", {}});
-            i += length - 1;
-            continue;
-        }
-        if (i + 1 < words.size()) {
-            auto phrase = std::find_if(k_phrases.begin(), k_phrases.end(), [&](const Phrase& p) {
-                return p.first == words[i] && p.second == words[i + 1];
-            });
-            if (phrase != k_phrases.end()) {
+        const Form& form = form_memo().get(words[i], scratch);
+        if (form.may_join) {
+            std::size_t length = 0;
+            if (child_age_at(words, i, length)) {
+                terms.push_back({"child", {}});
+                i += length - 1;
+                continue;
+            }
+            if (const Phrase* phrase = phrase_at(words, i)) {
                 terms.push_back({stem(phrase->joined), {}});
                 ++i;
                 continue;
             }
         }
-        if (clock_time(words[i])) {
+        if (form.clock) {
             terms.push_back({"hour", {}});
             continue;
         }
-        if (money(words[i])) {
+        if (form.money) {
             terms.push_back({stem("price"), {}});
         }
-        if (question_word(words[i]) || (!is_stop_word(words[i]) && !is_filler(words[i]))) {
-            terms.push_back({stem(words[i]), words[i]});
+        if (form.kept) {
+            terms.push_back({form.term, words[i]});
         }
     }
     return terms;
