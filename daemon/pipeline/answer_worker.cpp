@@ -34,6 +34,10 @@ constexpr std::int64_t k_min_call_ms = 50;
 // The built-in lane's threads: answering is CPU work, and the machine sbcd is made for has a core or two.
 constexpr int k_builtin_threads = 2;
 constexpr int k_builtin_nice = 5;
+// Built-in answers due at once are written together: one at a time, each waited for its own commit, and a
+// burst's answers went out at about 400 a second with the CPU half idle (the fsync was the limit). A batch
+// of 32 at about 0.3 ms each delays the last answer of a full batch by 10 ms.
+constexpr std::size_t k_builtin_batch = 32;
 // A job whose answer could not be written (disk full, read-only database) is tried again after 500 ms,
 // doubling up to 2 s: no spinning while the store fails, and the reply goes out soon after it works again.
 constexpr std::int64_t k_store_retry_ms = 500;
@@ -324,6 +328,26 @@ std::optional<AnswerWorker::Pending> AnswerWorker::next(Queue& queue) {
     }
 }
 
+std::vector<AnswerWorker::Pending> AnswerWorker::next_batch(Queue& queue, std::size_t most) {
+    std::vector<Pending> batch;
+    auto first = next(queue);
+    if (!first) {
+        return batch;
+    }
+    batch.push_back(*first);
+    std::lock_guard lock(m_mutex);
+    auto now = std::chrono::steady_clock::now();
+    for (auto it = queue.jobs.begin(); it != queue.jobs.end() && batch.size() < most;) {
+        if (it->not_before <= now) {
+            batch.push_back(*it);
+            it = queue.jobs.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return batch;
+}
+
 void AnswerWorker::retry_later(Queue& queue, Pending job) {
     ++job.failures;
     job.not_before = std::chrono::steady_clock::now() +
@@ -336,35 +360,49 @@ void AnswerWorker::retry_later(Queue& queue, Pending job) {
     queue.cv.notify_one();
 }
 
-bool AnswerWorker::answer_builtin(std::int64_t job_id) {
+std::vector<AnswerWorker::Pending> AnswerWorker::answer_builtin(const std::vector<Pending>& jobs) {
     auto config = m_config.get();
-    auto answered = m_store.read([&](store::Database& db) { return read_builtin(db, *config, job_id); });
-    if (!answered) {
-        log_error("answer", "cannot read answer job {}: {}", job_id, answered.error().message);
-        return false;
+    std::vector<Pending> again;
+    std::vector<Pending> written;
+    std::vector<Pipeline::Answered> answers;
+    for (const auto& job : jobs) {
+        try {
+            auto answered =
+                m_store.read([&](store::Database& db) { return read_builtin(db, *config, job.id); });
+            if (!answered) {
+                log_error("answer", "cannot read answer job {}: {}", job.id, answered.error().message);
+                again.push_back(job);
+            } else if (*answered) {
+                answers.push_back(std::move(**answered));
+                written.push_back(job);
+            } // else finished meanwhile, or its message is gone
+        } catch (const std::exception& e) {
+            log_error("answer", "answer job {} failed: {}", job.id, e.what());
+        }
     }
-    if (!*answered) {
-        return true; // finished meanwhile, or its message is gone
+    if (answers.empty()) {
+        return again;
     }
-    auto done = m_pipeline.finish_answer((*answered)->first, (*answered)->second);
-    if (!done) {
-        log_error("answer", "cannot write the answer to message {} (tried again shortly): {}",
-                  (*answered)->first.message_id, done.error().message);
+    auto done = m_pipeline.finish_answers(answers);
+    for (std::size_t i = 0; i < done.size(); ++i) {
+        if (!done[i]) {
+            log_error("answer", "cannot write the answer to message {} (tried again shortly): {}",
+                      answers[i].first.message_id, done[i].error().message);
+            again.push_back(written[i]);
+        }
     }
-    return static_cast<bool>(done);
+    return again;
 }
 
 void AnswerWorker::run_builtin() {
     lower_priority();
-    while (auto job = next(m_builtin)) {
-        bool done = true;
-        try {
-            done = answer_builtin(job->id);
-        } catch (const std::exception& e) {
-            log_error("answer", "answer job {} failed: {}", job->id, e.what());
+    for (;;) {
+        auto jobs = next_batch(m_builtin, k_builtin_batch);
+        if (jobs.empty()) {
+            return;
         }
-        if (!done) {
-            retry_later(m_builtin, *job);
+        for (auto& job : answer_builtin(jobs)) {
+            retry_later(m_builtin, job);
         }
     }
 }

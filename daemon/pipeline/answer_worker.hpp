@@ -74,12 +74,16 @@ class AnswerWorker {
     };
     // The next job of `queue` that is due, or nullopt when stopping.
     std::optional<Pending> next(Queue& queue);
+    // The job next() gives, and up to `most` - 1 more that are due now; empty when stopping.
+    std::vector<Pending> next_batch(Queue& queue, std::size_t most);
     // Queues a job again after a store failure, with a growing delay.
     void retry_later(Queue& queue, Pending job);
     void run_builtin();
     void run_provider();
-    // Each answers one job; false when the store failed and the job must be tried again.
-    bool answer_builtin(std::int64_t job_id);
+    // Answers the jobs and writes the answers with one commit; returns the jobs to try again (the store
+    // failed).
+    std::vector<Pending> answer_builtin(const std::vector<Pending>& jobs);
+    // Answers one job; false when the store failed and the job must be tried again.
     bool answer_with_provider(std::int64_t job_id, ProviderClients& clients);
 
     store::Store& m_store;

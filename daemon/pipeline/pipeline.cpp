@@ -615,6 +615,44 @@ std::optional<Business> test_target(Database& db, const Inbound& in) {
     return target;
 }
 
+// A composed answer to a job's question: the reply (and the hand-off), the usage, the job removed. false when
+// the job was finished meanwhile or its question or business is gone.
+Result<bool> write_answer(Database& db, const config::Config& config, const store::AnswerJob& job,
+                          const Composed& composed, const Pipeline::HasRoom& has_room,
+                          std::vector<store::Claim>& claims) {
+    if (!store::delete_answer_job(db, job.id)) {
+        return false;
+    }
+    auto question = store::find_message(db, job.message_id);
+    auto b = store::find_business_by_rowid(db, job.business_rowid);
+    if (!question || !b) {
+        return false; // deleted since: nobody to answer
+    }
+    Inbound in;
+    in.to = question->our_number;
+    in.from = question->customer;
+    in.body = question->body;
+    in.received_at_ms = time_format::now_ms();
+    Outcome outcome;
+    outcome.message_id = question->id;
+    Step st{db, config, in, outcome};
+    reply(st, b, in.from, composed.text, composed.kind, composed.entry_number, composed.score, {},
+          attachment_path(db, *b, composed.kind, composed.entry_number));
+    if (composed.handoff) {
+        store::record_unanswered(db, b->rowid, in.from, in.body, question->id, in.received_at_ms);
+        notify_owner(st, *b, in.body);
+    }
+    if (composed.usage.calls > 0 || composed.usage.failures > 0) {
+        store::add_ai_usage(db, b->rowid, composed.usage);
+        // The per-call row `sbcctl usage` sums by month; ai_usage above keeps the running totals.
+        store::record_llm_usage(db, b->rowid, question->id, config.openai_chat_model,
+                                composed.usage.prompt_tokens, composed.usage.completion_tokens,
+                                in.received_at_ms);
+    }
+    claims = claim_for_sender(db, config, st, has_room);
+    return true;
+}
+
 } // namespace
 
 Pipeline::Pipeline(store::Store& store, const config::Live& config, HandOver hand_over, HasRoom has_room)
@@ -662,45 +700,27 @@ Result<Outcome> Pipeline::handle(const Inbound& in) {
 }
 
 Result<bool> Pipeline::finish_answer(const store::AnswerJob& job, const Composed& composed) {
+    return finish_answers({{job, composed}}).front();
+}
+
+std::vector<Result<bool>> Pipeline::finish_answers(const std::vector<Answered>& answered) {
     auto config = m_config.get();
-    std::vector<store::Claim> claims;
-    auto result = m_store.write([&](Database& db) -> Result<bool> {
-        if (!store::delete_answer_job(db, job.id)) {
-            return false;
-        }
-        auto question = store::find_message(db, job.message_id);
-        auto b = store::find_business_by_rowid(db, job.business_rowid);
-        if (!question || !b) {
-            return false; // deleted since: nobody to answer
-        }
-        Inbound in;
-        in.to = question->our_number;
-        in.from = question->customer;
-        in.body = question->body;
-        in.received_at_ms = time_format::now_ms();
-        Outcome outcome;
-        outcome.message_id = question->id;
-        Step st{db, *config, in, outcome};
-        reply(st, b, in.from, composed.text, composed.kind, composed.entry_number, composed.score, {},
-              attachment_path(db, *b, composed.kind, composed.entry_number));
-        if (composed.handoff) {
-            store::record_unanswered(db, b->rowid, in.from, in.body, question->id, in.received_at_ms);
-            notify_owner(st, *b, in.body);
-        }
-        if (composed.usage.calls > 0 || composed.usage.failures > 0) {
-            store::add_ai_usage(db, b->rowid, composed.usage);
-            // The per-call row `sbcctl usage` sums by month; ai_usage above keeps the running totals.
-            store::record_llm_usage(db, b->rowid, question->id, config->openai_chat_model,
-                                    composed.usage.prompt_tokens, composed.usage.completion_tokens,
-                                    in.received_at_ms);
-        }
-        claims = claim_for_sender(db, *config, st, m_has_room);
-        return true;
-    });
-    if (result && !claims.empty() && m_hand_over) {
-        m_hand_over(std::move(claims));
+    std::vector<std::vector<store::Claim>> claims(answered.size());
+    std::vector<std::function<Result<bool>(Database&)>> writes;
+    writes.reserve(answered.size());
+    for (std::size_t i = 0; i < answered.size(); ++i) {
+        writes.emplace_back([&, i](Database& db) -> Result<bool> {
+            claims[i].clear(); // a retried write starts again
+            return write_answer(db, *config, answered[i].first, answered[i].second, m_has_room, claims[i]);
+        });
     }
-    return result;
+    auto results = m_store.write_each(writes);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        if (results[i] && !claims[i].empty() && m_hand_over) {
+            m_hand_over(std::move(claims[i]));
+        }
+    }
+    return results;
 }
 
 Result<bool> Pipeline::finish_owner_upload(std::int64_t message_id, const UploadWrite& write) {

@@ -108,6 +108,10 @@ class Pipeline {
     // Writes the composed reply to a job's question and removes the job, in one transaction, then hands the
     // reply to the sender. A job already finished is left alone (ok, nothing written).
     Result<bool> finish_answer(const store::AnswerJob& job, const Composed& composed);
+    // The same for several jobs at once, sharing one commit (each is written or fails on its own); the
+    // results are in the order of `answered`.
+    using Answered = std::pair<store::AnswerJob, Composed>;
+    std::vector<Result<bool>> finish_answers(const std::vector<Answered>& answered);
 
     // Runs `write` in one transaction with the owner's message `message_id` known (it adds what the owner's
     // upload became and returns the summary), then sends the summary to the owner as a reply to that message.

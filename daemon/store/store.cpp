@@ -69,6 +69,32 @@ Status Store::submit(std::function<bool(Database&)> run) {
     return job.status;
 }
 
+std::vector<Status> Store::submit_all(std::vector<std::function<bool(Database&)>> runs) {
+    std::list<Job> jobs(runs.size()); // a Job cannot move: its waiter's mutex is in it
+    std::size_t i = 0;
+    for (auto& job : jobs) {
+        job.run = std::move(runs[i++]);
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopping) {
+            return std::vector<Status>(jobs.size(),
+                                       Error{1, "sbcd is shutting down; the change was not made"});
+        }
+        for (auto& job : jobs) {
+            m_queue.push_back(&job);
+        }
+    }
+    m_queue_cv.notify_one();
+    std::vector<Status> statuses;
+    statuses.reserve(jobs.size());
+    for (auto& job : jobs) {
+        job.done.acquire();
+        statuses.push_back(job.status);
+    }
+    return statuses;
+}
+
 void Store::writer_loop() {
     std::vector<Job*> group;
     for (;;) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -54,6 +55,35 @@ class Store {
             return status.error(); // the group failed to commit, or f threw
         }
         return std::move(*out);
+    }
+
+    // Runs each f(Database&) -> Result<T> as a write of its own (one that fails rolls back only itself), all
+    // queued at once so that they share a commit, and returns their results in order once committed. For a
+    // worker with many small writes: one write() at a time waits for a commit each, which caps it at one
+    // write per fsync whatever the CPU could do.
+    template <typename F>
+    auto write_each(std::vector<F>& fs) -> std::vector<std::invoke_result_t<F, Database&>> {
+        using R = std::invoke_result_t<F, Database&>;
+        std::vector<std::optional<R>> outs(fs.size());
+        std::vector<std::function<bool(Database&)>> runs;
+        runs.reserve(fs.size());
+        for (std::size_t i = 0; i < fs.size(); ++i) {
+            runs.emplace_back([&fs, &outs, i](Database& db) {
+                outs[i].emplace(fs[i](db));
+                return outs[i]->ok();
+            });
+        }
+        auto statuses = submit_all(std::move(runs));
+        std::vector<R> results;
+        results.reserve(fs.size());
+        for (std::size_t i = 0; i < fs.size(); ++i) {
+            if (!statuses[i].ok() && (!outs[i] || outs[i]->ok())) {
+                results.push_back(statuses[i].error());
+            } else {
+                results.push_back(std::move(*outs[i]));
+            }
+        }
+        return results;
     }
 
     // Runs f(Database&) -> Result<T> on a reader connection; SQLite errors become errors with code 1.
@@ -116,6 +146,7 @@ class Store {
     };
 
     Status submit(std::function<bool(Database&)> run);
+    std::vector<Status> submit_all(std::vector<std::function<bool(Database&)>> runs);
     void writer_loop();
     void run_group(std::vector<Job*>& group);
     // Writer thread: keeps m_write_failure and logs once when writes start failing and once when they work.
