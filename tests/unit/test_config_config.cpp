@@ -484,6 +484,18 @@ TEST_CASE("billing prices read as decimals into exact millionths", "[config]") {
     }
 }
 
+TEST_CASE("a TOML float is read in fixed notation: 0.00002 is a price, not 2e-05", "[config]") {
+    TempDir dir;
+    auto file = dir.file("small.toml");
+    write_file(file,
+               "[billing]\nprice_outbound_message = 0.00002\n[openai]\nprice_input_per_mtok = 0.000001\n");
+    auto loaded = load(toml_only(file));
+    INFO(joined(loaded.problems));
+    REQUIRE(loaded.problems.empty());
+    CHECK(loaded.config.price_outbound_micros == 20);
+    CHECK(loaded.config.price_input_per_mtok == Approx(0.000001));
+}
+
 TEST_CASE("LLM answers: prices are decimals, the budget and breaker are bounded", "[config][ai]") {
     TempDir dir;
     Config defaults;
