@@ -133,15 +133,21 @@ struct Shared {
     ai::AnswerCache& cache;
 };
 
-store::AiUsage usage_of(const config::Config& config, const ai::Completion& c) {
-    store::AiUsage u;
-    u.calls = 1;
-    u.prompt_tokens = c.prompt_tokens;
-    u.completion_tokens = c.completion_tokens;
-    u.cost_usd = (static_cast<double>(c.prompt_tokens) * config.price_input_per_mtok +
-                  static_cast<double>(c.completion_tokens) * config.price_output_per_mtok) /
-                 1e6;
-    return u;
+// The ledger's row of a chat completion (its business, question and time are filled in with the answer).
+store::ProviderCall chat_call(const config::Config& config, const ai::Completion* c) {
+    store::ProviderCall call;
+    call.kind = store::CallKind::chat;
+    call.model = config.openai_chat_model;
+    if (c == nullptr) {
+        call.failed = true;
+        return call;
+    }
+    call.prompt_tokens = c->prompt_tokens;
+    call.completion_tokens = c->completion_tokens;
+    call.cost_usd = (static_cast<double>(c->prompt_tokens) * config.price_input_per_mtok +
+                     static_cast<double>(c->completion_tokens) * config.price_output_per_mtok) /
+                    1e6;
+    return call;
 }
 
 // The provider's answer within what is left of the budget, from the cache when the same question was answered
@@ -169,13 +175,13 @@ Composed compose(const Context& c, ai::ProviderClient* client, Shared& shared) {
                  c.job.message_id, completion.error,
                  shared.breaker.is_open() ? "; circuit breaker open" : "");
         Composed out = from_builtin(c.builtin);
-        out.usage.failures = 1;
+        out.calls.push_back(chat_call(shared.config, nullptr));
         return out;
     }
     shared.breaker.record_success();
     shared.cache.put(c.business.rowid, c.kb_version, key, completion.text);
     Composed out = from_llm(completion.text, c.business);
-    out.usage = usage_of(shared.config, completion);
+    out.calls.push_back(chat_call(shared.config, &completion));
     return out;
 }
 
