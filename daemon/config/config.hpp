@@ -54,6 +54,8 @@ struct Config {
     int breaker_cooldown_ms = 60000;  // how long an open breaker waits before one trial call
     double price_input_per_mtok = 0;  // US dollars per million prompt tokens, for the cost estimate
     double price_output_per_mtok = 0; // US dollars per million completion tokens
+    // US dollars per million embedding tokens (knowledge entries and questions), for the cost estimate
+    double price_embedding_per_mtok = 0;
     // True when an LLM provider is configured, so businesses with LLM on get composed answers.
     bool llm_configured() const { return !openai_chat_model.empty(); }
     // Embeddings (same provider and key): vectors of every entry, computed in the background.

@@ -343,6 +343,10 @@ std::vector<Option> make_options() {
         reload(string("openai.embedding_model", "OPENAI_EMBEDDING_MODEL", &Config::openai_embedding_model,
                       "embedding model for knowledge entries and questions, e.g. text-embedding-3-small "
                       "(empty: no embeddings); a change re-embeds every entry in the background")),
+        reload(decimal("openai.price_embedding_per_mtok", "OPENAI_PRICE_EMBEDDING_PER_MTOK",
+                       &Config::price_embedding_per_mtok, 10000,
+                       "US dollars per million embedding tokens (knowledge entries and questions), for the "
+                       "cost estimate")),
         reload(decimal("openai.price_input_per_mtok", "OPENAI_PRICE_INPUT_PER_MTOK",
                        &Config::price_input_per_mtok, 10000,
                        "US dollars per million prompt tokens, for the cost estimate")),

@@ -11,6 +11,7 @@
 #include "daemon/config/live.hpp"
 #include "daemon/log/log.hpp"
 #include "daemon/log/thread_name.hpp"
+#include "daemon/pipeline/embedding_usage.hpp"
 #include "daemon/pipeline/pipeline.hpp"
 #include "daemon/store/ai_repo.hpp"
 #include "daemon/store/business_repo.hpp"
@@ -187,10 +188,12 @@ Composed compose(const Context& c, ai::ProviderClient* client, Shared& shared) {
 
 // The question's embedding within what is left of the budget, at most answer.embedding_timeout_ms; nullopt
 // (and a log line) when the breaker is open or the call fails, so that the built-in retrieval answers alone.
+// A call that answered is added to `calls` with the tokens it used.
 std::optional<answer::QueryVector> embed_question(const config::Config& config, const store::AnswerJob& job,
                                                   const std::string& question,
                                                   std::unique_ptr<ai::EmbeddingClient>& client,
-                                                  ai::Breaker& breaker) {
+                                                  ai::Breaker& breaker,
+                                                  std::vector<store::ProviderCall>& calls) {
     std::int64_t left = job.created_at + config.answer_budget_ms - time_format::now_ms() - k_min_call_ms;
     std::int64_t timeout = std::min<std::int64_t>(config.embedding_timeout_ms, left);
     if (timeout < 1) {
@@ -211,6 +214,12 @@ std::optional<answer::QueryVector> embed_question(const config::Config& config, 
         return std::nullopt;
     }
     breaker.record_success();
+    store::ProviderCall call;
+    call.kind = store::CallKind::embedding;
+    call.model = config.openai_embedding_model;
+    call.prompt_tokens = result.tokens;
+    call.cost_usd = embedding_cost_usd(config, result.tokens);
+    calls.push_back(std::move(call));
     return answer::QueryVector{config.openai_embedding_model, std::move(result.vectors.front())};
 }
 
@@ -405,11 +414,12 @@ bool AnswerWorker::answer_with_provider(std::int64_t job_id, ProviderClients& cl
         clients.chat_for = std::move(wanted);
     }
     std::optional<answer::QueryVector> vector;
+    std::vector<store::ProviderCall> calls;
     if (config->vector_retrieval()) {
         auto question = m_store.read([&](store::Database& db) { return read_question(db, job_id); });
         if (question && *question) {
             vector = embed_question(*config, (*question)->first, (*question)->second, clients.embeddings,
-                                    m_embeddings_breaker);
+                                    m_embeddings_breaker, calls);
         }
     }
     auto context = m_store.read(
@@ -424,6 +434,7 @@ bool AnswerWorker::answer_with_provider(std::int64_t job_id, ProviderClients& cl
     Context& c = **context;
     Shared shared{*config, m_breaker, m_cache};
     Composed composed = compose(c, clients.chat.get(), shared);
+    composed.calls.insert(composed.calls.begin(), calls.begin(), calls.end());
     auto done = m_pipeline.finish_answer(c.job, composed);
     if (!done) {
         log_error("answer", "cannot write the answer to message {} (tried again shortly): {}",

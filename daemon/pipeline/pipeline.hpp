@@ -77,8 +77,8 @@ struct Composed {
     std::optional<std::int64_t> entry_number;
     std::optional<double> score;
     bool handoff = false; // the customer gets the fallback text and the owner is told
-    // The provider calls made for it, written to the ledger with the answer for the job's business and
-    // question.
+    // The provider calls made for it (the question's embedding, the chat completion), written to the ledger
+    // with the answer for the job's business and question.
     std::vector<store::ProviderCall> calls;
 };
 

@@ -502,15 +502,19 @@ TEST_CASE("LLM answers: prices are decimals, the budget and breaker are bounded"
     REQUIRE(defaults.answer_budget_ms == 3000);
     REQUIRE_FALSE(defaults.llm_configured());
     auto good_file = dir.file("good.toml");
-    write_file(good_file,
-               "[openai]\nchat_model = \"gpt-4o-mini\"\nprice_input_per_mtok = 0.15\n"
-               "price_output_per_mtok = \"0.6\"\n[answer]\nbudget_ms = 2500\nbreaker_failures = 5\n");
+    write_file(
+        good_file,
+        "[openai]\nchat_model = \"gpt-4o-mini\"\nprice_input_per_mtok = 0.15\n"
+        "price_output_per_mtok = \"0.6\"\nprice_embedding_per_mtok = 0.02\n[answer]\nbudget_ms = 2500\n"
+        "breaker_failures = 5\n");
     auto loaded = load(toml_only(good_file));
     INFO(joined(loaded.problems));
     REQUIRE(loaded.problems.empty());
     REQUIRE(loaded.config.llm_configured());
     REQUIRE(loaded.config.price_input_per_mtok == Approx(0.15));
     REQUIRE(loaded.config.price_output_per_mtok == Approx(0.6));
+    REQUIRE(loaded.config.price_embedding_per_mtok == Approx(0.02));
+    REQUIRE(defaults.price_embedding_per_mtok == 0);
     REQUIRE(loaded.config.answer_budget_ms == 2500);
     REQUIRE(loaded.config.breaker_failures == 5);
 
@@ -519,6 +523,10 @@ TEST_CASE("LLM answers: prices are decimals, the budget and breaker are bounded"
     REQUIRE_THAT(
         only_problem(load(toml_only(bad_file))),
         Contains(bad_file + ":2: openai.price_input_per_mtok: 'cheap' is not a number between 0 and"));
+    write_file(bad_file, "[openai]\nprice_embedding_per_mtok = 10001\n");
+    REQUIRE_THAT(
+        only_problem(load(toml_only(bad_file))),
+        Contains(bad_file + ":2: openai.price_embedding_per_mtok: '10001' is not a number between 0 and"));
     auto slow_file = dir.file("slow.toml");
     write_file(slow_file, "[answer]\nbudget_ms = 10\n");
     REQUIRE_THAT(only_problem(load(toml_only(slow_file))),
