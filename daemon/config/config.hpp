@@ -99,7 +99,8 @@ struct Config {
     std::string billing_currency = "USD";
     std::int64_t price_inbound_micros = 0;
     std::int64_t price_outbound_micros = 0;
-    std::int64_t price_per_1k_tokens_micros = 0;
+    std::int64_t price_per_1k_tokens_micros = 0; // chat completions: prompt and completion tokens
+    std::int64_t price_per_1k_embedding_tokens_micros = 0;
     // Logging
     std::string log_level = "info";
     std::string log_format = "text";        // text | json

@@ -319,7 +319,11 @@ Response business_stats(Context& ctx, Arguments& args) {
         {"llm_failures", usage.chat.failures},
         {"prompt_tokens", usage.chat.prompt_tokens},
         {"completion_tokens", usage.chat.completion_tokens},
-        {"estimated_cost_usd", usage.chat.cost_usd},
+        {"chat_cost_usd", usage.chat.cost_usd},
+        {"embedding_calls", usage.embedding.calls},
+        {"embedding_tokens", usage.embedding.prompt_tokens},
+        {"embedding_cost_usd", usage.embedding.cost_usd},
+        {"estimated_cost_usd", usage.chat.cost_usd + usage.embedding.cost_usd},
         {"satisfaction_survey", asks},
         {"ratings", rated.ratings},
         // The mean rating to one decimal, as the seed's API shows it (4.8); null before the first rating.

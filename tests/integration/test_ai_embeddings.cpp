@@ -307,5 +307,41 @@ TEST_CASE("embeddings: the tokens of a batch are shared by its businesses, a que
     // Priced at openai.price_embedding_per_mtok when recorded.
     CHECK(std::stod(query_one(live.daemon->database(), "SELECT SUM(cost_usd) FROM llm_usage")) ==
           Approx((batch + asked) * 100 / 1e6));
+    const long long pizza_tokens = shares[0] + asked;
+
+    auto stats = live.daemon->ctl_json({"business", "stats", "pizza-palace"});
+    INFO(stats.dump());
+    const auto& s = stats["arguments"];
+    CHECK(s["embedding_calls"] == 2);
+    CHECK(s["embedding_tokens"] == pizza_tokens);
+    CHECK(s["embedding_cost_usd"].get<double>() == Approx(pizza_tokens * 100 / 1e6));
+    CHECK(s["llm_calls"] == 0);
+    CHECK(s["chat_cost_usd"] == 0.0);
+    CHECK(s["estimated_cost_usd"].get<double>() == Approx(pizza_tokens * 100 / 1e6));
+    auto coffee = live.daemon->ctl_json({"business", "stats", "coffee-corner"});
+    CHECK(coffee["arguments"]["embedding_calls"] == 1);
+    CHECK(coffee["arguments"]["embedding_tokens"] == shares[1]);
+    auto text = live.ctl({"business", "stats", "pizza-palace"});
+    CHECK_THAT(text.out, Contains("embedding tokens") && Contains(std::to_string(pizza_tokens)) &&
+                             Contains("embeddings $"));
+
+    auto usage = live.daemon->ctl_json({"usage"});
+    INFO(usage.dump());
+    const auto& u = usage["arguments"];
+    CHECK(u["prices"]["per_1k_embedding_tokens"] == "0.500000");
+    REQUIRE(u["businesses"].size() == 2);
+    CHECK(u["businesses"][0]["business"] == "coffee-corner");
+    CHECK(u["businesses"][0]["embedding_tokens"] == shares[1]);
+    CHECK(u["businesses"][1]["embedding_tokens"] == pizza_tokens);
+    CHECK(u["businesses"][1]["llm_tokens"] == 0);
+    CHECK(u["total"]["embedding_tokens"] == batch + asked);
+    // 0.5 per 1000 tokens: 500 millionths per token (no message prices set).
+    auto money = [](long long micros) {
+        return fmt::format("{}.{:06d}", micros / 1000000, micros % 1000000);
+    };
+    CHECK(u["businesses"][1]["cost"] == money(pizza_tokens * 500));
+    CHECK(u["total"]["cost"] == money((batch + asked) * 500));
+    auto table = live.ctl({"usage"});
+    CHECK_THAT(table.out, Contains("EMBEDDING TOKENS") && Contains("CHAT TOKENS"));
     CHECK(live.daemon->log().find(k_api_key) == std::string::npos);
 }

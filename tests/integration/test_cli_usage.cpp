@@ -98,10 +98,10 @@ TEST_CASE("usage counts messages per business and prices them", "[cli][usage]") 
     auto csv = daemon.ctl({"usage", "--csv", "--business", "coffee-corner"});
     REQUIRE(csv.exit_code == 0);
     CHECK(lines(csv.out) ==
-          std::vector<std::string>{"month,business,name,messages_in,messages_out,llm_tokens,cost,currency",
-                                   fmt::format("{},coffee-corner,Coffee Corner,2,{},0,{},EUR", this_month(),
-                                               coffee_out,
-                                               fmt::format("0.{:06d}", 2 * 1000 + coffee_out * 5500))});
+          std::vector<std::string>{
+              "month,business,name,messages_in,messages_out,llm_tokens,cost,currency,embedding_tokens",
+              fmt::format("{},coffee-corner,Coffee Corner,2,{},0,{},EUR,0", this_month(), coffee_out,
+                          fmt::format("0.{:06d}", 2 * 1000 + coffee_out * 5500))});
     auto table = daemon.ctl({"usage"});
     CHECK_THAT(table.out, Contains("COST (EUR)") && Contains("total"));
 
@@ -142,8 +142,11 @@ TEST_CASE("usage: a database of schema 11 keeps its LLM totals in the one ledger
     CHECK(s["prompt_tokens"] == 260);
     CHECK(s["completion_tokens"] == 70);
     CHECK(s["estimated_cost_usd"].get<double>() == Approx(0.0042));
+    CHECK(s["embedding_calls"] == 0);
+    CHECK(s["embedding_tokens"] == 0);
     // November's bill still counts the calls that had rows, as before the upgrade.
     auto usage = ctl_json_run(daemon, {"usage", "--month", "2025-11"});
     REQUIRE(usage.exit_code == 0);
     CHECK(usage.doc["arguments"]["businesses"][0]["llm_tokens"] == 250);
+    CHECK(usage.doc["arguments"]["businesses"][0]["embedding_tokens"] == 0);
 }

@@ -468,13 +468,16 @@ TEST_CASE("billing prices read as decimals into exact millionths", "[config]") {
     REQUIRE(Config{}.billing_currency == "USD");
     auto good_file = dir.file("good.toml");
     write_file(good_file, "[billing]\ncurrency = \"EUR\"\nprice_inbound_message = 0.005\n"
-                          "price_outbound_message = \"0.0125\"\nprice_per_1k_llm_tokens = 2\n");
+                          "price_outbound_message = \"0.0125\"\nprice_per_1k_llm_tokens = 2\n"
+                          "price_per_1k_embedding_tokens = 0.00002\n");
     auto loaded = load(toml_only(good_file));
     REQUIRE(loaded.problems.empty());
     CHECK(loaded.config.billing_currency == "EUR");
     CHECK(loaded.config.price_inbound_micros == 5000);
     CHECK(loaded.config.price_outbound_micros == 12500);
     CHECK(loaded.config.price_per_1k_tokens_micros == 2000000);
+    CHECK(loaded.config.price_per_1k_embedding_tokens_micros == 20);
+    CHECK(Config{}.price_per_1k_embedding_tokens_micros == 0);
     for (const char* bad : {"-1", "0.0000001", "abc", "1.2.3", ".5", "1e-3"}) {
         INFO(bad);
         auto bad_file = dir.file("bad.toml");
