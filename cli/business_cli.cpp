@@ -113,6 +113,21 @@ std::string recent_unanswered(const nlohmann::json& arguments) {
     return lines.empty() ? "-" : lines;
 }
 
+std::string dollars(const nlohmann::json& arguments, const char* key) {
+    auto value = arguments.value(key, nlohmann::json());
+    return value.is_number() ? fmt::format("${:.4f}", value.get<double>()) : std::string("-");
+}
+
+// "$0.0123 (chat $0.0120, embeddings $0.0003)"; the total alone from an sbcd that sends no split.
+std::string estimated_cost(const nlohmann::json& arguments) {
+    std::string total = dollars(arguments, "estimated_cost_usd");
+    if (!arguments.contains("chat_cost_usd") || !arguments.contains("embedding_cost_usd")) {
+        return total;
+    }
+    return fmt::format("{} (chat {}, embeddings {})", total, dollars(arguments, "chat_cost_usd"),
+                       dollars(arguments, "embedding_cost_usd"));
+}
+
 void print_business_stats(const nlohmann::json& reply) {
     print_reply_text(reply);
     const auto& arguments = reply_arguments(reply);
@@ -130,10 +145,9 @@ void print_business_stats(const nlohmann::json& reply) {
         {"LLM failures", stats_count(arguments, "llm_failures")},
         {"prompt tokens", stats_count(arguments, "prompt_tokens")},
         {"completion tokens", stats_count(arguments, "completion_tokens")},
-        {"estimated cost",
-         arguments.contains("estimated_cost_usd") && arguments["estimated_cost_usd"].is_number()
-             ? fmt::format("${:.4f}", arguments["estimated_cost_usd"].get<double>())
-             : std::string("-")},
+        {"embedding calls", stats_count(arguments, "embedding_calls")},
+        {"embedding tokens", stats_count(arguments, "embedding_tokens")},
+        {"estimated cost", estimated_cost(arguments)},
         {"rating question", arguments.value("satisfaction_survey", false) ? "on" : "off"},
         {"ratings", stats_count(arguments, "ratings")},
         {"customer satisfaction",

@@ -66,7 +66,8 @@ constexpr std::array k_commands = {
     CommandSpec{"onboard", "onboard", "create or update many businesses and their knowledge from a file",
                 &define_onboard},
 
-    CommandSpec{"usage", "usage", "messages in and out, LLM tokens and estimated cost per business, by month",
+    CommandSpec{"usage", "usage",
+                "messages in and out, chat and embedding tokens, estimated cost per business, by month",
                 &define_usage},
 
     CommandSpec{"webhook", "", "the webhook URLs Twilio must call", nullptr},

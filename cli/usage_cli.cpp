@@ -1,5 +1,5 @@
-// sbcctl usage [--month YYYY-MM] [--business ID] [--csv]: messages, LLM tokens and estimated cost per
-// business.
+// sbcctl usage [--month YYYY-MM] [--business ID] [--csv]: messages, chat and embedding tokens, estimated cost
+// per business.
 
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
@@ -18,12 +18,14 @@ void print_usage_table(const nlohmann::json& reply) {
     Table table({{"BUSINESS"},
                  {"IN", Align::right},
                  {"OUT", Align::right},
-                 {"LLM TOKENS", Align::right},
+                 {"CHAT TOKENS", Align::right},
+                 {"EMBEDDING TOKENS", Align::right},
                  {fmt::format("COST ({})", a.value("currency", "")), Align::right}});
     auto add = [&](const std::string& name, const nlohmann::json& row) {
         table.add_row({name, display_value(row.value("messages_in", nlohmann::json())),
                        display_value(row.value("messages_out", nlohmann::json())),
                        display_value(row.value("llm_tokens", nlohmann::json())),
+                       display_value(row.value("embedding_tokens", nlohmann::json())),
                        display_value(row.value("cost", nlohmann::json()))});
     };
     for (const auto& row : a.value("businesses", nlohmann::json::array())) {
@@ -47,12 +49,13 @@ std::string csv_field(const std::string& value) {
 
 void print_usage_csv(const nlohmann::json& reply) {
     const auto& a = reply_arguments(reply);
-    fmt::print("month,business,name,messages_in,messages_out,llm_tokens,cost,currency\n");
+    // embedding_tokens comes last, so that a spreadsheet reading the older columns by position still works.
+    fmt::print("month,business,name,messages_in,messages_out,llm_tokens,cost,currency,embedding_tokens\n");
     for (const auto& row : a.value("businesses", nlohmann::json::array())) {
-        fmt::print("{},{},{},{},{},{},{},{}\n", a.value("month", ""), csv_field(row.value("business", "")),
+        fmt::print("{},{},{},{},{},{},{},{},{}\n", a.value("month", ""), csv_field(row.value("business", "")),
                    csv_field(row.value("name", "")), row.value("messages_in", 0LL),
                    row.value("messages_out", 0LL), row.value("llm_tokens", 0LL), row.value("cost", ""),
-                   csv_field(a.value("currency", "")));
+                   csv_field(a.value("currency", "")), row.value("embedding_tokens", 0LL));
     }
 }
 

@@ -49,8 +49,16 @@ Embeddings parse_embeddings(const std::string& body, std::size_t count) {
             return out;
         }
     }
+    // {"usage": {"prompt_tokens": N, "total_tokens": N}}; some compatible servers send only total_tokens.
     if (doc.contains("usage") && doc["usage"].is_object()) {
-        out.tokens = doc["usage"].value("prompt_tokens", std::int64_t{0});
+        const auto& usage = doc["usage"];
+        for (const char* key : {"prompt_tokens", "total_tokens"}) {
+            if (usage.contains(key) && usage[key].is_number_integer() &&
+                usage[key].get<std::int64_t>() >= 0) {
+                out.tokens = usage[key].get<std::int64_t>();
+                break;
+            }
+        }
     }
     out.ok = true;
     return out;

@@ -13,7 +13,7 @@ namespace sbc::ai {
 struct Embeddings {
     bool ok = false;
     std::vector<std::vector<float>> vectors; // one per input, in the inputs' order
-    std::int64_t tokens = 0;                 // the `usage` field's prompt_tokens (0 when absent)
+    std::int64_t tokens = 0;                 // usage.prompt_tokens, else usage.total_tokens (0: none)
     int http_status = 0;                     // 0: no HTTP answer (timeout, connection refused)
     std::chrono::seconds retry_after{0};     // a 429's Retry-After
     std::string error;                       // why it failed, never containing the API key

@@ -22,6 +22,18 @@ const Option* find_by_key(std::string_view key) {
     return nullptr;
 }
 
+// The fewest decimals that read back the same, never an exponent: 0.005, not 0.005000000000000001; 0.00002
+// (an embedding price per 1000 tokens), not 2e-05, which the price options would refuse.
+std::string fixed_decimal(double d) {
+    for (int places = 0; places <= 17; ++places) {
+        std::string text = fmt::format("{:.{}f}", d, places);
+        if (std::strtod(text.c_str(), nullptr) == d) {
+            return text;
+        }
+    }
+    return fmt::format("{}", d); // nan
+}
+
 std::string toml_scalar(const toml::node& node) {
     if (auto s = node.value<std::string>()) {
         return *s;
@@ -33,8 +45,7 @@ std::string toml_scalar(const toml::node& node) {
         return std::to_string(*i);
     }
     if (auto d = node.value_exact<double>()) {
-        return fmt::format("{}",
-                           *d); // shortest form that reads back the same: 0.005, not 0.005000000000000001
+        return fixed_decimal(*d);
     }
     return {};
 }

@@ -54,6 +54,8 @@ struct Config {
     int breaker_cooldown_ms = 60000;  // how long an open breaker waits before one trial call
     double price_input_per_mtok = 0;  // US dollars per million prompt tokens, for the cost estimate
     double price_output_per_mtok = 0; // US dollars per million completion tokens
+    // US dollars per million embedding tokens (knowledge entries and questions), for the cost estimate
+    double price_embedding_per_mtok = 0;
     // True when an LLM provider is configured, so businesses with LLM on get composed answers.
     bool llm_configured() const { return !openai_chat_model.empty(); }
     // Embeddings (same provider and key): vectors of every entry, computed in the background.
@@ -97,7 +99,8 @@ struct Config {
     std::string billing_currency = "USD";
     std::int64_t price_inbound_micros = 0;
     std::int64_t price_outbound_micros = 0;
-    std::int64_t price_per_1k_tokens_micros = 0;
+    std::int64_t price_per_1k_tokens_micros = 0; // chat completions: prompt and completion tokens
+    std::int64_t price_per_1k_embedding_tokens_micros = 0;
     // Logging
     std::string log_level = "info";
     std::string log_format = "text";        // text | json

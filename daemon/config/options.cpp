@@ -272,9 +272,13 @@ std::vector<Option> make_options() {
         reload(price("billing.price_outbound_message", "SBC_PRICE_OUTBOUND_MESSAGE",
                      &Config::price_outbound_micros,
                      "estimated cost of one message sent through Twilio, e.g. 0.005 (sbcctl usage)")),
+        reload(
+            price("billing.price_per_1k_embedding_tokens", "SBC_PRICE_PER_1K_EMBEDDING_TOKENS",
+                  &Config::price_per_1k_embedding_tokens_micros,
+                  "estimated cost of 1000 embedding tokens, knowledge entries and questions (sbcctl usage)")),
         reload(price("billing.price_per_1k_llm_tokens", "SBC_PRICE_PER_1K_LLM_TOKENS",
                      &Config::price_per_1k_tokens_micros,
-                     "estimated cost of 1000 LLM tokens (sbcctl usage)")),
+                     "estimated cost of 1000 chat-completion tokens, prompt and completion (sbcctl usage)")),
         restart(string("data_dir", "SBC_DATA_DIR", &Config::data_dir, "directory of the database and files",
                        check_not_empty)),
         reload(string("log_level", "LOG_LEVEL", &Config::log_level, "debug, info, warn, error or off",
@@ -343,6 +347,10 @@ std::vector<Option> make_options() {
         reload(string("openai.embedding_model", "OPENAI_EMBEDDING_MODEL", &Config::openai_embedding_model,
                       "embedding model for knowledge entries and questions, e.g. text-embedding-3-small "
                       "(empty: no embeddings); a change re-embeds every entry in the background")),
+        reload(decimal("openai.price_embedding_per_mtok", "OPENAI_PRICE_EMBEDDING_PER_MTOK",
+                       &Config::price_embedding_per_mtok, 10000,
+                       "US dollars per million embedding tokens (knowledge entries and questions), for the "
+                       "cost estimate")),
         reload(decimal("openai.price_input_per_mtok", "OPENAI_PRICE_INPUT_PER_MTOK",
                        &Config::price_input_per_mtok, 10000,
                        "US dollars per million prompt tokens, for the cost estimate")),

@@ -13,6 +13,7 @@
 #include "daemon/store/satisfaction_repo.hpp"
 #include "daemon/store/stats_repo.hpp"
 #include "daemon/store/store.hpp"
+#include "daemon/store/usage_repo.hpp"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -289,7 +290,7 @@ namespace sbc::control {
 Response business_stats(Context& ctx, Arguments& args) {
     auto id = args.required_string("id");
     args.check_unknown();
-    store::AiUsage usage;
+    store::ProviderUsage usage;
     store::Satisfaction rated;
     bool asks = false;
     auto st = unwrap(ctx.store.read([&](Database& db) -> Result<store::BusinessStats> {
@@ -297,7 +298,7 @@ Response business_stats(Context& ctx, Arguments& args) {
         if (!b) {
             return b.error();
         }
-        usage = store::ai_usage(db, b->rowid);
+        usage = store::provider_usage(db, b->rowid);
         rated = store::satisfaction(db, b->rowid);
         asks = store::survey_enabled(db, b->rowid);
         return store::business_stats(db, b->rowid);
@@ -314,11 +315,15 @@ Response business_stats(Context& ctx, Arguments& args) {
         {"avg_response_ms", st.avg_response_ms},
         {"p95_response_ms", st.p95_response_ms},
         {"recent_unanswered", st.recent_unanswered},
-        {"llm_calls", usage.calls},
-        {"llm_failures", usage.failures},
-        {"prompt_tokens", usage.prompt_tokens},
-        {"completion_tokens", usage.completion_tokens},
-        {"estimated_cost_usd", usage.cost_usd},
+        {"llm_calls", usage.chat.calls},
+        {"llm_failures", usage.chat.failures},
+        {"prompt_tokens", usage.chat.prompt_tokens},
+        {"completion_tokens", usage.chat.completion_tokens},
+        {"chat_cost_usd", usage.chat.cost_usd},
+        {"embedding_calls", usage.embedding.calls},
+        {"embedding_tokens", usage.embedding.prompt_tokens},
+        {"embedding_cost_usd", usage.embedding.cost_usd},
+        {"estimated_cost_usd", usage.chat.cost_usd + usage.embedding.cost_usd},
         {"satisfaction_survey", asks},
         {"ratings", rated.ratings},
         // The mean rating to one decimal, as the seed's API shows it (4.8); null before the first rating.

@@ -45,7 +45,7 @@ constexpr Command k_commands[] = {
     {"send-test", Access::write, send_test, "run a message through the pipeline as if it came from WhatsApp"},
     {"status", Access::read, status, "daemon version, uptime, database and counts"},
     {"usage", Access::read, usage,
-     "messages in and out, LLM tokens and estimated cost per business, by month"},
+     "messages in and out, chat and embedding tokens, estimated cost per business, by month"},
     {"webhook-check", Access::read, webhook_check,
      "the URLs Twilio must call, and what the last refused signatures say about WEBHOOK_BASE_URL"},
 };

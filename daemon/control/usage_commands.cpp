@@ -1,5 +1,5 @@
-// Usage for billing: messages and LLM tokens per business in a calendar month (UTC), priced from the
-// configuration (billing.*).
+// Usage for billing: messages, chat and embedding tokens per business in a calendar month (UTC), priced
+// from the configuration (billing.*).
 
 #include "daemon/config/config.hpp"
 #include "daemon/control/handlers.hpp"
@@ -49,7 +49,8 @@ Month checked_month(const std::optional<std::string>& text) {
 // Millionths of the currency unit, rounded to whole millionths.
 std::int64_t cost_micros(const config::Config& c, const store::Usage& u) {
     return u.messages_in * c.price_inbound_micros + u.messages_out * c.price_outbound_micros +
-           (u.llm_tokens * c.price_per_1k_tokens_micros + 500) / 1000;
+           (u.llm_tokens * c.price_per_1k_tokens_micros + 500) / 1000 +
+           (u.embedding_tokens * c.price_per_1k_embedding_tokens_micros + 500) / 1000;
 }
 
 std::string money(std::int64_t micros) {
@@ -82,29 +83,34 @@ Response usage(Context& ctx, Arguments& args) {
                         {"messages_in", u.messages_in},
                         {"messages_out", u.messages_out},
                         {"llm_tokens", u.llm_tokens},
+                        {"embedding_tokens", u.embedding_tokens},
                         {"cost", money(cost)}});
         total.messages_in += u.messages_in;
         total.messages_out += u.messages_out;
         total.llm_tokens += u.llm_tokens;
+        total.embedding_tokens += u.embedding_tokens;
         total_cost += cost;
     }
     const auto& c = ctx.config;
-    return {protocol::k_ok,
-            fmt::format("usage in {} (UTC): {} in, {} out, {} LLM tokens, estimated {} {}", month.name(),
-                        total.messages_in, total.messages_out, total.llm_tokens, money(total_cost),
-                        c.billing_currency),
-            {{"month", month.name()},
-             {"currency", c.billing_currency},
-             {"prices",
-              {{"inbound_message", money(c.price_inbound_micros)},
-               {"outbound_message", money(c.price_outbound_micros)},
-               {"per_1k_llm_tokens", money(c.price_per_1k_tokens_micros)}}},
-             {"businesses", list},
-             {"total",
-              {{"messages_in", total.messages_in},
-               {"messages_out", total.messages_out},
-               {"llm_tokens", total.llm_tokens},
-               {"cost", money(total_cost)}}}}};
+    return {
+        protocol::k_ok,
+        fmt::format("usage in {} (UTC): {} in, {} out, {} chat tokens, {} embedding tokens, estimated {} {}",
+                    month.name(), total.messages_in, total.messages_out, total.llm_tokens,
+                    total.embedding_tokens, money(total_cost), c.billing_currency),
+        {{"month", month.name()},
+         {"currency", c.billing_currency},
+         {"prices",
+          {{"inbound_message", money(c.price_inbound_micros)},
+           {"outbound_message", money(c.price_outbound_micros)},
+           {"per_1k_llm_tokens", money(c.price_per_1k_tokens_micros)},
+           {"per_1k_embedding_tokens", money(c.price_per_1k_embedding_tokens_micros)}}},
+         {"businesses", list},
+         {"total",
+          {{"messages_in", total.messages_in},
+           {"messages_out", total.messages_out},
+           {"llm_tokens", total.llm_tokens},
+           {"embedding_tokens", total.embedding_tokens},
+           {"cost", money(total_cost)}}}}};
 }
 
 } // namespace sbc::control

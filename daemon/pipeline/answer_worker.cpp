@@ -11,6 +11,7 @@
 #include "daemon/config/live.hpp"
 #include "daemon/log/log.hpp"
 #include "daemon/log/thread_name.hpp"
+#include "daemon/pipeline/embedding_usage.hpp"
 #include "daemon/pipeline/pipeline.hpp"
 #include "daemon/store/ai_repo.hpp"
 #include "daemon/store/business_repo.hpp"
@@ -137,15 +138,21 @@ struct Shared {
     ai::AnswerCache& cache;
 };
 
-store::AiUsage usage_of(const config::Config& config, const ai::Completion& c) {
-    store::AiUsage u;
-    u.calls = 1;
-    u.prompt_tokens = c.prompt_tokens;
-    u.completion_tokens = c.completion_tokens;
-    u.cost_usd = (static_cast<double>(c.prompt_tokens) * config.price_input_per_mtok +
-                  static_cast<double>(c.completion_tokens) * config.price_output_per_mtok) /
-                 1e6;
-    return u;
+// The ledger's row of a chat completion (its business, question and time are filled in with the answer).
+store::ProviderCall chat_call(const config::Config& config, const ai::Completion* c) {
+    store::ProviderCall call;
+    call.kind = store::CallKind::chat;
+    call.model = config.openai_chat_model;
+    if (c == nullptr) {
+        call.failed = true;
+        return call;
+    }
+    call.prompt_tokens = c->prompt_tokens;
+    call.completion_tokens = c->completion_tokens;
+    call.cost_usd = (static_cast<double>(c->prompt_tokens) * config.price_input_per_mtok +
+                     static_cast<double>(c->completion_tokens) * config.price_output_per_mtok) /
+                    1e6;
+    return call;
 }
 
 // The provider's answer within what is left of the budget, from the cache when the same question was answered
@@ -173,22 +180,24 @@ Composed compose(const Context& c, ai::ProviderClient* client, Shared& shared) {
                  c.job.message_id, completion.error,
                  shared.breaker.is_open() ? "; circuit breaker open" : "");
         Composed out = from_builtin(c.builtin);
-        out.usage.failures = 1;
+        out.calls.push_back(chat_call(shared.config, nullptr));
         return out;
     }
     shared.breaker.record_success();
     shared.cache.put(c.business.rowid, c.kb_version, key, completion.text);
     Composed out = from_llm(completion.text, c.business);
-    out.usage = usage_of(shared.config, completion);
+    out.calls.push_back(chat_call(shared.config, &completion));
     return out;
 }
 
 // The question's embedding within what is left of the budget, at most answer.embedding_timeout_ms; nullopt
 // (and a log line) when the breaker is open or the call fails, so that the built-in retrieval answers alone.
+// A call that answered is added to `calls` with the tokens it used.
 std::optional<answer::QueryVector> embed_question(const config::Config& config, const store::AnswerJob& job,
                                                   const std::string& question,
                                                   std::unique_ptr<ai::EmbeddingClient>& client,
-                                                  ai::Breaker& breaker) {
+                                                  ai::Breaker& breaker,
+                                                  std::vector<store::ProviderCall>& calls) {
     std::int64_t left = job.created_at + config.answer_budget_ms - time_format::now_ms() - k_min_call_ms;
     std::int64_t timeout = std::min<std::int64_t>(config.embedding_timeout_ms, left);
     if (timeout < 1) {
@@ -209,6 +218,12 @@ std::optional<answer::QueryVector> embed_question(const config::Config& config, 
         return std::nullopt;
     }
     breaker.record_success();
+    store::ProviderCall call;
+    call.kind = store::CallKind::embedding;
+    call.model = config.openai_embedding_model;
+    call.prompt_tokens = result.tokens;
+    call.cost_usd = embedding_cost_usd(config, result.tokens);
+    calls.push_back(std::move(call));
     return answer::QueryVector{config.openai_embedding_model, std::move(result.vectors.front())};
 }
 
@@ -437,11 +452,12 @@ bool AnswerWorker::answer_with_provider(std::int64_t job_id, ProviderClients& cl
         clients.chat_for = std::move(wanted);
     }
     std::optional<answer::QueryVector> vector;
+    std::vector<store::ProviderCall> calls;
     if (config->vector_retrieval()) {
         auto question = m_store.read([&](store::Database& db) { return read_question(db, job_id); });
         if (question && *question) {
             vector = embed_question(*config, (*question)->first, (*question)->second, clients.embeddings,
-                                    m_embeddings_breaker);
+                                    m_embeddings_breaker, calls);
         }
     }
     auto context = m_store.read(
@@ -456,6 +472,7 @@ bool AnswerWorker::answer_with_provider(std::int64_t job_id, ProviderClients& cl
     Context& c = **context;
     Shared shared{*config, m_breaker, m_cache};
     Composed composed = compose(c, clients.chat.get(), shared);
+    composed.calls.insert(composed.calls.begin(), calls.begin(), calls.end());
     auto done = m_pipeline.finish_answer(c.job, composed);
     if (!done) {
         log_error("answer", "cannot write the answer to message {} (tried again shortly): {}",

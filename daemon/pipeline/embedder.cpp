@@ -6,7 +6,9 @@
 #include "daemon/config/live.hpp"
 #include "daemon/log/log.hpp"
 #include "daemon/log/thread_name.hpp"
+#include "daemon/pipeline/embedding_usage.hpp"
 #include "daemon/store/store.hpp"
+#include "daemon/store/usage_repo.hpp"
 #include "daemon/store/vector_repo.hpp"
 
 #include <algorithm>
@@ -118,6 +120,10 @@ void Embedder::run() {
             auto stored = m_store.write([&](store::Database& db) -> Result<int> {
                 int n = 0;
                 auto now = time_format::now_ms();
+                // The tokens were spent even for a vector refused below (its entry edited meanwhile).
+                for (const auto& call : embedding_calls(*config, model, *pending, result.tokens, now)) {
+                    store::record_call(db, call);
+                }
                 for (std::size_t i = 0; i < pending->size(); ++i) {
                     const auto& p = (*pending)[i];
                     n += store::store_embedding(db, p.entry_rowid, model, store::content_hash(p.input),

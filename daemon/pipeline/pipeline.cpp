@@ -642,12 +642,11 @@ Result<bool> write_answer(Database& db, const config::Config& config, const stor
         store::record_unanswered(db, b->rowid, in.from, in.body, question->id, in.received_at_ms);
         notify_owner(st, *b, in.body);
     }
-    if (composed.usage.calls > 0 || composed.usage.failures > 0) {
-        store::add_ai_usage(db, b->rowid, composed.usage);
-        // The per-call row `sbcctl usage` sums by month; ai_usage above keeps the running totals.
-        store::record_llm_usage(db, b->rowid, question->id, config.openai_chat_model,
-                                composed.usage.prompt_tokens, composed.usage.completion_tokens,
-                                in.received_at_ms);
+    for (auto call : composed.calls) {
+        call.business_rowid = b->rowid;
+        call.message_id = question->id;
+        call.at_ms = in.received_at_ms;
+        store::record_call(db, call);
     }
     claims = claim_for_sender(db, config, st, has_room);
     return true;

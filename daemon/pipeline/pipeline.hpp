@@ -10,6 +10,7 @@
 #include "daemon/store/ai_repo.hpp"
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/message_repo.hpp"
+#include "daemon/store/usage_repo.hpp"
 
 #include <functional>
 #include <optional>
@@ -76,7 +77,9 @@ struct Composed {
     std::optional<std::int64_t> entry_number;
     std::optional<double> score;
     bool handoff = false; // the customer gets the fallback text and the owner is told
-    store::AiUsage usage; // what the provider call cost, added to the business's totals
+    // The provider calls made for it (the question's embedding, the chat completion), written to the ledger
+    // with the answer for the job's business and question.
+    std::vector<store::ProviderCall> calls;
 };
 
 class Pipeline {

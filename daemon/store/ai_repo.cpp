@@ -83,28 +83,6 @@ std::vector<Turn> recent_turns(Database& db, std::int64_t business_rowid, const 
     return out;
 }
 
-void add_ai_usage(Database& db, std::int64_t business_rowid, const AiUsage& d) {
-    auto s = db.cached(
-        "INSERT INTO ai_usage(business_id, calls, failures, prompt_tokens, completion_tokens, cost_usd) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(business_id) DO UPDATE SET calls = calls + ?2, "
-        "failures = failures + ?3, prompt_tokens = prompt_tokens + ?4, "
-        "completion_tokens = completion_tokens + ?5, cost_usd = cost_usd + ?6");
-    s->bind(1, business_rowid).bind(2, d.calls).bind(3, d.failures).bind(4, d.prompt_tokens);
-    s->bind(5, d.completion_tokens).bind(6, d.cost_usd);
-    s->run();
-}
-
-AiUsage ai_usage(Database& db, std::int64_t business_rowid) {
-    auto s = db.cached("SELECT calls, failures, prompt_tokens, completion_tokens, cost_usd FROM ai_usage "
-                       "WHERE business_id = ?");
-    s->bind(1, business_rowid);
-    AiUsage u;
-    if (s->step()) {
-        u = AiUsage{s->int64(0), s->int64(1), s->int64(2), s->int64(3), s->real(4)};
-    }
-    return u;
-}
-
 std::int64_t open_handoff(Database& db, std::int64_t business_rowid, const std::string& customer,
                           const std::string& question, std::optional<std::int64_t> message_id,
                           std::int64_t now_ms) {

@@ -1,6 +1,6 @@
 #pragma once
 // What AI answers keep in the database: per-business LLM settings, the answers being composed (answer_jobs),
-// the knowledge base's version and token usage.
+// the knowledge base's version and hand-offs. Token usage is the ledger of usage_repo.hpp.
 
 #include "daemon/store/database.hpp"
 
@@ -46,16 +46,6 @@ struct Turn {
 // The last `limit` messages between the business and this customer before message `before_id`, oldest first.
 std::vector<Turn> recent_turns(Database& db, std::int64_t business_rowid, const std::string& customer,
                                std::int64_t before_id, int limit);
-
-struct AiUsage {
-    std::int64_t calls = 0;
-    std::int64_t failures = 0;
-    std::int64_t prompt_tokens = 0;
-    std::int64_t completion_tokens = 0;
-    double cost_usd = 0;
-};
-void add_ai_usage(Database& db, std::int64_t business_rowid, const AiUsage& delta);
-AiUsage ai_usage(Database& db, std::int64_t business_rowid);
 
 // A question handed to the owner.
 struct Handoff {

@@ -358,6 +358,64 @@ CREATE TABLE knowledge_attachments (
 CREATE INDEX knowledge_attachments_by_business ON knowledge_attachments(business_id);
 ALTER TABLE messages ADD COLUMN media_path TEXT;
 )sql",
+    // 12: one ledger of provider calls. llm_usage holds a row per chat completion (a failed one too: failed,
+    // no tokens) and per business's share of an embeddings request, with its estimated cost in US dollars at
+    // the prices of the day; `business stats` and `usage` both read it. ai_usage, which kept running totals
+    // of the same chat calls beside it, is folded in and dropped, so that no total changes:
+    // - a failed call wrote a row without tokens, and ai_usage counted them: that many of the business's rows
+    //   without tokens are marked failed, newest first (a success without tokens, from a provider that sends
+    //   no usage, looks the same; only the count is known, and only the count is shown);
+    // - calls ai_usage counted without a row (the first builds wrote no per-call rows) get a row each, dated
+    //   0, before any month, so that no month's `sbcctl usage` changes;
+    // - the business's newest row carries the tokens ai_usage counted beyond its rows (none when both were
+    //   written together) and the cost ai_usage estimated, which the rows did not keep.
+    R"sql(
+ALTER TABLE llm_usage ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat' CHECK (kind IN ('chat', 'embedding'));
+ALTER TABLE llm_usage ADD COLUMN failed INTEGER NOT NULL DEFAULT 0 CHECK (failed IN (0, 1));
+ALTER TABLE llm_usage ADD COLUMN cost_usd REAL NOT NULL DEFAULT 0;
+
+UPDATE llm_usage SET failed = 1 WHERE id IN (
+    SELECT id FROM (
+        SELECT u.id, a.failures,
+            ROW_NUMBER() OVER (PARTITION BY u.business_id ORDER BY u.id DESC) AS newest
+        FROM llm_usage u JOIN ai_usage a ON a.business_id = u.business_id
+        WHERE u.prompt_tokens = 0 AND u.completion_tokens = 0)
+    WHERE newest <= failures);
+
+CREATE TEMP TABLE usage_fold AS
+SELECT a.business_id,
+    a.calls - (SELECT COUNT(*) FROM llm_usage u WHERE u.business_id = a.business_id AND u.failed = 0)
+        AS calls,
+    a.failures - (SELECT COUNT(*) FROM llm_usage u WHERE u.business_id = a.business_id AND u.failed = 1)
+        AS failures,
+    MAX(0, a.prompt_tokens - (SELECT COALESCE(SUM(u.prompt_tokens), 0) FROM llm_usage u
+        WHERE u.business_id = a.business_id)) AS prompt_tokens,
+    MAX(0, a.completion_tokens - (SELECT COALESCE(SUM(u.completion_tokens), 0) FROM llm_usage u
+        WHERE u.business_id = a.business_id)) AS completion_tokens,
+    a.cost_usd
+FROM ai_usage a;
+
+WITH RECURSIVE n(i) AS (
+    SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < (SELECT MAX(failures) FROM usage_fold))
+INSERT INTO llm_usage(business_id, kind, failed, created_at)
+    SELECT f.business_id, 'chat', 1, 0 FROM usage_fold f JOIN n ON n.i <= f.failures ORDER BY f.business_id;
+WITH RECURSIVE n(i) AS (
+    SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < (SELECT MAX(calls) FROM usage_fold))
+INSERT INTO llm_usage(business_id, kind, failed, created_at)
+    SELECT f.business_id, 'chat', 0, 0 FROM usage_fold f JOIN n ON n.i <= f.calls ORDER BY f.business_id;
+
+UPDATE llm_usage SET
+    prompt_tokens = prompt_tokens +
+        (SELECT f.prompt_tokens FROM usage_fold f WHERE f.business_id = llm_usage.business_id),
+    completion_tokens = completion_tokens +
+        (SELECT f.completion_tokens FROM usage_fold f WHERE f.business_id = llm_usage.business_id),
+    cost_usd = cost_usd + (SELECT f.cost_usd FROM usage_fold f WHERE f.business_id = llm_usage.business_id)
+WHERE id IN (SELECT MAX(u.id) FROM llm_usage u JOIN usage_fold f ON f.business_id = u.business_id
+             GROUP BY u.business_id);
+
+DROP TABLE usage_fold;
+DROP TABLE ai_usage;
+)sql",
 };
 
 constexpr int k_count = static_cast<int>(sizeof(k_migrations) / sizeof(k_migrations[0]));

@@ -148,6 +148,12 @@ TEST_CASE("AI: the prompt holds this business's entries and this customer's turn
     CHECK(a["prompt_tokens"].get<long long>() > 0);
     CHECK(a["completion_tokens"].get<long long>() == 13); // the fake counts the replies' words: 6 + 7
     CHECK(a["estimated_cost_usd"].get<double>() > 0);
+    CHECK(a["chat_cost_usd"] == a["estimated_cost_usd"]);
+    CHECK(a["embedding_tokens"] == 0);
+    // One ledger row per call, naming the question it answered.
+    CHECK(live.count("SELECT COUNT(*) FROM llm_usage WHERE kind = 'chat' AND model = 'fake-chat' AND "
+                     "message_id IN (SELECT id FROM messages WHERE direction = 'in')") == 2);
+    CHECK(live.count("SELECT SUM(completion_tokens) FROM llm_usage") == 13);
     auto text = live.ctl({"business", "stats", "pizza-palace"});
     CHECK_THAT(text.out, Contains("LLM calls") && Contains("estimated cost"));
     CHECK(live.daemon->log().find(k_api_key) == std::string::npos);

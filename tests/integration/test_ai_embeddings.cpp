@@ -4,6 +4,7 @@
 // in hybrid mode are answered from the fused ranking of the right business, and from the lexical one alone
 // when the embeddings endpoint fails.
 
+#include "daemon/pipeline/embedding_usage.hpp"
 #include "daemon/store/vector_repo.hpp"
 #include "tests/integration/cli_helpers.hpp"
 #include "tests/support/fake_openai.hpp"
@@ -251,4 +252,96 @@ TEST_CASE("embeddings: hybrid without an embedding model stays builtin, on the H
     CHECK(live.ask_and_wait(k_customer, "Do you do deliveries downtown?") == k_delivery);
     CHECK(live.ai.embeddings_count() == 0);
     CHECK(live.count("SELECT COUNT(*) FROM knowledge_vectors") == 0);
+}
+
+TEST_CASE("embeddings: the tokens of a batch are shared by its businesses, a question's count for its own",
+          "[ai][embeddings][usage]") {
+    EmbedLive live(
+        "hybrid", {{"OPENAI_PRICE_EMBEDDING_PER_MTOK", "100"}, {"SBC_PRICE_PER_1K_EMBEDDING_TOKENS", "0.5"}});
+    // No model while both businesses' entries are added, so that one request embeds them all.
+    live.set_model("");
+    REQUIRE(::kill(live.daemon->pid(), SIGHUP) == 0);
+    REQUIRE(wait_until([&] {
+        return live.daemon->log().find("openai.embedding_model: fake-embed-a -> ") != std::string::npos;
+    }));
+    live.import_pizza();
+    live.set_model("fake-embed-a");
+    REQUIRE(::kill(live.daemon->pid(), SIGHUP) == 0);
+    REQUIRE(live.all_embedded("fake-embed-a"));
+    REQUIRE(live.ai.embeddings_count() == 1);
+    REQUIRE(live.ai.embedded_inputs().size() == 4);
+    const long long batch = live.ai.embedding_tokens();
+    REQUIRE(batch > 0);
+
+    // Each business's share follows the characters of its inputs; together they are what the fake reported.
+    auto chars = [](std::initializer_list<std::pair<const char*, const char*>> entries) {
+        std::int64_t n = 0;
+        for (const auto& [text, tags] : entries) {
+            n += static_cast<std::int64_t>(sbc::store::embedding_input(text, tags).size()); // ASCII
+        }
+        return n;
+    };
+    auto shares = sbc::pipeline::split_tokens(
+        batch, {chars({{k_delivery, "delivery"}, {k_gifts, ""}, {"Large pizzas are 16 inches wide", ""}}),
+                chars({{k_espresso, ""}})});
+    auto ledger = [&](const std::string& business) {
+        return live.count(fmt::format("SELECT COALESCE(SUM(prompt_tokens), 0) FROM llm_usage WHERE kind = "
+                                      "'embedding' AND business_id = (SELECT id FROM businesses WHERE slug = "
+                                      "'{}')",
+                                      business));
+    };
+    CHECK(ledger("pizza-palace") == shares[0]);
+    CHECK(ledger("coffee-corner") == shares[1]);
+    CHECK(shares[0] + shares[1] == batch);
+    CHECK(live.count("SELECT COUNT(*) FROM llm_usage WHERE kind = 'embedding' AND message_id IS NULL") == 2);
+
+    // A question is embedded for its business, and its row names the message.
+    const std::string question = "Do you do deliveries downtown?";
+    CHECK(live.ask_and_wait(k_customer, question) == k_delivery);
+    REQUIRE(live.ai.embeddings_count() == 2);
+    const long long asked = FakeOpenAi::tokens_of(question);
+    CHECK(live.ai.embedding_tokens() == batch + asked);
+    CHECK(live.count("SELECT prompt_tokens FROM llm_usage WHERE kind = 'embedding' AND message_id = "
+                     "(SELECT id FROM messages WHERE direction = 'in' AND body = 'Do you do deliveries "
+                     "downtown?')") == asked);
+    // Priced at openai.price_embedding_per_mtok when recorded.
+    CHECK(std::stod(query_one(live.daemon->database(), "SELECT SUM(cost_usd) FROM llm_usage")) ==
+          Approx((batch + asked) * 100 / 1e6));
+    const long long pizza_tokens = shares[0] + asked;
+
+    auto stats = live.daemon->ctl_json({"business", "stats", "pizza-palace"});
+    INFO(stats.dump());
+    const auto& s = stats["arguments"];
+    CHECK(s["embedding_calls"] == 2);
+    CHECK(s["embedding_tokens"] == pizza_tokens);
+    CHECK(s["embedding_cost_usd"].get<double>() == Approx(pizza_tokens * 100 / 1e6));
+    CHECK(s["llm_calls"] == 0);
+    CHECK(s["chat_cost_usd"] == 0.0);
+    CHECK(s["estimated_cost_usd"].get<double>() == Approx(pizza_tokens * 100 / 1e6));
+    auto coffee = live.daemon->ctl_json({"business", "stats", "coffee-corner"});
+    CHECK(coffee["arguments"]["embedding_calls"] == 1);
+    CHECK(coffee["arguments"]["embedding_tokens"] == shares[1]);
+    auto text = live.ctl({"business", "stats", "pizza-palace"});
+    CHECK_THAT(text.out, Contains("embedding tokens") && Contains(std::to_string(pizza_tokens)) &&
+                             Contains("embeddings $"));
+
+    auto usage = live.daemon->ctl_json({"usage"});
+    INFO(usage.dump());
+    const auto& u = usage["arguments"];
+    CHECK(u["prices"]["per_1k_embedding_tokens"] == "0.500000");
+    REQUIRE(u["businesses"].size() == 2);
+    CHECK(u["businesses"][0]["business"] == "coffee-corner");
+    CHECK(u["businesses"][0]["embedding_tokens"] == shares[1]);
+    CHECK(u["businesses"][1]["embedding_tokens"] == pizza_tokens);
+    CHECK(u["businesses"][1]["llm_tokens"] == 0);
+    CHECK(u["total"]["embedding_tokens"] == batch + asked);
+    // 0.5 per 1000 tokens: 500 millionths per token (no message prices set).
+    auto money = [](long long micros) {
+        return fmt::format("{}.{:06d}", micros / 1000000, micros % 1000000);
+    };
+    CHECK(u["businesses"][1]["cost"] == money(pizza_tokens * 500));
+    CHECK(u["total"]["cost"] == money((batch + asked) * 500));
+    auto table = live.ctl({"usage"});
+    CHECK_THAT(table.out, Contains("EMBEDDING TOKENS") && Contains("CHAT TOKENS"));
+    CHECK(live.daemon->log().find(k_api_key) == std::string::npos);
 }

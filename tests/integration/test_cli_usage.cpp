@@ -1,11 +1,14 @@
 // sbcctl usage against a scripted run: signed webhooks to two businesses, replies through the fake Twilio,
 // and the figures checked against what was posted and what the fake received.
 
+#include "daemon/store/database.hpp"
+#include "daemon/store/migrations.hpp"
 #include "tests/integration/cli_helpers.hpp"
 #include "tests/support/fake_twilio.hpp"
 
 #include <ctime>
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 using namespace sbc::test;
 using namespace sbc::test::cli;
@@ -95,10 +98,10 @@ TEST_CASE("usage counts messages per business and prices them", "[cli][usage]") 
     auto csv = daemon.ctl({"usage", "--csv", "--business", "coffee-corner"});
     REQUIRE(csv.exit_code == 0);
     CHECK(lines(csv.out) ==
-          std::vector<std::string>{"month,business,name,messages_in,messages_out,llm_tokens,cost,currency",
-                                   fmt::format("{},coffee-corner,Coffee Corner,2,{},0,{},EUR", this_month(),
-                                               coffee_out,
-                                               fmt::format("0.{:06d}", 2 * 1000 + coffee_out * 5500))});
+          std::vector<std::string>{
+              "month,business,name,messages_in,messages_out,llm_tokens,cost,currency,embedding_tokens",
+              fmt::format("{},coffee-corner,Coffee Corner,2,{},0,{},EUR,0", this_month(), coffee_out,
+                          fmt::format("0.{:06d}", 2 * 1000 + coffee_out * 5500))});
     auto table = daemon.ctl({"usage"});
     CHECK_THAT(table.out, Contains("COST (EUR)") && Contains("total"));
 
@@ -106,4 +109,44 @@ TEST_CASE("usage counts messages per business and prices them", "[cli][usage]") 
     CHECK(past.doc["arguments"]["total"]["messages_in"] == 0);
     CHECK(daemon.ctl({"usage", "--month", "2026-13"}).exit_code == 5);
     CHECK(daemon.ctl({"usage", "--business", "nope"}).exit_code == 4);
+}
+
+TEST_CASE("usage: a database of schema 11 keeps its LLM totals in the one ledger after the upgrade",
+          "[cli][usage][migrations]") {
+    TempDir dir;
+    const std::string data = dir.file("data");
+    REQUIRE(::mkdir(data.c_str(), 0700) == 0);
+    const std::int64_t november = 1763942400000; // 2025-11-24, UTC
+    {
+        sbc::store::Database db(data + "/sbc.db", true);
+        sbc::store::migrate(db, 11);
+        db.exec(fmt::format("INSERT INTO businesses (slug, name, whatsapp_number, owner_phone, created_at, "
+                            "updated_at) VALUES ('pizza-palace', 'Pizza Palace', '{}', '{}', 1, 1)",
+                            k_pizza_number, k_pizza_owner));
+        // Two calls and a failure with their rows, and one call from before the per-call rows.
+        db.exec(fmt::format("INSERT INTO llm_usage (business_id, model, prompt_tokens, completion_tokens, "
+                            "created_at) VALUES (1, 'gpt', 120, 30, {0}), (1, 'gpt', 0, 0, {0}), "
+                            "(1, 'gpt', 80, 20, {0})",
+                            november));
+        db.exec("INSERT INTO ai_usage (business_id, calls, failures, prompt_tokens, completion_tokens, "
+                "cost_usd) VALUES (1, 3, 1, 260, 70, 0.0042)");
+    }
+    Daemon daemon(dir);
+    CHECK_THAT(daemon.log(),
+               Contains("schema version " + std::to_string(sbc::store::latest_schema_version())));
+    auto stats = daemon.ctl_json({"business", "stats", "pizza-palace"});
+    INFO(stats.dump());
+    const auto& s = stats["arguments"];
+    CHECK(s["llm_calls"] == 3);
+    CHECK(s["llm_failures"] == 1);
+    CHECK(s["prompt_tokens"] == 260);
+    CHECK(s["completion_tokens"] == 70);
+    CHECK(s["estimated_cost_usd"].get<double>() == Approx(0.0042));
+    CHECK(s["embedding_calls"] == 0);
+    CHECK(s["embedding_tokens"] == 0);
+    // November's bill still counts the calls that had rows, as before the upgrade.
+    auto usage = ctl_json_run(daemon, {"usage", "--month", "2025-11"});
+    REQUIRE(usage.exit_code == 0);
+    CHECK(usage.doc["arguments"]["businesses"][0]["llm_tokens"] == 250);
+    CHECK(usage.doc["arguments"]["businesses"][0]["embedding_tokens"] == 0);
 }

@@ -99,6 +99,7 @@ struct FakeOpenAi::Impl {
     std::deque<FakeAiFault> embeddings_faults;
     bool embeddings_fault_sticks = false;
     std::size_t embeddings = 0;
+    std::int64_t embedding_tokens = 0; // the `usage` of every embeddings answer sent
     std::vector<FakeAiRequest> requests;
     std::size_t chats = 0;
 
@@ -147,7 +148,9 @@ struct FakeOpenAi::Impl {
             return;
         }
         if (req.path == "/v1/embeddings") {
-            answer_embeddings(record.body, res);
+            auto tokens = answer_embeddings(record.body, res);
+            std::lock_guard lock(mutex);
+            embedding_tokens += tokens;
         } else {
             answer_chat(record, text, res);
         }
@@ -171,7 +174,8 @@ struct FakeOpenAi::Impl {
         res.set_content(body.dump(), "application/json");
     }
 
-    static void answer_embeddings(const nlohmann::json& request, httplib::Response& res) {
+    // Answers the request; returns the tokens its `usage` field reports.
+    static std::int64_t answer_embeddings(const nlohmann::json& request, httplib::Response& res) {
         std::vector<std::string> inputs;
         if (request.contains("input") && request["input"].is_string()) {
             inputs.push_back(request["input"].get<std::string>());
@@ -183,7 +187,7 @@ struct FakeOpenAi::Impl {
         nlohmann::json data = nlohmann::json::array();
         std::int64_t tokens = 0;
         for (std::size_t i = 0; i < inputs.size(); ++i) {
-            tokens += static_cast<std::int64_t>(words_of(inputs[i]).size());
+            tokens += tokens_of(inputs[i]);
             data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", embedding_of(inputs[i])}});
         }
         nlohmann::json body = {{"object", "list"},
@@ -191,6 +195,7 @@ struct FakeOpenAi::Impl {
                                {"model", request.value("model", std::string())},
                                {"usage", {{"prompt_tokens", tokens}, {"total_tokens", tokens}}}};
         res.set_content(body.dump(), "application/json");
+        return tokens;
     }
 };
 
@@ -269,6 +274,15 @@ void FakeOpenAi::clear_faults() {
 std::size_t FakeOpenAi::embeddings_count() const {
     std::lock_guard lock(m_impl->mutex);
     return m_impl->embeddings;
+}
+
+std::int64_t FakeOpenAi::embedding_tokens() const {
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->embedding_tokens;
+}
+
+std::int64_t FakeOpenAi::tokens_of(const std::string& text) {
+    return static_cast<std::int64_t>(words_of(text).size());
 }
 
 std::vector<std::string> FakeOpenAi::embedded_inputs() const {

@@ -58,6 +58,10 @@ class FakeOpenAi {
     // Requests to /v1/embeddings, and the inputs they carried (each request's in order).
     std::size_t embeddings_count() const;
     std::vector<std::string> embedded_inputs() const;
+    // The tokens the `usage` fields of all embeddings answers reported, and what one input counts: its words
+    // (deterministic, so that tests can predict a request's usage).
+    std::int64_t embedding_tokens() const;
+    static std::int64_t tokens_of(const std::string& text);
 
     // The deterministic embedding the fake answers for a text, unit length: a hashed bag of its words (common
     // function words left out, a plural or -ing ending cut) and, at half weight, of their letter trigrams, so

@@ -21,6 +21,19 @@ TEST_CASE("embeddings: parsed by each item's index, malformed answers are errors
     CHECK_THAT(ai::parse_embeddings("not json", 1).error, Contains("no data array"));
 }
 
+TEST_CASE("embeddings: the usage field's tokens, total_tokens when a server sends only that", "[ai]") {
+    const std::string data = R"("data":[{"index":0,"embedding":[1,2]}])";
+    CHECK(ai::parse_embeddings("{" + data + R"(,"usage":{"prompt_tokens":9,"total_tokens":9}})", 1).tokens ==
+          9);
+    CHECK(ai::parse_embeddings("{" + data + R"(,"usage":{"total_tokens":12}})", 1).tokens == 12);
+    CHECK(ai::parse_embeddings("{" + data + "}", 1).tokens == 0);
+    // A usage field that is not numbers is ignored, not an error: the vectors are what was asked for.
+    auto odd =
+        ai::parse_embeddings("{" + data + R"(,"usage":{"prompt_tokens":"nine","total_tokens":-3}})", 1);
+    CHECK(odd.ok);
+    CHECK(odd.tokens == 0);
+}
+
 TEST_CASE("embeddings client: one batch request with the key and model, errors keep the key out", "[ai]") {
     test::FakeOpenAi fake;
     const std::string key = "sk-unit-SECRET-key";

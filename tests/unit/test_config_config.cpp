@@ -468,13 +468,16 @@ TEST_CASE("billing prices read as decimals into exact millionths", "[config]") {
     REQUIRE(Config{}.billing_currency == "USD");
     auto good_file = dir.file("good.toml");
     write_file(good_file, "[billing]\ncurrency = \"EUR\"\nprice_inbound_message = 0.005\n"
-                          "price_outbound_message = \"0.0125\"\nprice_per_1k_llm_tokens = 2\n");
+                          "price_outbound_message = \"0.0125\"\nprice_per_1k_llm_tokens = 2\n"
+                          "price_per_1k_embedding_tokens = 0.00002\n");
     auto loaded = load(toml_only(good_file));
     REQUIRE(loaded.problems.empty());
     CHECK(loaded.config.billing_currency == "EUR");
     CHECK(loaded.config.price_inbound_micros == 5000);
     CHECK(loaded.config.price_outbound_micros == 12500);
     CHECK(loaded.config.price_per_1k_tokens_micros == 2000000);
+    CHECK(loaded.config.price_per_1k_embedding_tokens_micros == 20);
+    CHECK(Config{}.price_per_1k_embedding_tokens_micros == 0);
     for (const char* bad : {"-1", "0.0000001", "abc", "1.2.3", ".5", "1e-3"}) {
         INFO(bad);
         auto bad_file = dir.file("bad.toml");
@@ -484,21 +487,37 @@ TEST_CASE("billing prices read as decimals into exact millionths", "[config]") {
     }
 }
 
+TEST_CASE("a TOML float is read in fixed notation: 0.00002 is a price, not 2e-05", "[config]") {
+    TempDir dir;
+    auto file = dir.file("small.toml");
+    write_file(file,
+               "[billing]\nprice_outbound_message = 0.00002\n[openai]\nprice_input_per_mtok = 0.000001\n");
+    auto loaded = load(toml_only(file));
+    INFO(joined(loaded.problems));
+    REQUIRE(loaded.problems.empty());
+    CHECK(loaded.config.price_outbound_micros == 20);
+    CHECK(loaded.config.price_input_per_mtok == Approx(0.000001));
+}
+
 TEST_CASE("LLM answers: prices are decimals, the budget and breaker are bounded", "[config][ai]") {
     TempDir dir;
     Config defaults;
     REQUIRE(defaults.answer_budget_ms == 3000);
     REQUIRE_FALSE(defaults.llm_configured());
     auto good_file = dir.file("good.toml");
-    write_file(good_file,
-               "[openai]\nchat_model = \"gpt-4o-mini\"\nprice_input_per_mtok = 0.15\n"
-               "price_output_per_mtok = \"0.6\"\n[answer]\nbudget_ms = 2500\nbreaker_failures = 5\n");
+    write_file(
+        good_file,
+        "[openai]\nchat_model = \"gpt-4o-mini\"\nprice_input_per_mtok = 0.15\n"
+        "price_output_per_mtok = \"0.6\"\nprice_embedding_per_mtok = 0.02\n[answer]\nbudget_ms = 2500\n"
+        "breaker_failures = 5\n");
     auto loaded = load(toml_only(good_file));
     INFO(joined(loaded.problems));
     REQUIRE(loaded.problems.empty());
     REQUIRE(loaded.config.llm_configured());
     REQUIRE(loaded.config.price_input_per_mtok == Approx(0.15));
     REQUIRE(loaded.config.price_output_per_mtok == Approx(0.6));
+    REQUIRE(loaded.config.price_embedding_per_mtok == Approx(0.02));
+    REQUIRE(defaults.price_embedding_per_mtok == 0);
     REQUIRE(loaded.config.answer_budget_ms == 2500);
     REQUIRE(loaded.config.breaker_failures == 5);
 
@@ -507,6 +526,10 @@ TEST_CASE("LLM answers: prices are decimals, the budget and breaker are bounded"
     REQUIRE_THAT(
         only_problem(load(toml_only(bad_file))),
         Contains(bad_file + ":2: openai.price_input_per_mtok: 'cheap' is not a number between 0 and"));
+    write_file(bad_file, "[openai]\nprice_embedding_per_mtok = 10001\n");
+    REQUIRE_THAT(
+        only_problem(load(toml_only(bad_file))),
+        Contains(bad_file + ":2: openai.price_embedding_per_mtok: '10001' is not a number between 0 and"));
     auto slow_file = dir.file("slow.toml");
     write_file(slow_file, "[answer]\nbudget_ms = 10\n");
     REQUIRE_THAT(only_problem(load(toml_only(slow_file))),

@@ -1,6 +1,7 @@
 #include "daemon/store/database.hpp"
 #include "daemon/store/migrations.hpp"
 #include "daemon/store/store.hpp"
+#include "daemon/store/usage_repo.hpp"
 #include "tests/support/process.hpp"
 
 #include <catch2/catch.hpp>
@@ -163,4 +164,82 @@ TEST_CASE("the daemon-wide rate-limit count is an index range, not a table walk"
         plan += s.text(3) + "\n"; // id, parent, notused, detail
     }
     REQUIRE_THAT(plan, Contains("COVERING INDEX messages_by_kind"));
+}
+
+TEST_CASE("schema 12 folds ai_usage's running totals into the llm_usage ledger", "[store][migrations]") {
+    TempDir dir;
+    auto path = dir.file("sbc.db");
+    const std::int64_t day = 1764547200000; // 2025-12-01, UTC
+    {
+        Database db(path, true);
+        migrate(db, 11);
+        insert_business_row(db, "pizza");  // 1: both tables written together (2 calls and a failure)
+        insert_business_row(db, "coffee"); // 2: most calls from before the per-call rows
+        insert_business_row(db, "bakery"); // 3: no LLM
+        db.exec(fmt::format("INSERT INTO llm_usage (business_id, model, prompt_tokens, completion_tokens, "
+                            "created_at) VALUES (1, 'gpt', 10, 3, {0}), (1, 'gpt', 0, 0, {0} + 1), "
+                            "(1, 'gpt', 20, 4, {0} + 2), (2, 'gpt', 5, 2, {0} + 3)",
+                            day));
+        db.exec(
+            "INSERT INTO ai_usage (business_id, calls, failures, prompt_tokens, completion_tokens, cost_usd) "
+            "VALUES (1, 2, 1, 30, 7, 0.0125), (2, 3, 1, 100, 40, 0.5)");
+    }
+    Database db(path, false);
+    migrate(db);
+    REQUIRE(schema_version(db) == latest_schema_version());
+    CHECK_FALSE(has_table(db, "ai_usage"));
+
+    auto pizza = sbc::store::provider_usage(db, 1);
+    CHECK(pizza.chat.calls == 2);
+    CHECK(pizza.chat.failures == 1);
+    CHECK(pizza.chat.prompt_tokens == 30);
+    CHECK(pizza.chat.completion_tokens == 7);
+    CHECK(pizza.chat.cost_usd == Approx(0.0125));
+    CHECK(pizza.embedding.calls == 0);
+    CHECK(pizza.embedding.prompt_tokens == 0);
+    // The row without tokens is the failed call; no row was added.
+    CHECK(single_int(db, "SELECT COUNT(*) FROM llm_usage WHERE business_id = 1") == 3);
+    CHECK(single_int(db, "SELECT failed FROM llm_usage WHERE business_id = 1 AND prompt_tokens = 0") == 1);
+
+    auto coffee = sbc::store::provider_usage(db, 2);
+    CHECK(coffee.chat.calls == 3);
+    CHECK(coffee.chat.failures == 1);
+    CHECK(coffee.chat.prompt_tokens == 100);
+    CHECK(coffee.chat.completion_tokens == 40);
+    CHECK(coffee.chat.cost_usd == Approx(0.5));
+    CHECK(single_int(db, "SELECT COUNT(*) FROM llm_usage WHERE business_id = 2") == 4);
+
+    auto bakery = sbc::store::provider_usage(db, 3);
+    CHECK(bakery.chat.calls == 0);
+    CHECK(bakery.chat.cost_usd == 0);
+    CHECK(single_int(db, "SELECT COUNT(*) FROM llm_usage WHERE kind != 'chat'") == 0);
+
+    // A month's usage is what its rows held; the calls carried over are dated before any month.
+    auto month = sbc::store::usage_by_business(db, day, day + 86400000, std::nullopt);
+    REQUIRE(month.size() == 3);
+    CHECK(month[0].business == "bakery");
+    CHECK(month[1].business == "coffee");
+    CHECK(month[1].llm_tokens == 7);
+    CHECK(month[2].llm_tokens == 37);
+    CHECK(month[2].embedding_tokens == 0);
+    auto ever = sbc::store::usage_by_business(db, 0, day + 86400000, std::string("coffee"));
+    REQUIRE(ever.size() == 1);
+    CHECK(ever[0].llm_tokens == 140);
+
+    // The ledger takes embedding rows beside the chat ones.
+    sbc::store::ProviderCall call;
+    call.business_rowid = 3;
+    call.model = "embed";
+    call.kind = sbc::store::CallKind::embedding;
+    call.prompt_tokens = 11;
+    call.cost_usd = 0.25;
+    call.at_ms = day;
+    sbc::store::record_call(db, call);
+    auto embedded = sbc::store::provider_usage(db, 3);
+    CHECK(embedded.embedding.calls == 1);
+    CHECK(embedded.embedding.prompt_tokens == 11);
+    CHECK(embedded.embedding.cost_usd == Approx(0.25));
+    CHECK(embedded.chat.calls == 0);
+    CHECK(sbc::store::usage_by_business(db, day, day + 1, std::string("bakery"))[0].embedding_tokens == 11);
+    REQUIRE_THROWS(db.exec("INSERT INTO llm_usage (business_id, kind, created_at) VALUES (1, 'image', 1)"));
 }
