@@ -1,5 +1,6 @@
 #include "daemon/answer/retriever.hpp"
 
+#include "daemon/answer/corpus.hpp"
 #include "daemon/answer/lexicon.hpp"
 #include "daemon/answer/normalise.hpp"
 #include "daemon/answer/query_terms.hpp"
@@ -35,11 +36,10 @@ constexpr int k_wordnet_senses = 2;
 constexpr double k_gloss_factor = 0.3;
 constexpr int k_gloss_senses = 1;
 // Owners start an entry with what it is about ("Gift cards from 20 euros", "Kids menu for under 10s"): a
-// question's word that is an entry's first word ranks that entry higher, by 0.3 of the word's share (the
-// best of 0.1..0.5 over the first 1..3 words on the evaluation set). Ranking only: the confidence stays the
-// share of the question covered.
+// question's word that is an entry's first word (corpus.hpp's k_lead_terms) ranks that entry higher, by 0.3
+// of the word's share (the best of 0.1..0.5 over the first 1..3 words on the evaluation set). Ranking only:
+// the confidence stays the share of the question covered.
 constexpr double k_lead_bonus = 0.3;
-constexpr std::size_t k_lead_terms = 1;
 // What a word no entry (nor the lexicon, the owner or a typo) knows weighs, against a word found in no entry
 // in plain BM25 terms (its idf). Full weight declined too many real questions wrapped in unknown small talk
 // ("my mum"), no weight answered questions about things the business does not do; 0.4 is the best of
@@ -138,81 +138,6 @@ std::vector<Candidate> retrieve_fts(store::Database& db, std::int64_t business_r
     return ranked(scores, total, limit);
 }
 
-struct Doc {
-    std::int64_t rowid = 0;
-    std::vector<std::string> terms; // sorted, with repeats
-    std::vector<std::string> lead;  // the first few terms, as written: what the entry is about
-};
-
-struct Corpus {
-    std::vector<Doc> docs;
-    std::unordered_set<std::string> vocabulary;
-};
-
-// Normalising every entry costs about 12 µs, so a business of 100 entries would cost over a millisecond per
-// question; the busiest businesses' corpora are kept, keyed by the knowledge version the database bumps on
-// every change (read in the same snapshot as the entries, so a cached corpus is never older than the
-// knowledge). Bounded: a few MB at most, whatever the number of businesses.
-class CorpusCache {
-  public:
-    static constexpr std::size_t k_capacity = 64;
-
-    std::shared_ptr<const Corpus> find(const std::string& key, std::int64_t version) {
-        std::lock_guard lock(m_mutex);
-        auto it = m_corpora.find(key);
-        if (it == m_corpora.end() || it->second.first != version) {
-            return nullptr;
-        }
-        return it->second.second;
-    }
-
-    void keep(const std::string& key, std::int64_t version, std::shared_ptr<const Corpus> corpus) {
-        std::lock_guard lock(m_mutex);
-        if (m_corpora.size() >= k_capacity && m_corpora.count(key) == 0) {
-            m_corpora.erase(m_corpora.begin()); // any one: a simple bound, not an LRU
-        }
-        m_corpora[key] = {version, std::move(corpus)};
-    }
-
-  private:
-    std::mutex m_mutex;
-    // Keyed by database file and business: tests and sbc_eval open several databases in one process.
-    std::unordered_map<std::string, std::pair<std::int64_t, std::shared_ptr<const Corpus>>> m_corpora;
-};
-
-CorpusCache& corpus_cache() {
-    static CorpusCache cache;
-    return cache;
-}
-
-Corpus read_corpus(store::Database& db, std::int64_t business_rowid);
-
-std::shared_ptr<const Corpus> load_corpus(store::Database& db, std::int64_t business_rowid) {
-    auto version = store::kb_version(db, business_rowid);
-    auto key = std::to_string(business_rowid) + '\n' + db.path();
-    if (auto cached = corpus_cache().find(key, version)) {
-        return cached;
-    }
-    auto corpus = std::make_shared<const Corpus>(read_corpus(db, business_rowid));
-    corpus_cache().keep(key, version, corpus);
-    return corpus;
-}
-
-Corpus read_corpus(store::Database& db, std::int64_t business_rowid) {
-    auto s = db.cached("SELECT id, text, tags FROM knowledge WHERE business_id = ? ORDER BY number LIMIT ?");
-    s->bind(1, business_rowid).bind(2, k_max_scanned);
-    Corpus corpus;
-    while (s->step()) {
-        Doc doc{s->int64(0), normalised_terms(s->text(1) + " " + s->text(2)), {}};
-        doc.lead.assign(doc.terms.begin(),
-                        doc.terms.begin() + std::min<std::size_t>(k_lead_terms, doc.terms.size()));
-        std::sort(doc.terms.begin(), doc.terms.end());
-        corpus.vocabulary.insert(doc.terms.begin(), doc.terms.end());
-        corpus.docs.push_back(std::move(doc));
-    }
-    return corpus;
-}
-
 // The owner's pairs as stem -> stems, both ways.
 std::unordered_map<std::string, std::vector<std::string>> owner_synonyms(store::Database& db,
                                                                          std::int64_t business_rowid) {
@@ -282,14 +207,16 @@ Alternatives described(const WordNet& wordnet, const std::vector<std::string>& s
 }
 
 bool known(const Alternatives& alts, const Corpus& corpus) {
-    return std::any_of(alts.begin(), alts.end(),
-                       [&](const auto& a) { return corpus.vocabulary.count(a.first) > 0; });
+    return std::any_of(alts.begin(), alts.end(), [&](const auto& a) {
+        auto id = find_term(a.first);
+        return id && corpus.has(*id);
+    });
 }
 
 // A word neither the entries, the lexicon nor the owner know may be a typo of one they do.
 Alternatives correct(const std::string& term, const Corpus& corpus,
                      const std::unordered_map<std::string, std::vector<std::string>>& owner) {
-    std::vector<std::string> candidates(corpus.vocabulary.begin(), corpus.vocabulary.end());
+    std::vector<std::string> candidates = term_texts(corpus.vocabulary());
     const auto& lexicon = lexicon_terms();
     candidates.insert(candidates.end(), lexicon.begin(), lexicon.end());
     for (const auto& [word, _] : owner) {
@@ -302,6 +229,18 @@ Alternatives correct(const std::string& term, const Corpus& corpus,
         }
     }
     return alts;
+}
+
+// The alternatives some entry has, as term ids, in the order of `alts` (which decides, between two of the
+// same factor, whose occurrence in an entry a question's word takes).
+std::vector<std::pair<TermId, double>> term_ids_of(const Alternatives& alts) {
+    std::vector<std::pair<TermId, double>> out;
+    for (const auto& [s, f] : alts) {
+        if (auto id = find_term(s)) {
+            out.emplace_back(*id, f);
+        }
+    }
+    return out;
 }
 
 std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t business_rowid,
@@ -320,13 +259,13 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
     auto wordnet = wordnet_in_use();
     auto loaded = load_corpus(db, business_rowid);
     const Corpus& corpus = *loaded;
-    if (corpus.docs.empty()) {
+    if (corpus.size() == 0) {
         return {};
     }
     auto owner = owner_synonyms(db, business_rowid);
-    const double n = static_cast<double>(corpus.docs.size());
+    const double n = static_cast<double>(corpus.size());
     struct Term {
-        Alternatives alts;
+        std::vector<std::pair<TermId, double>> alts;
         double weight = 0;
         std::vector<char> in_doc; // whether entry i has any of alts: most have none, and are skipped below
     };
@@ -345,18 +284,19 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
                 }
             }
         }
+        auto ids = term_ids_of(alts);
         double df = 0;
-        std::vector<char> in_doc(corpus.docs.size());
-        for (std::size_t i = 0; i < corpus.docs.size(); ++i) {
-            const auto& doc_terms = corpus.docs[i].terms;
-            in_doc[i] = std::any_of(alts.begin(), alts.end(), [&](const auto& a) {
+        std::vector<char> in_doc(corpus.size());
+        for (std::size_t i = 0; i < corpus.size(); ++i) {
+            auto doc_terms = corpus.terms(i);
+            in_doc[i] = std::any_of(ids.begin(), ids.end(), [&](const auto& a) {
                 return std::binary_search(doc_terms.begin(), doc_terms.end(), a.first);
             });
             df += in_doc[i] ? 1 : 0;
         }
         double weight =
             idf(n, df) * (df > 0 ? 1.0 : k_unknown_share) * (common_word(term) ? k_common_weight : 1.0);
-        expanded.push_back({std::move(alts), weight, std::move(in_doc)});
+        expanded.push_back({std::move(ids), weight, std::move(in_doc)});
     }
     double total = 0;
     for (const auto& t : expanded) {
@@ -365,9 +305,10 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
     std::unordered_map<std::int64_t, Score> scores;
     std::vector<char> used;
     std::vector<double> credit;
-    for (std::size_t i = 0; i < corpus.docs.size(); ++i) {
-        const auto& doc = corpus.docs[i];
-        used.assign(doc.terms.size(), 0);
+    for (std::size_t i = 0; i < corpus.size(); ++i) {
+        auto doc_terms = corpus.terms(i);
+        auto doc_lead = corpus.lead(i);
+        used.assign(doc_terms.size(), 0);
         credit.assign(expanded.size(), 0);
         Score score;
         // Each of the entry's words answers one word of the question: "send your CV" should not count for
@@ -379,14 +320,14 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
                     continue;
                 }
                 double best = 0;
-                std::size_t best_at = doc.terms.size();
+                std::size_t best_at = doc_terms.size();
                 for (const auto& [s, f] : expanded[t].alts) {
                     if ((pass == 0) != (f >= 1.0) || f <= best) {
                         continue;
                     }
-                    auto [first, last] = std::equal_range(doc.terms.begin(), doc.terms.end(), s);
+                    auto [first, last] = std::equal_range(doc_terms.begin(), doc_terms.end(), s);
                     for (auto it = first; it != last; ++it) {
-                        auto at = static_cast<std::size_t>(it - doc.terms.begin());
+                        auto at = static_cast<std::size_t>(it - doc_terms.begin());
                         if (!used[at]) {
                             best = f;
                             best_at = at;
@@ -409,20 +350,20 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
             score.covered += weight * credit[t];
             double occurrences = 0;
             for (const auto& [s, f] : alts) {
-                auto [first, last] = std::equal_range(doc.terms.begin(), doc.terms.end(), s);
+                auto [first, last] = std::equal_range(doc_terms.begin(), doc_terms.end(), s);
                 occurrences += f * static_cast<double>(last - first);
             }
             score.repeats += weight * occurrences;
             double lead = 0;
             for (const auto& [s, f] : alts) {
-                if (std::find(doc.lead.begin(), doc.lead.end(), s) != doc.lead.end()) {
+                if (std::find(doc_lead.begin(), doc_lead.end(), s) != doc_lead.end()) {
                     lead = std::max(lead, f);
                 }
             }
             score.lead += weight * lead;
         }
         if (score.covered > 0) {
-            scores[doc.rowid] = score;
+            scores[corpus.rowid(i)] = score;
         }
     }
     return ranked(scores, total, limit);
