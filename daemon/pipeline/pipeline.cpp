@@ -404,14 +404,15 @@ bool global_rate_limited(Step& st) {
            store::count_all_inbound(st.db, "question", st.in.received_at_ms - k_hour_ms, limit) >= limit;
 }
 
-// Questions whose answer may wait for a provider: a business with LLM on, or retrieval by embeddings (the
-// question's embedding is a network call).
+// Whether the business's questions are answered by the built-in answerer alone: not with an LLM, and not
+// with retrieval by embeddings (the question's embedding is a network call).
+bool builtin_lane(Database& db, const config::Config& config, const Business& b) {
+    return !config.vector_retrieval() && !(config.llm_configured() && store::ai_settings(db, b.rowid).llm);
+}
+
+// Questions whose answer may wait for a provider go to the provider lane's workers.
 AnswerLane lane_for(Step& st, const Business& b) {
-    if (st.config.vector_retrieval() ||
-        (st.config.llm_configured() && store::ai_settings(st.db, b.rowid).llm)) {
-        return AnswerLane::provider;
-    }
-    return AnswerLane::builtin;
+    return builtin_lane(st.db, st.config, b) ? AnswerLane::builtin : AnswerLane::provider;
 }
 
 // The answer to a rating question waiting for one ("4", "4 stars", "⭐⭐⭐⭐"): stored and thanked for, not
@@ -467,15 +468,18 @@ void handle_question(Step& st, const Business& b, const std::optional<answer::An
     if (!st.in.test) {
         store::note_question(st.db, b.rowid, st.in.from, st.in.received_at_ms);
     }
-    // Greetings and opening hours come from the settings at once, and send-test shows the built-in answer at
-    // once (it must not wait for a worker or a provider). Any other question is answered by an answer worker
-    // after this commit: retrieval costs up to a millisecond or two (seconds with a provider), which would
-    // hold this HTTP worker and the single writer. The job is committed with the message: a crash resumes it.
+    // Greetings and opening hours come from the settings at once. A built-in answer was composed before this
+    // write, on the HTTP worker's reader connection (Pipeline::handle), so that this transaction stores the
+    // reply with the message and the sender has it at the commit: one commit between webhook and reply, and
+    // the single writer only records. send-test always shows the built-in answer. A question for an LLM (or
+    // for retrieval by embeddings, a network call) is answered by an answer worker after this commit: the job
+    // is committed with the message, so a crash resumes it.
     std::optional<answer::Answer> now = answer::quick_answer(b, st.in.body);
+    if (!now && (st.in.test || lane_for(st, b) == AnswerLane::builtin)) {
+        now = precomputed;
+    }
     if (!now && st.in.test) {
-        now = precomputed
-                  ? *precomputed
-                  : answer::answer_question(st.db, b, st.in.body, st.config.min_confidence_percent / 100.0);
+        now = answer::answer_question(st.db, b, st.in.body, st.config.min_confidence_percent / 100.0);
     }
     if (!now) {
         st.outcome.answer_job =
@@ -586,9 +590,10 @@ std::vector<store::Claim> claim_for_sender(Database& db, const config::Config& c
     return store::claim_queued(db, st.outcome.replies, time_format::now_ms(), config.send_lease_ms());
 }
 
-// The business a send-test question will be answered for, when it is one the built-in answerer handles (not
-// an owner's command, a keyword or media): named by the test, or the number's only business.
-std::optional<Business> test_target(Database& db, const Inbound& in) {
+// The business a question will be answered for, when it is one the built-in answerer handles (not an owner's
+// command, a keyword or media): named by a send-test, the number's only business, or the one the customer
+// chose on a shared number.
+std::optional<Business> answer_target(Database& db, const Inbound& in) {
     auto on_number = store::businesses_on_number(db, in.to);
     std::optional<Business> target;
     if (on_number.size() == 1 && !on_number.front().shared) {
@@ -659,24 +664,24 @@ Pipeline::Pipeline(store::Store& store, const config::Live& config, HandOver han
 
 Result<Outcome> Pipeline::handle(const Inbound& in) {
     auto config = m_config.get();
-    // send-test's answer is composed before the write, on this thread's reader connection, so that the single
-    // writer only records it. Webhooks' questions go to the answer workers instead (handle_question).
+    // The built-in answer is composed before the write, on this thread's reader connection, so that the
+    // single writer only records it (handle_question). Not for an LLM's business: its answer worker composes
+    // it.
     std::optional<answer::Answer> precomputed;
     std::int64_t precomputed_for = 0;
-    if (in.test) {
-        auto pre =
-            m_store.read([&](Database& db) -> Result<std::pair<std::optional<answer::Answer>, std::int64_t>> {
-                auto target = test_target(db, in);
-                if (!target) {
-                    return std::make_pair(std::optional<answer::Answer>(), std::int64_t{0});
-                }
-                return std::make_pair(std::optional(answer::answer_question(
-                                          db, *target, in.body, config->min_confidence_percent / 100.0)),
-                                      target->rowid);
-            });
-        if (pre) {
-            std::tie(precomputed, precomputed_for) = *pre;
-        }
+    auto pre =
+        m_store.read([&](Database& db) -> Result<std::pair<std::optional<answer::Answer>, std::int64_t>> {
+            auto target = answer_target(db, in);
+            if (!target || (!in.test && !builtin_lane(db, *config, *target)) ||
+                answer::quick_answer(*target, in.body)) {
+                return std::make_pair(std::optional<answer::Answer>(), std::int64_t{0});
+            }
+            return std::make_pair(std::optional(answer::answer_question(
+                                      db, *target, in.body, config->min_confidence_percent / 100.0)),
+                                  target->rowid);
+        });
+    if (pre) {
+        std::tie(precomputed, precomputed_for) = *pre;
     }
     std::vector<store::Claim> claims;
     auto result = m_store.write([&](Database& db) -> Result<Outcome> {
