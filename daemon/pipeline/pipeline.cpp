@@ -662,26 +662,34 @@ Result<bool> write_answer(Database& db, const config::Config& config, const stor
 Pipeline::Pipeline(store::Store& store, const config::Live& config, HandOver hand_over, HasRoom has_room)
     : m_store(store), m_config(config), m_hand_over(std::move(hand_over)), m_has_room(std::move(has_room)) {}
 
+std::pair<std::optional<answer::Answer>, std::int64_t> Pipeline::precompute(const Inbound& in,
+                                                                            const config::Config& config) {
+    using Precomputed = std::pair<std::optional<answer::Answer>, std::int64_t>;
+    auto pre = m_store.read([&](Database& db) -> Result<Precomputed> {
+        auto target = answer_target(db, in);
+        if (!target || (!in.test && !builtin_lane(db, config, *target)) ||
+            answer::quick_answer(*target, in.body)) {
+            return Precomputed{};
+        }
+        return Precomputed{
+            answer::answer_question(db, *target, in.body, config.min_confidence_percent / 100.0),
+            target->rowid};
+    });
+    return pre ? *pre : Precomputed{}; // a failed read leaves the answer to a worker
+}
+
 Result<Outcome> Pipeline::handle(const Inbound& in) {
     auto config = m_config.get();
+    InFlight counted(m_in_flight);
     // The built-in answer is composed before the write, on this thread's reader connection, so that the
-    // single writer only records it (handle_question). Not for an LLM's business: its answer worker composes
-    // it.
+    // webhook's transaction stores the reply and the sender has it at the commit (handle_question). Not for
+    // an LLM's business, whose answer worker composes it, and not while more webhooks are being handled than
+    // there are cores: then acknowledging comes first, and the answers follow on the answer workers, which
+    // yield the CPU to the HTTP workers (an answer costs several acknowledgements).
     std::optional<answer::Answer> precomputed;
     std::int64_t precomputed_for = 0;
-    auto pre =
-        m_store.read([&](Database& db) -> Result<std::pair<std::optional<answer::Answer>, std::int64_t>> {
-            auto target = answer_target(db, in);
-            if (!target || (!in.test && !builtin_lane(db, *config, *target)) ||
-                answer::quick_answer(*target, in.body)) {
-                return std::make_pair(std::optional<answer::Answer>(), std::int64_t{0});
-            }
-            return std::make_pair(std::optional(answer::answer_question(
-                                      db, *target, in.body, config->min_confidence_percent / 100.0)),
-                                  target->rowid);
-        });
-    if (pre) {
-        std::tie(precomputed, precomputed_for) = *pre;
+    if (in.test || counted.others < m_inline_answer_limit) {
+        std::tie(precomputed, precomputed_for) = precompute(in, *config);
     }
     std::vector<store::Claim> claims;
     auto result = m_store.write([&](Database& db) -> Result<Outcome> {

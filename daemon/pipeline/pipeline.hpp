@@ -2,24 +2,31 @@
 // The message pipeline: what happens to one inbound WhatsApp message, whether it came from Twilio's webhook
 // or from `sbcctl send-test`. It routes the message to a business, classifies it (duplicate, owner command,
 // opt-out, menu choice, rate-limited, question), and writes the inbound message, state changes and outbound
-// replies in ONE transaction. The caller acknowledges only after that commit. A question that needs the
-// knowledge base is committed with an answer job instead of its reply: an answer worker composes it after the
-// acknowledgement (see answer_worker.hpp).
+// replies in ONE transaction. The caller acknowledges only after that commit. A question the built-in
+// answerer takes is answered before that write when the CPU has room, and its reply is stored with it;
+// otherwise (an LLM's business, or a burst of webhooks) it is committed with an answer job instead of its
+// reply, and an answer worker composes it after the acknowledgement (see answer_worker.hpp).
 
 #include "common/result.hpp"
+#include "daemon/answer/answerer.hpp"
 #include "daemon/store/ai_repo.hpp"
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/message_repo.hpp"
 #include "daemon/store/usage_repo.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 namespace sbc::config {
 class Live;
-}
+struct Config;
+} // namespace sbc::config
 namespace sbc::store {
 class Store;
 }
@@ -129,12 +136,28 @@ class Pipeline {
     Result<int> ask_for_ratings(std::int64_t now_ms, std::int64_t quiet_ms);
 
   private:
+    // Counts the webhooks being handled; `others` is how many were before this one.
+    struct InFlight {
+        std::atomic<int>& count;
+        int others;
+        explicit InFlight(std::atomic<int>& c) : count(c), others(c.fetch_add(1)) {}
+        ~InFlight() { count.fetch_sub(1); }
+        InFlight(const InFlight&) = delete;
+        InFlight& operator=(const InFlight&) = delete;
+    };
+    // The built-in answer to `in` and the business it is for, composed on a reader; nothing when the message
+    // is not a question the built-in answerer takes, or the read failed (an answer worker composes it then).
+    std::pair<std::optional<answer::Answer>, std::int64_t> precompute(const Inbound& in,
+                                                                      const config::Config& config);
+
     store::Store& m_store;
     const config::Live& m_config;
     HandOver m_hand_over;
     HasRoom m_has_room;
     JobQueued m_job_queued;
     std::function<void()> m_media_queued;
+    std::atomic<int> m_in_flight{0};
+    const int m_inline_answer_limit = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 };
 
 } // namespace sbc::pipeline
