@@ -1,6 +1,7 @@
 #include "daemon/http/server.hpp"
 
 #include "daemon/http/admin_api.hpp"
+#include "daemon/http/listen_backlog.hpp"
 #include "daemon/http/metrics_page.hpp"
 #include "daemon/http/public_media.hpp"
 #include "daemon/http/status_pages.hpp"
@@ -141,6 +142,12 @@ HttpServer::HttpServer(const std::string& host, int port, int threads, std::size
     if (m_port <= 0) {
         throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) +
                                  " (is another program using it? set SBC_LISTEN)");
+    }
+    if (!widen_listen_backlog(m_port)) {
+        log_warn("http",
+                 "cannot raise the listen backlog of port {}: connections beyond 5 arriving at once may "
+                 "wait a second",
+                 m_port);
     }
     m_thread = std::thread([this] {
         log::name_this_thread("sbc-http-accept");

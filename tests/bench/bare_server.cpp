@@ -8,6 +8,7 @@
 //   sbc_bare_server [--threads N]     prints "port N" on stdout once listening; SIGTERM or SIGINT stops it
 
 #include "daemon/config/config.hpp"
+#include "daemon/http/listen_backlog.hpp"
 
 #include <csignal>
 #include <cstdio>
@@ -84,6 +85,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "sbc_bare_server: cannot bind a port on 127.0.0.1\n");
         return 1;
     }
+    sbc::http::widen_listen_backlog(port); // as sbcd does: the same accept queue for both
     std::thread listener([&server] { server.listen_after_bind(); });
     while (!server.is_running()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
