@@ -3,15 +3,12 @@
 
 #include "tests/integration/cli_helpers.hpp"
 #include "tests/support/fake_openai.hpp"
-#include "tests/support/fake_twilio.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/webhook.hpp"
+#include "tests/support/live_daemon.hpp"
 
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <fmt/format.h>
 #include <iostream>
-#include <optional>
 
 using namespace sbc::test;
 using Catch::Matchers::Contains;
@@ -31,12 +28,8 @@ struct AiOptions {
     int breaker_cooldown_ms = 60000;
 };
 
-Env ai_env(const FakeTwilio& twilio, const FakeOpenAi& ai, const AiOptions& o) {
-    return {{"TWILIO_ACCOUNT_SID", twilio.account_sid()},
-            {"TWILIO_AUTH_TOKEN", twilio.auth_token()},
-            {"TWILIO_API_BASE_URL", twilio.base_url()},
-            {"WEBHOOK_BASE_URL", k_public_base},
-            {"SBC_RETRY_BASE_MS", "10"},
+Env ai_env(const FakeOpenAi& ai, const AiOptions& o) {
+    return {{"SBC_RETRY_BASE_MS", "10"},
             {"SBC_RATE_CUSTOMER_PER_HOUR", "0"},
             {"SBC_RATE_GLOBAL_PER_HOUR", "0"},
             {"OPENAI_BASE_URL", ai.base_url()},
@@ -50,55 +43,24 @@ Env ai_env(const FakeTwilio& twilio, const FakeOpenAi& ai, const AiOptions& o) {
 }
 
 // sbcd with two businesses: Pizza Palace (LLM on, a tone) and Coffee Corner (another number, LLM off).
-struct AiLive {
-    TempDir dir;
-    FakeTwilio twilio;
-    FakeOpenAi ai;
-    AiOptions options;
-    std::optional<Daemon> daemon;
-    int next_sid = 0;
-
-    explicit AiLive(AiOptions o = {}) : options(o) {
-        start();
-        REQUIRE(ctl({"business", "register", "--name", "Pizza Palace", "--number", k_number, "--owner",
-                     k_owner, "--hours", "Mon-Sat 11am-11pm"})
-                    .exit_code == 0);
-        REQUIRE(ctl({"kb", "add", "--business", "pizza-palace", k_builtin_delivery}).exit_code == 0);
-        REQUIRE(ctl({"kb", "add", "--business", "pizza-palace", "Gift cards are sold at the counter"})
-                    .exit_code == 0);
-        REQUIRE(ctl({"business", "register", "--name", "Coffee Corner", "--number", k_coffee_number,
-                     "--owner", "+15550002222"})
-                    .exit_code == 0);
-        REQUIRE(ctl({"kb", "add", "--business", "coffee-corner", "Our espresso is made from Brazilian beans"})
-                    .exit_code == 0);
+struct AiLive : WithFakeAi, LiveDaemon {
+    explicit AiLive(AiOptions o = {}) : LiveDaemon(ai_env(ai, o)) {
+        register_business("Pizza Palace", k_number, k_owner, {"--hours", "Mon-Sat 11am-11pm"});
+        add_knowledge("pizza-palace", k_builtin_delivery);
+        add_knowledge("pizza-palace", "Gift cards are sold at the counter");
+        register_business("Coffee Corner", k_coffee_number, "+15550002222");
+        add_knowledge("coffee-corner", "Our espresso is made from Brazilian beans");
         REQUIRE(
             ctl({"business", "update", "pizza-palace", "--llm", "--tone", "cheerful and brief"}).exit_code ==
             0);
     }
-    void start() { daemon.emplace(dir, ai_env(twilio, ai, options)); }
-    RunResult ctl(const std::vector<std::string>& args) const { return daemon->ctl(args); }
     HttpResult ask(const std::string& from, const std::string& body, const char* to = k_number) {
-        return post_form(daemon->http_port(), "/webhooks/twilio/whatsapp",
-                         inbound_message(make_sid(++next_sid), from, to, body), twilio.auth_token());
-    }
-    // The bodies Twilio was asked to send to `to`, in arrival order.
-    std::vector<std::string> bodies_to(const std::string& to) const {
-        std::vector<std::string> out;
-        for (const auto& r : twilio.requests()) {
-            if (r.form.first("To") == "whatsapp:" + to) {
-                out.emplace_back(r.form.first("Body").value_or(""));
-            }
-        }
-        return out;
+        return message(next_sid(), from, to, body);
     }
     // Asks and waits until the customer's reply reached Twilio; returns it.
     std::string ask_and_wait(const std::string& from, const std::string& body, const char* to = k_number) {
-        auto before = bodies_to(from).size();
-        REQUIRE(ask(from, body, to).status == 200);
-        REQUIRE(wait_until([&] { return bodies_to(from).size() > before; }, std::chrono::seconds(20)));
-        return bodies_to(from)[before];
+        return LiveDaemon::ask_and_wait(from, body, to);
     }
-    long long count(const std::string& sql) const { return query_int(daemon->database(), sql); }
 };
 
 } // namespace
@@ -142,7 +104,7 @@ TEST_CASE("AI: the prompt holds this business's entries and this customer's turn
     CHECK(live.ai.chat_count() == 2);
 
     // Usage and cost from the provider's `usage` field.
-    auto stats = live.daemon->ctl_json({"business", "stats", "pizza-palace"});
+    auto stats = live.daemon().ctl_json({"business", "stats", "pizza-palace"});
     const auto& a = stats["arguments"];
     CHECK(a["llm_calls"] == 2);
     CHECK(a["prompt_tokens"].get<long long>() > 0);
@@ -156,7 +118,7 @@ TEST_CASE("AI: the prompt holds this business's entries and this customer's turn
     CHECK(live.count("SELECT SUM(completion_tokens) FROM llm_usage") == 13);
     auto text = live.ctl({"business", "stats", "pizza-palace"});
     CHECK_THAT(text.out, Contains("LLM calls") && Contains("estimated cost"));
-    CHECK(live.daemon->log().find(k_api_key) == std::string::npos);
+    CHECK(live.daemon().log().find(k_api_key) == std::string::npos);
 }
 
 TEST_CASE("AI: a failing or rate-limited provider falls back to the built-in answer", "[ai]") {
@@ -167,10 +129,10 @@ TEST_CASE("AI: a failing or rate-limited provider falls back to the built-in ans
     live.ai.push_fault(FakeAiFault::error(429));
     CHECK(live.ask_and_wait("+15552224444", "Do you deliver downtown?") == k_builtin_delivery);
     CHECK(live.ai.chat_count() == 2);
-    auto log = live.daemon->log();
+    auto log = live.daemon().log();
     CHECK_THAT(log, Contains("LLM provider failed") && Contains("HTTP 500") && Contains("HTTP 429"));
     CHECK(log.find(k_api_key) == std::string::npos);
-    CHECK(live.daemon->ctl_json({"business", "stats", "pizza-palace"})["arguments"]["llm_failures"] == 2);
+    CHECK(live.daemon().ctl_json({"business", "stats", "pizza-palace"})["arguments"]["llm_failures"] == 2);
 }
 
 TEST_CASE("AI: a provider slower than the budget is replaced by the built-in answer", "[ai]") {
@@ -209,7 +171,7 @@ TEST_CASE("AI: the circuit breaker stops calling a failing provider and closes a
     // Open: answered at once by the built-in answerer, the provider is not called.
     CHECK(live.ask_and_wait(k_customer, question) == k_builtin_delivery);
     CHECK(live.ai.chat_count() == 2);
-    CHECK_THAT(live.daemon->log(), Contains("circuit breaker open"));
+    CHECK_THAT(live.daemon().log(), Contains("circuit breaker open"));
     // After the cool-down one trial call goes through; it succeeds and closes the breaker.
     REQUIRE(wait_until(
         [&] {
@@ -250,10 +212,9 @@ TEST_CASE("AI: an answer being composed survives SIGKILL and is sent after the r
     live.ai.push_fault(FakeAiFault::slow(std::chrono::seconds(60)));
     REQUIRE(live.ask(k_customer, "Do you deliver downtown?").status == 200);
     REQUIRE(live.ai.wait_for_chats(1, std::chrono::seconds(20)));
-    live.daemon->stop(SIGKILL);
+    live.daemon().stop(SIGKILL);
     CHECK(live.count("SELECT COUNT(*) FROM answer_jobs") == 1);
-    live.daemon.reset();
-    live.start();
+    live.restart();
     REQUIRE(wait_until([&] { return live.bodies_to(k_customer).size() == 1; }, std::chrono::seconds(20)));
     CHECK(live.bodies_to(k_customer)[0] == "Yes, downtown until 10pm.");
     CHECK(live.count("SELECT COUNT(*) FROM answer_jobs") == 0);

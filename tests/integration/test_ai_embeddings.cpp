@@ -8,11 +8,10 @@
 #include "daemon/store/vector_repo.hpp"
 #include "tests/integration/cli_helpers.hpp"
 #include "tests/support/fake_openai.hpp"
-#include "tests/support/fake_twilio.hpp"
+#include "tests/support/live_daemon.hpp"
 
 #include <csignal>
 #include <fmt/format.h>
-#include <optional>
 
 using namespace sbc::test;
 using namespace sbc::test::cli;
@@ -27,42 +26,27 @@ constexpr const char* k_espresso = "Our espresso beans come from a farm in Brazi
 constexpr const char* k_fallback_text = "I've passed your question on";
 
 // sbcd with Pizza Palace and Coffee Corner; the embedding model comes from .env, so SIGHUP can change it.
-struct EmbedLive {
-    TempDir dir;
-    FakeTwilio twilio;
-    FakeOpenAi ai;
-    Env env;
-    std::optional<Daemon> daemon;
-    int next_sid = 0;
-
-    explicit EmbedLive(const std::string& retrieval = "hybrid", Env extra = {}) {
-        env = {{"TWILIO_ACCOUNT_SID", twilio.account_sid()},
-               {"TWILIO_AUTH_TOKEN", twilio.auth_token()},
-               {"TWILIO_API_BASE_URL", twilio.base_url()},
-               {"WEBHOOK_BASE_URL", k_public_base},
-               {"SBC_RETRY_BASE_MS", "10"},
-               {"SBC_RATE_CUSTOMER_PER_HOUR", "0"},
-               {"SBC_RATE_GLOBAL_PER_HOUR", "0"},
-               {"SBC_RATE_OWNER_PER_HOUR", "0"},
-               {"OPENAI_BASE_URL", ai.base_url()},
-               {"OPENAI_API_KEY", k_api_key},
-               {"SBC_RETRIEVAL", retrieval},
-               {"SBC_EMBEDDING_REQUESTS_PER_MINUTE", "6000"},
-               {"LOG_LEVEL", "debug"}};
-        for (auto& [k, v] : extra) {
-            env[k] = v;
-        }
+struct EmbedLive : WithFakeAi, LiveDaemon {
+    explicit EmbedLive(const std::string& retrieval = "hybrid", const Env& extra = {})
+        : LiveDaemon(Deferred{}) {
+        Env env = merge_env({{"SBC_RETRY_BASE_MS", "10"},
+                             {"SBC_RATE_CUSTOMER_PER_HOUR", "0"},
+                             {"SBC_RATE_GLOBAL_PER_HOUR", "0"},
+                             {"SBC_RATE_OWNER_PER_HOUR", "0"},
+                             {"OPENAI_BASE_URL", ai.base_url()},
+                             {"OPENAI_API_KEY", k_api_key},
+                             {"SBC_RETRIEVAL", retrieval},
+                             {"SBC_EMBEDDING_REQUESTS_PER_MINUTE", "6000"},
+                             {"LOG_LEVEL", "debug"}},
+                            extra);
         set_model("fake-embed-a");
-        start();
-        REQUIRE(register_pizza(*daemon).exit_code == 0);
-        REQUIRE(register_coffee(*daemon).exit_code == 0);
+        start(env);
+        REQUIRE(register_pizza(daemon()).exit_code == 0);
+        REQUIRE(register_coffee(daemon()).exit_code == 0);
     }
     void set_model(const std::string& model) {
-        write_file(dir.file(".env"), fmt::format("OPENAI_EMBEDDING_MODEL={}\n", model));
+        write_file(dir().file(".env"), fmt::format("OPENAI_EMBEDDING_MODEL={}\n", model));
     }
-    void start() { daemon.emplace(dir, env); }
-    RunResult ctl(const std::vector<std::string>& args) const { return daemon->ctl(args); }
-    long long count(const std::string& sql) const { return query_int(daemon->database(), sql); }
     bool all_embedded(const std::string& model) const {
         return wait_until(
             [&] {
@@ -74,30 +58,16 @@ struct EmbedLive {
             std::chrono::seconds(20));
     }
     void import_pizza() {
-        write_file(dir.file("kb.jsonl"), fmt::format("{{\"text\": \"{}\", \"tags\": \"delivery\"}}\n"
-                                                     "{{\"text\": \"{}\"}}\n"
-                                                     "{{\"text\": \"Large pizzas are 16 inches wide\"}}\n",
-                                                     k_delivery, k_gifts));
-        REQUIRE(ctl({"kb", "import", "--business", "pizza-palace", dir.file("kb.jsonl")}).exit_code == 0);
-        REQUIRE(ctl({"kb", "add", "--business", "coffee-corner", k_espresso}).exit_code == 0);
-    }
-    std::vector<std::string> bodies_to(const std::string& to) const {
-        std::vector<std::string> out;
-        for (const auto& r : twilio.requests()) {
-            if (r.form.first("To") == "whatsapp:" + to) {
-                out.emplace_back(r.form.first("Body").value_or(""));
-            }
-        }
-        return out;
+        write_file(dir().file("kb.jsonl"), fmt::format("{{\"text\": \"{}\", \"tags\": \"delivery\"}}\n"
+                                                       "{{\"text\": \"{}\"}}\n"
+                                                       "{{\"text\": \"Large pizzas are 16 inches wide\"}}\n",
+                                                       k_delivery, k_gifts));
+        REQUIRE(ctl({"kb", "import", "--business", "pizza-palace", dir().file("kb.jsonl")}).exit_code == 0);
+        add_knowledge("coffee-corner", k_espresso);
     }
     std::string ask_and_wait(const std::string& from, const std::string& body,
                              const char* to = k_pizza_number) {
-        auto before = bodies_to(from).size();
-        auto r = post_form(daemon->http_port(), "/webhooks/twilio/whatsapp",
-                           inbound_message(make_sid(++next_sid), from, to, body), twilio.auth_token());
-        REQUIRE(r.status == 200);
-        REQUIRE(wait_until([&] { return bodies_to(from).size() > before; }, std::chrono::seconds(20)));
-        return bodies_to(from)[before];
+        return LiveDaemon::ask_and_wait(from, body, to);
     }
 };
 
@@ -114,7 +84,7 @@ TEST_CASE("embeddings: imported entries get vectors in batches, edits are re-emb
     // Each vector is tied to its entry's business and to the text it was computed from.
     CHECK(live.count("SELECT COUNT(*) FROM knowledge_vectors v JOIN knowledge k ON k.id = v.entry_id "
                      "WHERE v.business_id != k.business_id") == 0);
-    CHECK(query_one(live.daemon->database(),
+    CHECK(query_one(live.daemon().database(),
                     "SELECT content_hash FROM knowledge_vectors v JOIN knowledge k ON k.id = v.entry_id "
                     "WHERE k.text = 'Large pizzas are 16 inches wide'") ==
           std::to_string(sbc::store::content_hash("Large pizzas are 16 inches wide")));
@@ -138,7 +108,7 @@ TEST_CASE("embeddings: imported entries get vectors in batches, edits are re-emb
         return std::find(inputs.begin(), inputs.end(), edited) != inputs.end();
     }));
     REQUIRE(live.all_embedded("fake-embed-a"));
-    CHECK(query_one(live.daemon->database(),
+    CHECK(query_one(live.daemon().database(),
                     "SELECT v.content_hash FROM knowledge_vectors v JOIN knowledge k ON k.id = v.entry_id "
                     "WHERE k.number = 2 AND k.business_id = (SELECT id FROM businesses WHERE slug = "
                     "'pizza-palace')") == std::to_string(sbc::store::content_hash(edited)));
@@ -148,7 +118,7 @@ TEST_CASE("embeddings: imported entries get vectors in batches, edits are re-emb
     REQUIRE(live.ctl({"kb", "add", "--business", "pizza-palace", "Parking is behind the shop"}).exit_code ==
             0);
     REQUIRE(wait_until(
-        [&] { return live.daemon->log().find("embeddings provider failed") != std::string::npos; }));
+        [&] { return live.daemon().log().find("embeddings provider failed") != std::string::npos; }));
     CHECK(live.count("SELECT COUNT(*) FROM knowledge_vectors") == 4);
     // sbcctl status shows the entry still waiting for its vector, as JSON and as text.
     auto status = live.ctl({"--json", "status"});
@@ -157,12 +127,12 @@ TEST_CASE("embeddings: imported entries get vectors in batches, edits are re-emb
           nlohmann::json{{"model", "fake-embed-a"}, {"with_vector", 4}, {"without_vector", 1}});
     auto status_text = live.ctl({"status"});
     CHECK_THAT(status_text.out, Contains("embeddings.without_vector") && Contains("fake-embed-a"));
-    REQUIRE(live.daemon->stop() == 0);
+    REQUIRE(live.daemon().stop() == 0);
     live.ai.clear_faults();
-    live.start();
+    live.restart();
     REQUIRE(live.all_embedded("fake-embed-a"));
     CHECK(live.count("SELECT COUNT(*) FROM knowledge_vectors") == 5);
-    CHECK(live.daemon->log().find(k_api_key) == std::string::npos);
+    CHECK(live.daemon().log().find(k_api_key) == std::string::npos);
 }
 
 TEST_CASE("embeddings: a model changed by SIGHUP re-embeds every entry", "[ai][embeddings]") {
@@ -171,9 +141,9 @@ TEST_CASE("embeddings: a model changed by SIGHUP re-embeds every entry", "[ai][e
     REQUIRE(live.all_embedded("fake-embed-a"));
     auto before = live.ai.embeddings_count();
     live.set_model("fake-embed-b");
-    REQUIRE(::kill(live.daemon->pid(), SIGHUP) == 0);
+    REQUIRE(::kill(live.daemon().pid(), SIGHUP) == 0);
     REQUIRE(wait_until([&] {
-        return live.daemon->log().find("openai.embedding_model: fake-embed-a -> fake-embed-b") !=
+        return live.daemon().log().find("openai.embedding_model: fake-embed-a -> fake-embed-b") !=
                std::string::npos;
     }));
     REQUIRE(live.all_embedded("fake-embed-b"));
@@ -229,11 +199,11 @@ TEST_CASE("embeddings: a failing or slow embeddings endpoint falls back to the l
     live.ai.push_embeddings_fault(FakeAiFault::error(500), 0);
     CHECK(live.ask_and_wait(k_customer, "Do you do deliveries downtown?") == k_delivery);
     REQUIRE(wait_until(
-        [&] { return live.daemon->log().find("question embedding failed") != std::string::npos; }));
+        [&] { return live.daemon().log().find("question embedding failed") != std::string::npos; }));
     live.ai.clear_faults();
     live.ai.push_embeddings_fault(FakeAiFault::slow(std::chrono::seconds(20)), 0);
     CHECK(live.ask_and_wait("+15552224444", "can i buy a gift card") == k_gifts);
-    auto log = live.daemon->log();
+    auto log = live.daemon().log();
     CHECK_THAT(log, Contains("HTTP 500") && Contains("built-in retrieval only"));
     CHECK(log.find(k_api_key) == std::string::npos);
     CHECK(live.bodies_to("+15552224444").size() == 1);
@@ -244,9 +214,9 @@ TEST_CASE("embeddings: hybrid without an embedding model stays builtin, on the H
           "[ai][embeddings]") {
     EmbedLive live("hybrid");
     live.set_model("");
-    REQUIRE(::kill(live.daemon->pid(), SIGHUP) == 0);
+    REQUIRE(::kill(live.daemon().pid(), SIGHUP) == 0);
     REQUIRE(wait_until([&] {
-        return live.daemon->log().find("openai.embedding_model: fake-embed-a -> ") != std::string::npos;
+        return live.daemon().log().find("openai.embedding_model: fake-embed-a -> ") != std::string::npos;
     }));
     live.import_pizza();
     CHECK(live.ask_and_wait(k_customer, "Do you do deliveries downtown?") == k_delivery);
@@ -260,13 +230,13 @@ TEST_CASE("embeddings: the tokens of a batch are shared by its businesses, a que
         "hybrid", {{"OPENAI_PRICE_EMBEDDING_PER_MTOK", "100"}, {"SBC_PRICE_PER_1K_EMBEDDING_TOKENS", "0.5"}});
     // No model while both businesses' entries are added, so that one request embeds them all.
     live.set_model("");
-    REQUIRE(::kill(live.daemon->pid(), SIGHUP) == 0);
+    REQUIRE(::kill(live.daemon().pid(), SIGHUP) == 0);
     REQUIRE(wait_until([&] {
-        return live.daemon->log().find("openai.embedding_model: fake-embed-a -> ") != std::string::npos;
+        return live.daemon().log().find("openai.embedding_model: fake-embed-a -> ") != std::string::npos;
     }));
     live.import_pizza();
     live.set_model("fake-embed-a");
-    REQUIRE(::kill(live.daemon->pid(), SIGHUP) == 0);
+    REQUIRE(::kill(live.daemon().pid(), SIGHUP) == 0);
     REQUIRE(live.all_embedded("fake-embed-a"));
     REQUIRE(live.ai.embeddings_count() == 1);
     REQUIRE(live.ai.embedded_inputs().size() == 4);
@@ -305,11 +275,11 @@ TEST_CASE("embeddings: the tokens of a batch are shared by its businesses, a que
                      "(SELECT id FROM messages WHERE direction = 'in' AND body = 'Do you do deliveries "
                      "downtown?')") == asked);
     // Priced at openai.price_embedding_per_mtok when recorded.
-    CHECK(std::stod(query_one(live.daemon->database(), "SELECT SUM(cost_usd) FROM llm_usage")) ==
+    CHECK(std::stod(query_one(live.daemon().database(), "SELECT SUM(cost_usd) FROM llm_usage")) ==
           Approx((batch + asked) * 100 / 1e6));
     const long long pizza_tokens = shares[0] + asked;
 
-    auto stats = live.daemon->ctl_json({"business", "stats", "pizza-palace"});
+    auto stats = live.daemon().ctl_json({"business", "stats", "pizza-palace"});
     INFO(stats.dump());
     const auto& s = stats["arguments"];
     CHECK(s["embedding_calls"] == 2);
@@ -318,14 +288,14 @@ TEST_CASE("embeddings: the tokens of a batch are shared by its businesses, a que
     CHECK(s["llm_calls"] == 0);
     CHECK(s["chat_cost_usd"] == 0.0);
     CHECK(s["estimated_cost_usd"].get<double>() == Approx(pizza_tokens * 100 / 1e6));
-    auto coffee = live.daemon->ctl_json({"business", "stats", "coffee-corner"});
+    auto coffee = live.daemon().ctl_json({"business", "stats", "coffee-corner"});
     CHECK(coffee["arguments"]["embedding_calls"] == 1);
     CHECK(coffee["arguments"]["embedding_tokens"] == shares[1]);
     auto text = live.ctl({"business", "stats", "pizza-palace"});
     CHECK_THAT(text.out, Contains("embedding tokens") && Contains(std::to_string(pizza_tokens)) &&
                              Contains("embeddings $"));
 
-    auto usage = live.daemon->ctl_json({"usage"});
+    auto usage = live.daemon().ctl_json({"usage"});
     INFO(usage.dump());
     const auto& u = usage["arguments"];
     CHECK(u["prices"]["per_1k_embedding_tokens"] == "0.500000");
@@ -343,5 +313,5 @@ TEST_CASE("embeddings: the tokens of a batch are shared by its businesses, a que
     CHECK(u["total"]["cost"] == money((batch + asked) * 500));
     auto table = live.ctl({"usage"});
     CHECK_THAT(table.out, Contains("EMBEDDING TOKENS") && Contains("CHAT TOKENS"));
-    CHECK(live.daemon->log().find(k_api_key) == std::string::npos);
+    CHECK(live.daemon().log().find(k_api_key) == std::string::npos);
 }

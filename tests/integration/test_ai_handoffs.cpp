@@ -2,9 +2,7 @@
 // the owner answers it from WhatsApp with !reply or !answer; sbcctl handoffs lists the open ones.
 
 #include "tests/integration/cli_helpers.hpp"
-#include "tests/support/fake_twilio.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/webhook.hpp"
+#include "tests/support/live_daemon.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -18,46 +16,20 @@ constexpr const char* k_number = "+14155238886";
 constexpr const char* k_owner = "+15550001111";
 constexpr const char* k_customer = "+15552223333";
 
-struct HandoffLive {
-    TempDir dir;
-    FakeTwilio twilio;
-    Daemon daemon;
-    int next_sid = 0;
-    HandoffLive()
-        : daemon(dir, {{"TWILIO_ACCOUNT_SID", twilio.account_sid()},
-                       {"TWILIO_AUTH_TOKEN", twilio.auth_token()},
-                       {"TWILIO_API_BASE_URL", twilio.base_url()},
-                       {"WEBHOOK_BASE_URL", k_public_base},
-                       {"SBC_RETRY_BASE_MS", "10"},
-                       {"SBC_RATE_CUSTOMER_PER_HOUR", "0"}}) {
-        REQUIRE(daemon
-                    .ctl({"business", "register", "--name", "Pizza Palace", "--number", k_number, "--owner",
-                          k_owner})
-                    .exit_code == 0);
-        REQUIRE(daemon.ctl({"kb", "add", "--business", "pizza-palace", "We deliver downtown until 10pm"})
-                    .exit_code == 0);
-    }
-    std::vector<std::string> bodies_to(const std::string& to) const {
-        std::vector<std::string> out;
-        for (const auto& r : twilio.requests()) {
-            if (r.form.first("To") == "whatsapp:" + to) {
-                out.emplace_back(r.form.first("Body").value_or(""));
-            }
-        }
-        return out;
+// Pizza Palace with one knowledge entry; customers may ask as often as they like.
+struct HandoffLive : LiveDaemon {
+    HandoffLive() : LiveDaemon({{"SBC_RETRY_BASE_MS", "10"}, {"SBC_RATE_CUSTOMER_PER_HOUR", "0"}}) {
+        register_business("Pizza Palace", k_number, k_owner);
+        add_knowledge("pizza-palace", "We deliver downtown until 10pm");
     }
     // Sends a message and waits until `to` has received `replies` more messages; returns the last one.
     std::string say(const std::string& from, const std::string& body, const std::string& to,
                     std::size_t replies = 1) {
         auto before = bodies_to(to).size();
-        REQUIRE(post_form(daemon.http_port(), "/webhooks/twilio/whatsapp",
-                          inbound_message(make_sid(++next_sid), from, k_number, body), twilio.auth_token())
-                    .status == 200);
-        REQUIRE(
-            wait_until([&] { return bodies_to(to).size() >= before + replies; }, std::chrono::seconds(20)));
+        REQUIRE(message(next_sid(), from, k_number, body).status == 200);
+        REQUIRE(wait_for_bodies(to, before + replies));
         return bodies_to(to).back();
     }
-    long long count(const std::string& sql) const { return query_int(daemon.database(), sql); }
 };
 
 } // namespace
@@ -73,12 +45,12 @@ TEST_CASE("hand-offs: !reply sends the owner's text to the customer and closes t
     CHECK_THAT(notice,
                Contains("Do you have parking for trucks?") && Contains("!reply 1") && Contains("!answer 1"));
 
-    auto listed = live.daemon.ctl_json({"handoffs", "--business", "pizza-palace"});
+    auto listed = live.daemon().ctl_json({"handoffs", "--business", "pizza-palace"});
     REQUIRE(listed["arguments"]["handoffs"].size() == 1);
     CHECK(listed["arguments"]["handoffs"][0]["number"] == 1);
     CHECK(listed["arguments"]["handoffs"][0]["customer"] == k_customer);
     CHECK(listed["arguments"]["handoffs"][0]["question"] == "Do you have parking for trucks?");
-    auto text = live.daemon.ctl({"handoffs"});
+    auto text = live.daemon().ctl({"handoffs"});
     CHECK(text.exit_code == 0);
     CHECK_THAT(text.out, Contains("pizza-palace") && Contains("parking for trucks"));
 
@@ -91,7 +63,7 @@ TEST_CASE("hand-offs: !reply sends the owner's text to the customer and closes t
     CHECK_THAT(confirm, Contains("Sent to +15552223333"));
     REQUIRE(wait_until([&] { return live.bodies_to(k_customer).size() == 2; }, std::chrono::seconds(20)));
     CHECK(live.bodies_to(k_customer).back() == "Yes, trucks can park behind the shop");
-    CHECK(live.daemon.ctl_json({"handoffs"})["arguments"]["handoffs"].empty());
+    CHECK(live.daemon().ctl_json({"handoffs"})["arguments"]["handoffs"].empty());
     CHECK(live.count("SELECT COUNT(*) FROM knowledge") == 1); // !reply teaches nothing
 }
 
@@ -113,7 +85,7 @@ TEST_CASE("hand-offs: !answer also adds the answer to the knowledge base", "[ai]
 
 TEST_CASE("hand-offs: sbcctl handoffs names an unknown business", "[ai][handoff]") {
     HandoffLive live;
-    auto r = live.daemon.ctl({"handoffs", "--business", "nope"});
+    auto r = live.daemon().ctl({"handoffs", "--business", "nope"});
     CHECK(r.exit_code != 0);
     CHECK_THAT(r.err, Contains("nope"));
 }

@@ -2,7 +2,7 @@
 // consistent, verified, refused over an existing file, pruned by --keep; verify catches damaged files.
 
 #include "tests/integration/cli_helpers.hpp"
-#include "tests/support/fake_twilio.hpp"
+#include "tests/support/live_daemon.hpp"
 
 #include <atomic>
 #include <filesystem>
@@ -19,9 +19,8 @@ namespace {
 constexpr const char* k_inbound = "/webhooks/twilio/whatsapp";
 
 Env live_env(const FakeTwilio& fake) {
-    return {{"TWILIO_ACCOUNT_SID", fake.account_sid()}, {"TWILIO_AUTH_TOKEN", fake.auth_token()},
-            {"TWILIO_API_BASE_URL", fake.base_url()},   {"WEBHOOK_BASE_URL", k_public_base},
-            {"SBC_RATE_CUSTOMER_PER_HOUR", "100000"},   {"SBC_RATE_GLOBAL_PER_HOUR", "100000"}};
+    return twilio_env(fake,
+                      {{"SBC_RATE_CUSTOMER_PER_HOUR", "100000"}, {"SBC_RATE_GLOBAL_PER_HOUR", "100000"}});
 }
 
 // A thread posting signed customer questions, each from its own customer, until stopped.

@@ -3,19 +3,12 @@
 // printed, and a useful answer when sbcd is not there at all.
 
 #include "tests/integration/cli_helpers.hpp"
-#include "tests/support/fake_twilio.hpp"
+#include "tests/support/live_daemon.hpp"
 
 using namespace sbc::test;
 using namespace sbc::test::cli;
 
 namespace {
-
-Env live_env(const FakeTwilio& twilio, const std::string& token) {
-    return {{"TWILIO_ACCOUNT_SID", twilio.account_sid()},
-            {"TWILIO_AUTH_TOKEN", token},
-            {"TWILIO_API_BASE_URL", twilio.base_url()},
-            {"WEBHOOK_BASE_URL", k_public_base}};
-}
 
 // The status doctor printed for a check: the first word of the line whose second word is `name`.
 std::string status_of(const std::string& out, const std::string& name) {
@@ -36,7 +29,7 @@ TEST_CASE("doctor: every check passes with good credentials, checked against the
           "[cli][doctor]") {
     TempDir dir;
     FakeTwilio twilio;
-    Daemon daemon(dir, live_env(twilio, twilio.auth_token()));
+    Daemon daemon(dir, twilio_env(twilio));
     auto r = daemon.ctl({"doctor"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
@@ -73,7 +66,7 @@ TEST_CASE("doctor: credentials Twilio refuses fail, with what to fix", "[cli][do
     TempDir dir;
     FakeTwilio twilio;
     const std::string wrong = "0000000000000000000000000000dead";
-    Daemon daemon(dir, live_env(twilio, wrong));
+    Daemon daemon(dir, twilio_env(twilio, {{"TWILIO_AUTH_TOKEN", wrong}}));
     auto r = daemon.ctl({"doctor"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 1);

@@ -4,7 +4,7 @@
 #include "daemon/store/database.hpp"
 #include "daemon/store/migrations.hpp"
 #include "tests/integration/cli_helpers.hpp"
-#include "tests/support/fake_twilio.hpp"
+#include "tests/support/live_daemon.hpp"
 
 #include <ctime>
 #include <fmt/format.h>
@@ -14,8 +14,6 @@ using namespace sbc::test;
 using namespace sbc::test::cli;
 
 namespace {
-
-constexpr const char* k_inbound = "/webhooks/twilio/whatsapp";
 
 std::string this_month() {
     std::time_t now = std::time(nullptr);
@@ -35,34 +33,23 @@ long long sent_from(const FakeTwilio& fake, const std::string& number) {
 } // namespace
 
 TEST_CASE("usage counts messages per business and prices them", "[cli][usage]") {
-    TempDir dir;
-    FakeTwilio fake;
-    Daemon daemon(dir, {{"TWILIO_ACCOUNT_SID", fake.account_sid()},
-                        {"TWILIO_AUTH_TOKEN", fake.auth_token()},
-                        {"TWILIO_API_BASE_URL", fake.base_url()},
-                        {"WEBHOOK_BASE_URL", k_public_base},
-                        {"SBC_BILLING_CURRENCY", "EUR"},
-                        {"SBC_PRICE_INBOUND_MESSAGE", "0.001"},
-                        {"SBC_PRICE_OUTBOUND_MESSAGE", "0.0055"}});
+    LiveDaemon live({{"SBC_BILLING_CURRENCY", "EUR"},
+                     {"SBC_PRICE_INBOUND_MESSAGE", "0.001"},
+                     {"SBC_PRICE_OUTBOUND_MESSAGE", "0.0055"}});
+    auto& fake = live.twilio();
+    auto& daemon = live.daemon();
     REQUIRE(register_pizza(daemon).exit_code == 0);
     REQUIRE(register_coffee(daemon).exit_code == 0);
-    REQUIRE(
-        daemon.ctl({"kb", "add", "--business", "pizza-palace", "We deliver downtown until 10pm"}).exit_code ==
-        0);
-    int sid = 0;
+    live.add_knowledge("pizza-palace", "We deliver downtown until 10pm");
     for (int i = 0; i < 3; ++i) {
-        REQUIRE(post_form(daemon.http_port(), k_inbound,
-                          inbound_message(make_sid(++sid), fmt::format("+1555300000{}", i), k_pizza_number,
-                                          "Do you deliver downtown?"),
-                          fake.auth_token())
+        REQUIRE(live.message(live.next_sid(), fmt::format("+1555300000{}", i), k_pizza_number,
+                             "Do you deliver downtown?")
                     .status == 200);
     }
     for (int i = 0; i < 2; ++i) {
-        REQUIRE(post_form(daemon.http_port(), k_inbound,
-                          inbound_message(make_sid(++sid), fmt::format("+1555400000{}", i), k_coffee_number,
-                                          "Any oat milk?"),
-                          fake.auth_token())
-                    .status == 200);
+        REQUIRE(
+            live.message(live.next_sid(), fmt::format("+1555400000{}", i), k_coffee_number, "Any oat milk?")
+                .status == 200);
     }
     // A test message is not billable: it never reaches WhatsApp.
     REQUIRE(daemon.ctl({"send-test", "--business", "pizza-palace", "--from", "+15559990000", "Open?"})

@@ -4,7 +4,7 @@
 
 #include "daemon/twilio/signature.hpp"
 #include "tests/integration/cli_helpers.hpp"
-#include "tests/support/fake_twilio.hpp"
+#include "tests/support/live_daemon.hpp"
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -15,11 +15,9 @@ using namespace sbc::test::cli;
 namespace {
 
 Env env_with_base(const FakeTwilio& twilio, const std::string& base) {
-    Env env = {{"TWILIO_ACCOUNT_SID", twilio.account_sid()},
-               {"TWILIO_AUTH_TOKEN", twilio.auth_token()},
-               {"TWILIO_API_BASE_URL", twilio.base_url()}};
-    if (!base.empty()) {
-        env["WEBHOOK_BASE_URL"] = base;
+    Env env = twilio_env(twilio, {{"WEBHOOK_BASE_URL", base}});
+    if (base.empty()) {
+        env.erase("WEBHOOK_BASE_URL"); // not configured at all, rather than set to nothing
     }
     return env;
 }

@@ -7,9 +7,7 @@
 
 #include "tests/support/disk_fault.hpp"
 #include "tests/support/fake_openai.hpp"
-#include "tests/support/fake_twilio.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/webhook.hpp"
+#include "tests/support/live_daemon.hpp"
 
 #include <catch2/catch.hpp>
 #include <ctime>
@@ -26,7 +24,6 @@ namespace {
 
 constexpr const char* k_number = "+14155238886";
 constexpr const char* k_owner = "+15550001111";
-constexpr const char* k_inbound = "/webhooks/twilio/whatsapp";
 constexpr const char* k_status = "/webhooks/twilio/status";
 
 std::size_t occurrences(const std::string& text, const std::string& needle) {
@@ -56,53 +53,36 @@ std::string customer(int n) {
     return fmt::format("+1555{:07}", n);
 }
 
+// What a Disk needs before sbcd starts and after it stopped: the directory, the fake Twilio and the disk.
+struct DiskParts {
+    TempDir root;
+    FakeTwilio fake;
+    DiskFault disk{root, root.file("data")};
+};
+
 // A running sbcd on a disk that fails on demand, wired to a fake Twilio, with one business that knows one
 // answer.
-struct Disk {
-    TempDir dir;
-    FakeTwilio fake;
-    DiskFault disk{dir, dir.file("data")};
-    Daemon daemon;
-
-    explicit Disk(Env extra = {}) : daemon(dir, env(std::move(extra))) {
-        REQUIRE(daemon
-                    .ctl({"business", "register", "--name", "Pizza Palace", "--number", k_number, "--owner",
-                          k_owner})
-                    .exit_code == 0);
-        REQUIRE(daemon.ctl({"kb", "add", "--business", "pizza-palace", "We deliver downtown until 10pm"})
-                    .exit_code == 0);
-    }
-    Env env(Env extra) const {
-        Env env = disk.env();
-        env.insert({{"TWILIO_ACCOUNT_SID", fake.account_sid()},
-                    {"TWILIO_AUTH_TOKEN", fake.auth_token()},
-                    {"TWILIO_API_BASE_URL", fake.base_url()},
-                    {"WEBHOOK_BASE_URL", k_public_base},
-                    {"SBC_RETRY_BASE_MS", "10"}});
-        for (auto& [k, v] : extra) {
-            env[k] = v;
-        }
-        return env;
+struct Disk : DiskParts, LiveDaemon {
+    explicit Disk(const Env& extra = {})
+        : LiveDaemon(root, fake, merge_env(merge_env(disk.env(), {{"SBC_RETRY_BASE_MS", "10"}}), extra)) {
+        register_business("Pizza Palace", k_number, k_owner);
+        add_knowledge("pizza-palace", "We deliver downtown until 10pm");
     }
     HttpResult message(int n) {
-        return post_form(daemon.http_port(), k_inbound,
-                         inbound_message(make_sid(n), customer(n), k_number, "Do you deliver downtown?"),
-                         fake.auth_token());
+        return LiveDaemon::message(make_sid(n), customer(n), k_number, "Do you deliver downtown?");
     }
     HttpResult status_callback(const std::string& sid, const std::string& status) {
         sbc::http::FormParams p;
         p.add("AccountSid", fake.account_sid());
         p.add("MessageSid", sid);
         p.add("MessageStatus", status);
-        return post_form(daemon.http_port(), k_status, p, fake.auth_token());
+        return post_signed(k_status, p);
     }
     nlohmann::json health(int& status) {
-        auto r = get(daemon.http_port(), "/health");
+        auto r = get(daemon().http_port(), "/health");
         status = r.status;
         return nlohmann::json::parse(r.body);
     }
-    long long count(const std::string& sql) { return query_int(daemon.database(), sql); }
-    std::string one(const std::string& sql) { return query_one(daemon.database(), sql); }
     // Replies Twilio accepted for a customer.
     long long created_for(const std::string& to) {
         long long n = 0;
@@ -111,7 +91,9 @@ struct Disk {
         }
         return n;
     }
-    long long failed_commits() { return static_cast<long long>(occurrences(daemon.log(), "writes failed:")); }
+    long long failed_commits() {
+        return static_cast<long long>(occurrences(daemon().log(), "writes failed:"));
+    }
 };
 
 // The times (Unix ms) of the log lines that contain `needle`, in order.
@@ -135,19 +117,19 @@ std::vector<std::int64_t> logged_at(const std::string& log, const std::string& n
 void check_no_spin(Disk& d, long long before) {
     REQUIRE(wait_until([&] { return d.failed_commits() >= before + 1; }, std::chrono::seconds(20)));
     auto started = std::chrono::steady_clock::now();
-    auto cpu = cpu_time(d.daemon.pid());
+    auto cpu = cpu_time(d.daemon().pid());
     REQUIRE(wait_until([&] { return d.failed_commits() >= before + 5; }, std::chrono::seconds(20)));
     auto wall =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-    auto used = cpu_time(d.daemon.pid()) - cpu;
-    auto times = logged_at(d.daemon.log(), "writes failed:");
+    auto used = cpu_time(d.daemon().pid()) - cpu;
+    auto times = logged_at(d.daemon().log(), "writes failed:");
     REQUIRE(static_cast<long long>(times.size()) >= before + 5);
     auto span = times[static_cast<std::size_t>(before + 4)] - times[static_cast<std::size_t>(before)];
     INFO("5 failed commits over " << span << " ms; " << used.count() << " ms of CPU in " << wall.count()
                                   << " ms");
     CHECK(span >= 500);
     CHECK(used < wall / 2 + std::chrono::milliseconds(50)); // a clock tick of slack
-    CHECK(d.daemon.running());
+    CHECK(d.daemon().running());
 }
 
 // Test 1 and 2: the whole cycle for one kind of failure; `says` is what the error messages must contain.
@@ -181,11 +163,11 @@ void webhooks_while_the_disk_fails(const std::string& errno_name, const std::str
 
     // Control writes fail with the reason and exit code 1; reads and the socket still work.
     auto add =
-        d.daemon.ctl({"kb", "add", "--business", "pizza-palace", "Gift cards are sold at the counter"});
+        d.daemon().ctl({"kb", "add", "--business", "pizza-palace", "Gift cards are sold at the counter"});
     CHECK(add.exit_code == 1);
     CHECK_THAT(add.err, Contains("database write failed") && Contains(says) && Contains("/data/sbc.db"));
-    CHECK(d.daemon.ctl({"status"}).exit_code == 0);
-    CHECK(d.daemon.ctl({"kb", "list", "--business", "pizza-palace"}).exit_code == 0);
+    CHECK(d.daemon().ctl({"status"}).exit_code == 0);
+    CHECK(d.daemon().ctl({"kb", "list", "--business", "pizza-palace"}).exit_code == 0);
     CHECK(d.count("SELECT COUNT(*) FROM messages WHERE message_sid IN ('" + make_sid(4) + "', '" +
                   make_sid(5) + "', '" + make_sid(6) + "')") == 0);
     CHECK(d.count("SELECT COUNT(*) FROM knowledge") == 1);
@@ -199,7 +181,8 @@ void webhooks_while_the_disk_fails(const std::string& errno_name, const std::str
         INFO("message " << n);
         CHECK(d.message(n).status == 200); // 1-3 are duplicates
     }
-    CHECK(d.daemon.ctl({"kb", "add", "--business", "pizza-palace", "Gift cards are sold at the counter"})
+    CHECK(d.daemon()
+              .ctl({"kb", "add", "--business", "pizza-palace", "Gift cards are sold at the counter"})
               .exit_code == 0);
     REQUIRE(
         wait_until([&] { return d.fake.created_messages().size() == 6 && d.count(k_unfinished_sql) == 0; }));
@@ -213,10 +196,10 @@ void webhooks_while_the_disk_fails(const std::string& errno_name, const std::str
     CHECK(d.count("SELECT COUNT(*) FROM messages WHERE direction = 'in'") == 6);
     CHECK(d.count("SELECT COUNT(*) FROM knowledge") == 2);
     // The failure and the recovery are logged once each, however many writes failed in between.
-    auto log = d.daemon.log();
+    auto log = d.daemon().log();
     CHECK(occurrences(log, "cannot write the database") == 1);
     CHECK(occurrences(log, "the database can be written again") == 1);
-    CHECK(d.daemon.stop() == 0); // a clean stop (and, in the sanitized build, no report)
+    CHECK(d.daemon().stop() == 0); // a clean stop (and, in the sanitized build, no report)
 }
 
 } // namespace
@@ -245,12 +228,12 @@ TEST_CASE("a reply Twilio accepted while the disk was full is recorded later and
     auto before = d.failed_commits();
     d.disk.fail("ENOSPC");
     d.fake.release_held(); // Twilio accepts the first reply; sbcd cannot record it
-    REQUIRE(wait_until([&] { return d.daemon.log().find("could not be recorded") != std::string::npos; }));
+    REQUIRE(wait_until([&] { return d.daemon().log().find("could not be recorded") != std::string::npos; }));
     check_no_spin(d, before);
     int status = 0;
     d.health(status);
     CHECK(status == 503);
-    CHECK(d.daemon.ctl({"status"}).exit_code == 0);
+    CHECK(d.daemon().ctl({"status"}).exit_code == 0);
     CHECK(d.fake.request_count() == 1); // the second reply waits: nothing is claimed that cannot be recorded
     auto first =
         d.one("SELECT id FROM messages WHERE reply_to = (SELECT id FROM messages WHERE message_sid = '" +
@@ -269,14 +252,14 @@ TEST_CASE("a reply Twilio accepted while the disk was full is recorded later and
     CHECK(d.one("SELECT status FROM messages WHERE id = " + first) == "queued");
     CHECK(d.count("SELECT ambiguous FROM messages WHERE id = " + first) == 0);
     CHECK(d.count("SELECT attempts FROM messages WHERE id = " + first) == 1);
-    CHECK_THAT(d.daemon.log(), Contains("recorded the outcome of message " + first));
+    CHECK_THAT(d.daemon().log(), Contains("recorded the outcome of message " + first));
 
     // Nothing is left for a restart to send again.
-    CHECK(d.daemon.stop() == 0);
-    Daemon again(d.dir, d.env({{"SBC_SENDER_THREADS", "1"}}));
+    CHECK(d.daemon().stop() == 0);
+    d.restart();
     CHECK(d.count(k_unfinished_sql) == 0);
-    CHECK_THAT(again.log(), !Contains("were being sent"));
-    CHECK(again.stop() == 0);
+    CHECK_THAT(d.daemon().log(), !Contains("were being sent"));
+    CHECK(d.daemon().stop() == 0);
 }
 
 // The answer worker composes after the acknowledgement, so its write can meet a full disk that the webhook's
@@ -288,7 +271,7 @@ TEST_CASE("an answer composed while the disk is full is written and sent once wh
                {"OPENAI_API_KEY", "sk-test-disk"},
                {"OPENAI_CHAT_MODEL", "fake-chat"},
                {"SBC_ANSWER_BUDGET_MS", "20000"}});
-    REQUIRE(d.daemon.ctl({"business", "update", "pizza-palace", "--llm"}).exit_code == 0);
+    REQUIRE(d.daemon().ctl({"business", "update", "pizza-palace", "--llm"}).exit_code == 0);
     ai.set_reply("Yes, we deliver downtown until 10pm!");
     // The provider holds its answer 1.5 s: far longer than failing the disk below takes.
     ai.push_fault(FakeAiFault::slow(std::chrono::milliseconds(1500)));
@@ -296,7 +279,7 @@ TEST_CASE("an answer composed while the disk is full is written and sent once wh
     REQUIRE(ai.wait_for_chats(1, std::chrono::seconds(10)));
     auto before = d.failed_commits();
     d.disk.fail("ENOSPC");
-    REQUIRE(wait_until([&] { return d.daemon.log().find("cannot write the answer") != std::string::npos; },
+    REQUIRE(wait_until([&] { return d.daemon().log().find("cannot write the answer") != std::string::npos; },
                        std::chrono::seconds(20)));
     check_no_spin(d, before);
     CHECK(d.fake.request_count() == 0);
@@ -309,7 +292,7 @@ TEST_CASE("an answer composed while the disk is full is written and sent once wh
               "SELECT COUNT(*) FROM messages WHERE kind = 'llm-answer' AND body = 'Yes, we deliver downtown "
               "until 10pm!'") == 1);
     CHECK(ai.chat_count() >= 1);
-    CHECK(d.daemon.stop() == 0);
+    CHECK(d.daemon().stop() == 0);
     CHECK(d.created_for(customer(1)) == 1);
 }
 
@@ -328,7 +311,7 @@ TEST_CASE("a reply that falls due while the disk is full waits without spinning 
     int status = 0;
     d.health(status);
     CHECK(status == 503);
-    CHECK(d.daemon.ctl({"status"}).exit_code == 0);
+    CHECK(d.daemon().ctl({"status"}).exit_code == 0);
     CHECK(d.fake.request_count() == 1);
 
     d.disk.heal();
@@ -338,7 +321,7 @@ TEST_CASE("a reply that falls due while the disk is full waits without spinning 
     // The writer works again, without a restart.
     REQUIRE(d.message(2).status == 200);
     REQUIRE(wait_until([&] { return d.created_for(customer(2)) == 1; }));
-    CHECK(d.daemon.stop() == 0);
+    CHECK(d.daemon().stop() == 0);
 }
 
 TEST_CASE("sbcd stopped while the disk is full says which replies it will send again, and does",
@@ -350,22 +333,22 @@ TEST_CASE("sbcd stopped while the disk is full says which replies it will send a
     REQUIRE(d.message(2).status == 200); // handed to the sender, not posted yet
     d.disk.fail("ENOSPC");
     d.fake.release_held();
-    REQUIRE(wait_until([&] { return d.daemon.log().find("could not be recorded") != std::string::npos; }));
-    CHECK(d.daemon.stop() == 0);
-    auto log = d.daemon.log();
+    REQUIRE(wait_until([&] { return d.daemon().log().find("could not be recorded") != std::string::npos; }));
+    CHECK(d.daemon().stop() == 0);
+    auto log = d.daemon().log();
     CHECK_THAT(log, Contains("sbcd stops before the outcome of message") && Contains("sent again"));
     CHECK_THAT(log, Contains("stopped cleanly"));
 
     // The next start cannot know whether the first reply reached Twilio: it sends it again, marked ambiguous;
     // the second one, never posted, goes out once.
     d.disk.heal();
-    Daemon again(d.dir, d.env({{"SBC_SENDER_THREADS", "1"}}));
+    d.restart();
     REQUIRE(wait_until([&] { return d.count(k_unfinished_sql) == 0; }, std::chrono::seconds(20)));
     CHECK(d.created_for(customer(1)) == 2);
     CHECK(d.created_for(customer(2)) == 1);
     CHECK(d.count("SELECT COUNT(*) FROM messages WHERE direction = 'out' AND ambiguous = 1 AND customer = '" +
                   customer(1) + "'") == 1);
-    CHECK(again.stop() == 0);
+    CHECK(d.daemon().stop() == 0);
 }
 
 TEST_CASE("sbcd does not start on a database it cannot write, and says why", "[faults][disk]") {

@@ -3,9 +3,7 @@
 // delivered to (the fake) Twilio. A copy is allowed only for replies sbcd itself marked ambiguous.
 
 #include "daemon/twilio/signature.hpp"
-#include "tests/support/fake_twilio.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/webhook.hpp"
+#include "tests/support/live_daemon.hpp"
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -24,15 +22,11 @@ namespace {
 constexpr const char* k_number = "+14155238886";
 
 Env fault_env(const FakeTwilio& fake, const std::string& synchronous = "full") {
-    return {{"SBC_SYNCHRONOUS", synchronous},
-            {"TWILIO_ACCOUNT_SID", fake.account_sid()},
-            {"TWILIO_AUTH_TOKEN", fake.auth_token()},
-            {"TWILIO_API_BASE_URL", fake.base_url()},
-            {"WEBHOOK_BASE_URL", k_public_base},
-            {"SBC_RETRY_BASE_MS", "10"},
-            {"SBC_RATE_CUSTOMER_PER_HOUR", "0"},
-            {"SBC_RATE_GLOBAL_PER_HOUR", "0"},
-            {"LOG_LEVEL", "info"}};
+    return twilio_env(fake, {{"SBC_SYNCHRONOUS", synchronous},
+                             {"SBC_RETRY_BASE_MS", "10"},
+                             {"SBC_RATE_CUSTOMER_PER_HOUR", "0"},
+                             {"SBC_RATE_GLOBAL_PER_HOUR", "0"},
+                             {"LOG_LEVEL", "info"}});
 }
 
 // Posts distinct signed messages from several connections until told to stop or the daemon dies; returns the

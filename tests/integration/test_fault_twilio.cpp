@@ -6,9 +6,7 @@
 // The "[.long]" variants (hidden from the default run) are registered in ctest under the label "long":
 // `ctest --test-dir build -L long`.
 
-#include "tests/support/fake_twilio.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/webhook.hpp"
+#include "tests/support/live_daemon.hpp"
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -23,17 +21,20 @@ namespace {
 constexpr const char* k_number = "+14155238886";
 constexpr int k_send_timeout_ms = 300;
 
-Env fault_env(const FakeTwilio& fake) {
-    return {{"TWILIO_ACCOUNT_SID", fake.account_sid()},
-            {"TWILIO_AUTH_TOKEN", fake.auth_token()},
-            {"TWILIO_API_BASE_URL", fake.base_url()},
-            {"WEBHOOK_BASE_URL", k_public_base},
-            {"SBC_RETRY_BASE_MS", "10"},
-            {"SBC_SEND_TIMEOUT_MS", std::to_string(k_send_timeout_ms)},
-            {"SBC_MAX_SEND_ATTEMPTS", "30"},
-            {"SBC_SENDER_THREADS", "4"},
-            {"SBC_RATE_CUSTOMER_PER_HOUR", "0"},
-            {"SBC_RATE_GLOBAL_PER_HOUR", "0"}};
+Env fault_env(const Env& extra = {}) {
+    return merge_env({{"SBC_RETRY_BASE_MS", "10"},
+                      {"SBC_SEND_TIMEOUT_MS", std::to_string(k_send_timeout_ms)},
+                      {"SBC_MAX_SEND_ATTEMPTS", "30"},
+                      {"SBC_SENDER_THREADS", "4"},
+                      {"SBC_RATE_CUSTOMER_PER_HOUR", "0"},
+                      {"SBC_RATE_GLOBAL_PER_HOUR", "0"}},
+                     extra);
+}
+
+// Pizza Palace and the one answer every question gets.
+void set_up(const LiveDaemon& live) {
+    live.register_business("Pizza Palace", k_number, "+15550001111");
+    live.add_knowledge("pizza-palace", "We deliver downtown until 10pm");
 }
 
 std::vector<FakeFault> every_kind_of_fault() {
@@ -49,16 +50,14 @@ std::string message_id_of(const FakeRequest& r) {
 }
 
 // Posts `count` distinct questions from `count` customers over four connections; all must be acknowledged.
-void post_questions(const Daemon& daemon, const FakeTwilio& fake, int count) {
+void post_questions(const LiveDaemon& live, int count) {
     std::atomic<int> acknowledged{0};
     std::vector<std::thread> pool;
     for (int t = 0; t < 4; ++t) {
         pool.emplace_back([&, t] {
             for (int n = t; n < count; n += 4) {
-                auto r = post_form(daemon.http_port(), "/webhooks/twilio/whatsapp",
-                                   inbound_message(make_sid(n), fmt::format("+1555{:07}", n), k_number,
-                                                   "Do you deliver downtown?"),
-                                   fake.auth_token());
+                auto r = live.message(make_sid(n), fmt::format("+1555{:07}", n), k_number,
+                                      "Do you deliver downtown?");
                 if (r.status == 200) {
                     ++acknowledged;
                 }
@@ -72,20 +71,13 @@ void post_questions(const Daemon& daemon, const FakeTwilio& fake, int count) {
 }
 
 void run_with_faults(int messages, unsigned percent, std::uint64_t seed) {
-    TempDir dir;
-    FakeTwilio fake;
-    Daemon daemon(dir, fault_env(fake));
-    REQUIRE(daemon
-                .ctl({"business", "register", "--name", "Pizza Palace", "--number", k_number, "--owner",
-                      "+15550001111"})
-                .exit_code == 0);
-    REQUIRE(
-        daemon.ctl({"kb", "add", "--business", "pizza-palace", "We deliver downtown until 10pm"}).exit_code ==
-        0);
+    LiveDaemon live(fault_env());
+    set_up(live);
+    auto& fake = live.twilio();
     fake.set_random_faults(percent, seed, every_kind_of_fault());
 
-    post_questions(daemon, fake, messages);
-    auto db = daemon.database();
+    post_questions(live, messages);
+    auto db = live.daemon().database();
     REQUIRE(wait_until([&] { return query_int(db, k_unfinished_sql) == 0; }, std::chrono::seconds(90)));
 
     // Every reply went out and Twilio accepted it: none dead, none failed.
@@ -163,24 +155,15 @@ TEST_CASE("replies queued while Twilio stalls stay pending in the outbox, and ea
           "[faults][twilio]") {
     constexpr int k_messages = 400;
     constexpr int k_senders = 2;
-    TempDir dir;
-    FakeTwilio fake;
-    auto env = fault_env(fake);
-    env["SBC_SENDER_THREADS"] = std::to_string(k_senders);
-    env["SBC_SEND_TIMEOUT_MS"] = "120000"; // no attempt may time out while held
-    Daemon daemon(dir, env);
-    REQUIRE(daemon
-                .ctl({"business", "register", "--name", "Pizza Palace", "--number", k_number, "--owner",
-                      "+15550001111"})
-                .exit_code == 0);
-    REQUIRE(
-        daemon.ctl({"kb", "add", "--business", "pizza-palace", "We deliver downtown until 10pm"}).exit_code ==
-        0);
+    LiveDaemon live(fault_env({{"SBC_SENDER_THREADS", std::to_string(k_senders)},
+                               {"SBC_SEND_TIMEOUT_MS", "120000"}})); // no attempt may time out while held
+    set_up(live);
+    auto& fake = live.twilio();
     fake.push_fault(FakeFault::held(), k_senders);
 
-    post_questions(daemon, fake, k_messages);
+    post_questions(live, k_messages);
     REQUIRE(fake.wait_for_requests(k_senders, std::chrono::seconds(30)));
-    auto db = daemon.database();
+    auto db = live.daemon().database();
     // Every reply is stored once the answer workers have composed them all; beyond the queue's bound (plus
     // what the transactions in flight can add at once, and the two held) they are not claimed.
     REQUIRE(wait_until([&] { return query_int(db, "SELECT COUNT(*) FROM answer_jobs") == 0; },

@@ -2,7 +2,7 @@
 // (tests/support/prometheus_text.*) and each figure is checked against what the run did.
 
 #include "tests/integration/cli_helpers.hpp"
-#include "tests/support/fake_twilio.hpp"
+#include "tests/support/live_daemon.hpp"
 #include "tests/support/prometheus_text.hpp"
 
 #include <httplib.h>
@@ -33,27 +33,13 @@ PromScrape scrape(int port, std::string* content_type = nullptr) {
 } // namespace
 
 TEST_CASE("/metrics reports a scripted run in Prometheus text format", "[integration][metrics]") {
-    TempDir dir;
-    FakeTwilio fake;
-    Daemon daemon(dir, {{"TWILIO_ACCOUNT_SID", fake.account_sid()},
-                        {"TWILIO_AUTH_TOKEN", fake.auth_token()},
-                        {"TWILIO_API_BASE_URL", fake.base_url()},
-                        {"WEBHOOK_BASE_URL", k_public_base},
-                        {"SBC_RETRY_BASE_MS", "10"},
-                        {"SBC_METRICS_MAX_BUSINESSES", "1"}});
-    REQUIRE(daemon
-                .ctl({"business", "register", "--name", "Pizza Palace", "--number", k_pizza_number, "--owner",
-                      k_pizza_owner})
-                .exit_code == 0);
-    REQUIRE(daemon
-                .ctl({"business", "register", "--name", "Coffee Corner", "--number", k_coffee_number,
-                      "--owner", k_coffee_owner})
-                .exit_code == 0);
-    REQUIRE(
-        daemon.ctl({"kb", "add", "--business", "pizza-palace", "We deliver downtown until 10pm"}).exit_code ==
-        0);
-    REQUIRE(daemon.ctl({"kb", "add", "--business", "pizza-palace", "Gift cards are sold at the counter"})
-                .exit_code == 0);
+    LiveDaemon live({{"SBC_RETRY_BASE_MS", "10"}, {"SBC_METRICS_MAX_BUSINESSES", "1"}});
+    live.register_business("Pizza Palace", k_pizza_number, k_pizza_owner);
+    live.register_business("Coffee Corner", k_coffee_number, k_coffee_owner);
+    live.add_knowledge("pizza-palace", "We deliver downtown until 10pm");
+    live.add_knowledge("pizza-palace", "Gift cards are sold at the counter");
+    auto& fake = live.twilio();
+    auto& daemon = live.daemon();
 
     std::string content_type;
     auto before = scrape(daemon.http_port(), &content_type);
@@ -70,19 +56,13 @@ TEST_CASE("/metrics reports a scripted run in Prometheus text format", "[integra
     auto token = fake.auth_token();
     for (int i = 1; i <= 3; ++i) {
         auto from = "+1555222000" + std::to_string(i);
-        REQUIRE(post_form(port, k_inbound,
-                          inbound_message(make_sid(i), from, k_pizza_number, "Do you deliver?"), token)
-                    .status == 200);
+        REQUIRE(live.message(make_sid(i), from, k_pizza_number, "Do you deliver?").status == 200);
     }
     // Twilio retrying the first webhook.
-    REQUIRE(post_form(port, k_inbound,
-                      inbound_message(make_sid(1), "+15552220001", k_pizza_number, "Do you deliver?"), token)
-                .status == 200);
+    REQUIRE(live.message(make_sid(1), "+15552220001", k_pizza_number, "Do you deliver?").status == 200);
     // A second business, beyond metrics.max_businesses = 1: its series is "other".
-    REQUIRE(post_form(port, k_inbound,
-                      inbound_message(make_sid(4), "+15552220004", k_coffee_number, "Do you have oat milk?"),
-                      token)
-                .status == 200);
+    REQUIRE(live.message(make_sid(4), "+15552220004", k_coffee_number, "Do you have oat milk?").status ==
+            200);
     // Refused: two bad signatures, one wrong content type.
     for (int i = 5; i <= 6; ++i) {
         REQUIRE(post_form(port, k_inbound, inbound_message(make_sid(i), "+15552220005", k_pizza_number, "hi"),

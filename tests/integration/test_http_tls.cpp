@@ -4,7 +4,7 @@
 
 #include "daemon/twilio/signature.hpp"
 #include "tests/integration/cli_helpers.hpp"
-#include "tests/support/fake_twilio.hpp"
+#include "tests/support/live_daemon.hpp"
 
 #include <httplib.h>
 
@@ -27,12 +27,7 @@ std::pair<std::string, std::string> make_certificate(const TempDir& dir) {
 }
 
 Env tls_env(const FakeTwilio& twilio, const std::string& cert, const std::string& key) {
-    return {{"TWILIO_ACCOUNT_SID", twilio.account_sid()},
-            {"TWILIO_AUTH_TOKEN", twilio.auth_token()},
-            {"TWILIO_API_BASE_URL", twilio.base_url()},
-            {"WEBHOOK_BASE_URL", k_public_base},
-            {"SBC_TLS_CERT_FILE", cert},
-            {"SBC_TLS_KEY_FILE", key}};
+    return twilio_env(twilio, {{"SBC_TLS_CERT_FILE", cert}, {"SBC_TLS_KEY_FILE", key}});
 }
 
 } // namespace

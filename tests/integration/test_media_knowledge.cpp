@@ -5,8 +5,7 @@
 // become paths.
 
 #include "tests/integration/cli_helpers.hpp"
-#include "tests/support/fake_media.hpp"
-#include "tests/support/fake_twilio.hpp"
+#include "tests/support/live_daemon.hpp"
 #include "tests/support/tiny_pdf.hpp"
 
 #include <filesystem>
@@ -25,67 +24,34 @@ constexpr const char* k_owner = "+15550001111";
 constexpr const char* k_customer = "+15557654321";
 const std::string k_jpeg = std::string("\xFF\xD8\xFF\xE0", 4) + " the menu photo's bytes";
 
-Env env_for(const FakeTwilio& fake, Env extra = {}) {
-    Env env = {{"TWILIO_ACCOUNT_SID", fake.account_sid()},
-               {"TWILIO_AUTH_TOKEN", fake.auth_token()},
-               {"TWILIO_API_BASE_URL", fake.base_url()},
-               {"WEBHOOK_BASE_URL", k_public_base},
-               {"SBC_RETRY_BASE_MS", "10"},
-               {"SBC_MEDIA_RETRY_BASE_MS", "10"}};
-    for (auto& [k, v] : extra) {
-        env[k] = v;
-    }
-    return env;
-}
-
-void register_business(const Daemon& daemon) {
-    REQUIRE(
-        daemon
-            .ctl({"business", "register", "--name", "Pizza Palace", "--number", k_number, "--owner", k_owner})
-            .exit_code == 0);
-}
-
 std::string media_path(int n) {
     return fmt::format("/2010-04-01/Accounts/{}/Messages/MM{:032x}/Media/ME{:032x}", k_fake_account_sid, n,
                        n);
 }
 
-// Posts a signed message from `from` carrying one file, served by `media` with this content type.
-int post_file(const Daemon& daemon, const FakeTwilio& fake, FakeMedia& media, int n, const std::string& from,
-              const std::string& bytes, const std::string& type, const std::string& body = "") {
-    media.serve(media_path(n), {bytes, type, true, std::nullopt});
-    auto params = inbound_message(fmt::format("MM{:032x}", n), from, k_number, body);
-    sbc::http::FormParams p;
-    for (auto& [name, value] : params.pairs) {
-        p.add(name, name == "NumMedia" ? std::string("1") : value);
+// Pizza Palace on an sbcd wired to the fake Twilio, whose media the fake media server serves.
+struct KnowledgeLive : WithFakeMedia, LiveDaemon {
+    explicit KnowledgeLive(const Env& extra = {})
+        : LiveDaemon(merge_env({{"SBC_RETRY_BASE_MS", "10"}, {"SBC_MEDIA_RETRY_BASE_MS", "10"}}, extra)) {
+        REQUIRE(register_pizza(daemon()).exit_code == 0);
     }
-    p.add("MediaContentType0", type);
-    p.add("MediaUrl0", media.url(media_path(n)));
-    return post_form(daemon.http_port(), "/webhooks/twilio/whatsapp", p, fake.auth_token()).status;
-}
-
-int post_text(const Daemon& daemon, const FakeTwilio& fake, int n, const std::string& from,
-              const std::string& body) {
-    return post_form(daemon.http_port(), "/webhooks/twilio/whatsapp",
-                     inbound_message(make_sid(n), from, k_number, body), fake.auth_token())
-        .status;
-}
-
-// The bodies of the messages the fake Twilio created for `to`, in order.
-std::vector<std::string> bodies_to(const FakeTwilio& fake, const std::string& to) {
-    std::vector<std::string> out;
-    for (const auto& r : fake.created_messages()) {
-        if (r.form.first("To").value_or("") == "whatsapp:" + to) {
-            out.emplace_back(r.form.first("Body").value_or(""));
+    // Posts a signed message from `from` carrying one file, served by the fake media server with this type.
+    int post_file(int n, const std::string& from, const std::string& bytes, const std::string& type,
+                  const std::string& body = "") {
+        media.serve(media_path(n), {bytes, type, true, std::nullopt});
+        auto params = inbound_message(fmt::format("MM{:032x}", n), from, k_number, body);
+        sbc::http::FormParams p;
+        for (auto& [name, value] : params.pairs) {
+            p.add(name, name == "NumMedia" ? std::string("1") : value);
         }
+        p.add("MediaContentType0", type);
+        p.add("MediaUrl0", media.url(media_path(n)));
+        return post_signed(k_inbound_path, p).status;
     }
-    return out;
-}
-
-// Waits until `to` has received `n` messages through the fake Twilio.
-bool wait_for_messages_to(const FakeTwilio& fake, const std::string& to, std::size_t n) {
-    return wait_until([&] { return bodies_to(fake, to).size() >= n; }, std::chrono::seconds(20));
-}
+    int post_text(int n, const std::string& from, const std::string& body) {
+        return message(make_sid(n), from, k_number, body).status;
+    }
+};
 
 std::vector<std::string> kb_texts(const Daemon& daemon) {
     auto j = ctl_json_run(daemon, {"kb", "list", "--business", "pizza-palace"});
@@ -117,73 +83,65 @@ void check_media_names(const Daemon& daemon) {
 } // namespace
 
 TEST_CASE("an owner's PDF and CSV become knowledge entries and the owner hears how many", "[media][upload]") {
-    TempDir dir;
-    FakeTwilio fake;
-    FakeMedia media(fake.account_sid(), fake.auth_token());
-    Daemon daemon(dir, env_for(fake));
-    register_business(daemon);
+    KnowledgeLive live;
 
     auto pdf = tiny_pdf({"Margherita pizza costs 9 euros.", "We deliver until 11pm every day."});
-    REQUIRE(post_file(daemon, fake, media, 1, k_owner, pdf, "application/pdf", "menu.pdf") == 200);
-    REQUIRE(wait_for_messages_to(fake, k_owner, 1));
-    CHECK(bodies_to(fake, k_owner)[0] ==
+    REQUIRE(live.post_file(1, k_owner, pdf, "application/pdf", "menu.pdf") == 200);
+    REQUIRE(live.wait_for_bodies(k_owner, 1));
+    CHECK(live.bodies_to(k_owner)[0] ==
           "Added 2 entries from menu.pdf: #1 to #2. !list to see them, !delete <number> to drop one.");
-    CHECK(kb_texts(daemon) ==
+    CHECK(kb_texts(live.daemon()) ==
           std::vector<std::string>{"Margherita pizza costs 9 euros.", "We deliver until 11pm every day."});
-    auto db = daemon.database();
+    auto db = live.daemon().database();
     CHECK(query_one(db, "SELECT kind FROM messages WHERE direction = 'in'") == "owner-media");
     CHECK(query_one(db, "SELECT source FROM knowledge WHERE number = 1") == "upload:menu.pdf");
 
     // A CSV without a caption: one entry per row, named by its kind; a row already present is not added
     // twice.
     std::string csv = "Item,Price\nMarinara,7.50\nDiavola,10.00\n";
-    REQUIRE(post_file(daemon, fake, media, 2, k_owner, csv, "text/csv") == 200);
-    REQUIRE(wait_for_messages_to(fake, k_owner, 2));
-    CHECK(bodies_to(fake, k_owner)[1] ==
+    REQUIRE(live.post_file(2, k_owner, csv, "text/csv") == 200);
+    REQUIRE(live.wait_for_bodies(k_owner, 2));
+    CHECK(live.bodies_to(k_owner)[1] ==
           "Added 2 entries from your CSV file: #3 to #4. !list to see them, !delete <number> to drop one.");
-    REQUIRE(post_file(daemon, fake, media, 3, k_owner, csv + "Capricciosa,11.00\n", "text/csv") == 200);
-    REQUIRE(wait_for_messages_to(fake, k_owner, 3));
-    CHECK(bodies_to(fake, k_owner)[2] ==
+    REQUIRE(live.post_file(3, k_owner, csv + "Capricciosa,11.00\n", "text/csv") == 200);
+    REQUIRE(live.wait_for_bodies(k_owner, 3));
+    CHECK(live.bodies_to(k_owner)[2] ==
           "Added 1 entry from your CSV file (2 already there): #5 to #5. !list to "
           "see them, !delete <number> to drop one.");
-    auto texts = kb_texts(daemon);
+    auto texts = kb_texts(live.daemon());
     REQUIRE(texts.size() == 5);
     CHECK(texts[2] == "Item: Marinara\nPrice: 7.50");
     CHECK(texts[4] == "Item: Capricciosa\nPrice: 11.00");
     // The uploads are kept as owner-media rows, which retention leaves alone.
     CHECK(query_int(db, "SELECT COUNT(*) FROM media WHERE state = 'stored'") == 3);
-    check_media_names(daemon);
+    check_media_names(live.daemon());
 }
 
 TEST_CASE("a captioned photo from the owner becomes an entry whose answers carry the photo",
           "[media][upload]") {
-    TempDir dir;
-    FakeTwilio fake;
-    FakeMedia media(fake.account_sid(), fake.auth_token());
-    Daemon daemon(dir, env_for(fake));
-    register_business(daemon);
+    KnowledgeLive live;
 
     std::string caption = "Our pizza menu: margherita, marinara and diavola";
-    REQUIRE(post_file(daemon, fake, media, 1, k_owner, k_jpeg, "image/jpeg", caption) == 200);
-    REQUIRE(wait_for_messages_to(fake, k_owner, 1));
-    CHECK(bodies_to(fake, k_owner)[0] ==
+    REQUIRE(live.post_file(1, k_owner, k_jpeg, "image/jpeg", caption) == 200);
+    REQUIRE(live.wait_for_bodies(k_owner, 1));
+    CHECK(live.bodies_to(k_owner)[0] ==
           "Added #1 with your photo: " + caption +
               ". Customers whose question it answers get the photo too. !delete 1 removes it.");
-    auto db = daemon.database();
-    CHECK(kb_texts(daemon) == std::vector<std::string>{caption});
+    auto db = live.daemon().database();
+    CHECK(kb_texts(live.daemon()) == std::vector<std::string>{caption});
     auto token = query_one(db, "SELECT token FROM knowledge_attachments");
     auto file = query_one(db, "SELECT file FROM knowledge_attachments");
     REQUIRE(token.size() == 32);
     CHECK(file.find(token) == std::string::npos); // the public name reveals nothing of the stored one
-    CHECK(read_file(daemon.data_dir() + "/media/" + file) == k_jpeg);
-    auto listed = ctl_json_run(daemon, {"kb", "list", "--business", "pizza-palace"});
+    CHECK(read_file(live.daemon().data_dir() + "/media/" + file) == k_jpeg);
+    auto listed = ctl_json_run(live.daemon(), {"kb", "list", "--business", "pizza-palace"});
     CHECK(listed.doc["arguments"]["entries"][0]["attachment"]["path"] == "/media/" + token + ".jpg");
 
     // A customer's question answered by that entry: the reply posts MediaUrl to Twilio.
-    REQUIRE(post_text(daemon, fake, 10, k_customer, "What pizzas are on your menu?") == 200);
-    REQUIRE(wait_for_messages_to(fake, k_customer, 1));
+    REQUIRE(live.post_text(10, k_customer, "What pizzas are on your menu?") == 200);
+    REQUIRE(live.wait_for_bodies(k_customer, 1));
     const FakeRequest* answer = nullptr;
-    auto created = fake.created_messages();
+    auto created = live.twilio().created_messages();
     for (const auto& r : created) {
         if (r.form.first("To").value_or("") == std::string("whatsapp:") + k_customer) {
             answer = &r;
@@ -198,7 +156,7 @@ TEST_CASE("a captioned photo from the owner becomes an entry whose answers carry
                             std::string(k_customer) + "'") == "/media/" + token + ".jpg");
 
     // sbcd serves exactly that file at that path, and nothing else.
-    auto served = get(daemon.http_port(), "/media/" + token + ".jpg");
+    auto served = get(live.daemon().http_port(), "/media/" + token + ".jpg");
     CHECK(served.status == 200);
     CHECK(served.body == k_jpeg);
     CHECK(served.content_type == "image/jpeg");
@@ -217,44 +175,36 @@ TEST_CASE("a captioned photo from the owner becomes an entry whose answers carry
                                       "/media/%2fetc%2fpasswd"};
     for (const auto& path : wrong) {
         INFO(path);
-        auto r = get(daemon.http_port(), path);
+        auto r = get(live.daemon().http_port(), path);
         CHECK(r.status == 404);
         CHECK(r.body.find("the menu photo") == std::string::npos);
     }
     // The owner's downloaded photo is a customer-style media file: never served either.
     auto downloaded = query_one(db, "SELECT file FROM media");
-    CHECK(get(daemon.http_port(), "/media/" + downloaded.substr(downloaded.find('/') + 1)).status == 404);
+    CHECK(get(live.daemon().http_port(), "/media/" + downloaded.substr(downloaded.find('/') + 1)).status ==
+          404);
 }
 
 TEST_CASE("with pdftotext missing the owner is told what to do and nothing is added", "[media][upload]") {
-    TempDir dir;
-    FakeTwilio fake;
-    FakeMedia media(fake.account_sid(), fake.auth_token());
-    Daemon daemon(dir, env_for(fake, {{"SBC_PDFTOTEXT", "/nonexistent/bin/pdftotext"}}));
-    register_business(daemon);
+    KnowledgeLive live(Env{{"SBC_PDFTOTEXT", "/nonexistent/bin/pdftotext"}});
 
-    REQUIRE(post_file(daemon, fake, media, 1, k_owner, tiny_pdf({"Hello there."}), "application/pdf",
-                      "menu.pdf") == 200);
-    REQUIRE(wait_for_messages_to(fake, k_owner, 1));
-    CHECK(bodies_to(fake, k_owner)[0] == "menu.pdf is a PDF, and this server cannot read PDFs: "
-                                         "/nonexistent/bin/pdftotext is not installed (the "
-                                         "administrator installs Debian's poppler-utils or sets "
-                                         "media.pdftotext). Meanwhile send the text as a "
-                                         ".txt file.");
-    CHECK(query_int(daemon.database(), "SELECT COUNT(*) FROM knowledge") == 0);
+    REQUIRE(live.post_file(1, k_owner, tiny_pdf({"Hello there."}), "application/pdf", "menu.pdf") == 200);
+    REQUIRE(live.wait_for_bodies(k_owner, 1));
+    CHECK(live.bodies_to(k_owner)[0] == "menu.pdf is a PDF, and this server cannot read PDFs: "
+                                        "/nonexistent/bin/pdftotext is not installed (the "
+                                        "administrator installs Debian's poppler-utils or sets "
+                                        "media.pdftotext). Meanwhile send the text as a "
+                                        ".txt file.");
+    CHECK(live.count("SELECT COUNT(*) FROM knowledge") == 0);
 }
 
 TEST_CASE("an owner's file that cannot become knowledge is refused before any download", "[media][upload]") {
-    TempDir dir;
-    FakeTwilio fake;
-    FakeMedia media(fake.account_sid(), fake.auth_token());
-    Daemon daemon(dir, env_for(fake));
-    register_business(daemon);
+    KnowledgeLive live;
 
-    REQUIRE(post_file(daemon, fake, media, 1, k_owner, "OggS voice", "audio/ogg") == 200);
-    REQUIRE(post_file(daemon, fake, media, 2, k_owner, k_jpeg, "image/jpeg") == 200);
-    REQUIRE(wait_for_messages_to(fake, k_owner, 2));
-    auto told = bodies_to(fake, k_owner);
+    REQUIRE(live.post_file(1, k_owner, "OggS voice", "audio/ogg") == 200);
+    REQUIRE(live.post_file(2, k_owner, k_jpeg, "image/jpeg") == 200);
+    REQUIRE(live.wait_for_bodies(k_owner, 2));
+    auto told = live.bodies_to(k_owner);
     CHECK(told[0] ==
           "I can add text (.txt), Markdown, CSV and PDF documents, and photos with a caption, to the "
           "knowledge base; a voice message (audio/ogg) is none of those. Save it as PDF or text and "
@@ -262,36 +212,32 @@ TEST_CASE("an owner's file that cannot become knowledge is refused before any do
     CHECK(told[1] ==
           "To add a photo to the knowledge base, send it again with a caption: the caption becomes the "
           "entry, and customers whose question it answers get the photo with it.");
-    CHECK(media.requests().empty());
-    CHECK(query_int(daemon.database(), "SELECT COUNT(*) FROM media") == 0);
-    CHECK(query_int(daemon.database(), "SELECT COUNT(*) FROM knowledge") == 0);
+    CHECK(live.media.requests().empty());
+    CHECK(live.count("SELECT COUNT(*) FROM media") == 0);
+    CHECK(live.count("SELECT COUNT(*) FROM knowledge") == 0);
 }
 
 TEST_CASE("owners' uploads count against rate.media_per_hour", "[media][upload]") {
-    TempDir dir;
-    FakeTwilio fake;
-    FakeMedia media(fake.account_sid(), fake.auth_token());
-    Daemon daemon(dir, env_for(fake, {{"SBC_RATE_MEDIA_PER_HOUR", "1"}}));
-    register_business(daemon);
+    KnowledgeLive live(Env{{"SBC_RATE_MEDIA_PER_HOUR", "1"}});
 
-    REQUIRE(post_file(daemon, fake, media, 1, k_owner, "We open at 9.\n", "text/plain") == 200);
-    REQUIRE(wait_for_messages_to(fake, k_owner, 1));
-    REQUIRE(post_file(daemon, fake, media, 2, k_owner, "We close at 5.\n", "text/plain") == 200);
-    REQUIRE(wait_for_messages_to(fake, k_owner, 2));
-    auto told = bodies_to(fake, k_owner);
+    REQUIRE(live.post_file(1, k_owner, "We open at 9.\n", "text/plain") == 200);
+    REQUIRE(live.wait_for_bodies(k_owner, 1));
+    REQUIRE(live.post_file(2, k_owner, "We close at 5.\n", "text/plain") == 200);
+    REQUIRE(live.wait_for_bodies(k_owner, 2));
+    auto told = live.bodies_to(k_owner);
     CHECK(told[0] ==
           "Added 1 entry from your text file: #1 to #1. !list to see them, !delete <number> to drop one.");
     CHECK(told[1] ==
           "You have sent 1 file in the last hour, the most I take (rate.media_per_hour). Send this "
           "one again a little later.");
-    CHECK(kb_texts(daemon) == std::vector<std::string>{"We open at 9."});
-    CHECK(media.requests().size() == 1);
+    CHECK(kb_texts(live.daemon()) == std::vector<std::string>{"We open at 9."});
+    CHECK(live.media.requests().size() == 1);
 }
 
 TEST_CASE("sbcctl kb add --file adds a document's passages and lists them with --json", "[media][cli]") {
     TempDir dir;
     Daemon daemon(dir);
-    register_business(daemon);
+    REQUIRE(register_pizza(daemon).exit_code == 0);
 
     write_file(dir.file("faq.csv"), "question,answer\nDo you deliver?,Yes until 11pm\nVegan cheese?,Yes\n");
     auto csv =
@@ -339,7 +285,7 @@ TEST_CASE("sbcctl kb add --file adds a document's passages and lists them with -
 TEST_CASE("sbcctl kb add --file refuses what it cannot import and changes nothing", "[media][cli]") {
     TempDir dir;
     Daemon daemon(dir, {{"SBC_PDFTOTEXT", "/nonexistent/pdftotext"}});
-    register_business(daemon);
+    REQUIRE(register_pizza(daemon).exit_code == 0);
 
     write_file(dir.file("menu.docx"), "PK\x03\x04");
     auto docx = daemon.ctl({"kb", "add", "--business", "pizza-palace", "--file", dir.file("menu.docx")});
@@ -375,7 +321,7 @@ TEST_CASE("sbcctl kb attach sets and removes an entry's attachment, served at it
           "[media][cli]") {
     TempDir dir;
     Daemon daemon(dir, {{"WEBHOOK_BASE_URL", k_public_base}});
-    register_business(daemon);
+    REQUIRE(register_pizza(daemon).exit_code == 0);
     REQUIRE(daemon.ctl({"kb", "add", "--business", "pizza-palace", "Our menu has twelve pizzas"}).exit_code ==
             0);
     write_file(dir.file("menu.jpg"), k_jpeg);
@@ -440,36 +386,31 @@ TEST_CASE("sbcctl kb attach sets and removes an entry's attachment, served at it
 }
 
 TEST_CASE("path tricks in names from requests never reach outside the data directory", "[media][upload]") {
-    TempDir dir;
-    FakeTwilio fake;
-    FakeMedia media(fake.account_sid(), fake.auth_token());
-    Daemon daemon(dir, env_for(fake));
-    register_business(daemon);
+    KnowledgeLive live;
 
     // The owner's caption names the document: only ever display text.
-    REQUIRE(post_file(daemon, fake, media, 1, k_owner, "We open at 9.\n", "text/plain",
-                      "../../etc/passwd.txt") == 200);
-    REQUIRE(post_file(daemon, fake, media, 2, k_owner, "We close at 5.\n", "text/plain",
-                      std::string("/abs/evil\0name.txt", 18)) == 200);
-    REQUIRE(wait_for_messages_to(fake, k_owner, 2));
-    auto told = bodies_to(fake, k_owner);
+    REQUIRE(live.post_file(1, k_owner, "We open at 9.\n", "text/plain", "../../etc/passwd.txt") == 200);
+    REQUIRE(live.post_file(2, k_owner, "We close at 5.\n", "text/plain",
+                           std::string("/abs/evil\0name.txt", 18)) == 200);
+    REQUIRE(live.wait_for_bodies(k_owner, 2));
+    auto told = live.bodies_to(k_owner);
     CHECK(told[0] ==
           "Added 1 entry from passwd.txt: #1 to #1. !list to see them, !delete <number> to drop one.");
     CHECK(told[1] ==
           "Added 1 entry from evilname.txt: #2 to #2. !list to see them, !delete <number> to drop one.");
 
     // sbcctl's path with ".." segments: the name sbcd keeps is the last component.
-    fs::create_directories(dir.file("docs/sub"));
-    write_file(dir.file("docs/faq.txt"), "Parking is free.\n");
-    auto tricky = ctl_json_run(daemon, {"kb", "add", "--business", "pizza-palace", "--file",
-                                        dir.file("docs/sub/../../docs/faq.txt")});
+    fs::create_directories(live.dir().file("docs/sub"));
+    write_file(live.dir().file("docs/faq.txt"), "Parking is free.\n");
+    auto tricky = ctl_json_run(live.daemon(), {"kb", "add", "--business", "pizza-palace", "--file",
+                                               live.dir().file("docs/sub/../../docs/faq.txt")});
     REQUIRE(tricky.exit_code == 0);
     CHECK(tricky.doc["arguments"]["entries"][0]["source"] == "file:faq.txt");
 
     // Nothing was written outside <data_dir>/media, and every name there is generated.
-    check_media_names(daemon);
-    CHECK_FALSE(fs::exists(dir.file("etc")));
-    CHECK_FALSE(fs::exists(daemon.data_dir() + "/etc"));
-    CHECK(query_int(daemon.database(),
+    check_media_names(live.daemon());
+    CHECK_FALSE(fs::exists(live.dir().file("etc")));
+    CHECK_FALSE(fs::exists(live.daemon().data_dir() + "/etc"));
+    CHECK(query_int(live.daemon().database(),
                     "SELECT COUNT(*) FROM media WHERE file LIKE '%..%' OR file LIKE '/%'") == 0);
 }

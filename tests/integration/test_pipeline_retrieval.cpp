@@ -1,9 +1,7 @@
 // The built-in retrieval through the real sbcd: a customer's paraphrase finds the owner's entry, and a
 // synonym taught with !synonym (or sbcctl kb synonym) changes what a customer's word finds.
 
-#include "tests/support/fake_twilio.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/webhook.hpp"
+#include "tests/support/live_daemon.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -15,55 +13,21 @@ namespace {
 constexpr const char* k_number = "+14155238886";
 constexpr const char* k_owner = "+15550001111";
 constexpr const char* k_customer = "+15552223333";
-constexpr const char* k_inbound = "/webhooks/twilio/whatsapp";
 constexpr const char* k_business = "luigis";
 
-Env with(Env base, Env extra) {
-    base.insert(extra.begin(), extra.end());
-    return base;
-}
-
-struct Shop {
-    TempDir dir;
-    FakeTwilio fake;
-    Daemon daemon;
-    int next_sid = 1;
-
-    explicit Shop(Env extra = {})
-        : daemon{dir, with(Env{{"TWILIO_ACCOUNT_SID", fake.account_sid()},
-                               {"TWILIO_AUTH_TOKEN", fake.auth_token()},
-                               {"TWILIO_API_BASE_URL", fake.base_url()},
-                               {"WEBHOOK_BASE_URL", k_public_base}},
-                           std::move(extra))} {
-        REQUIRE(daemon
-                    .ctl({"business", "register", "--id", k_business, "--name", "Luigi's", "--number",
-                          k_number, "--owner", k_owner})
-                    .exit_code == 0);
+// Luigi's with three entries; ask() sends a signed message and returns the reply to its sender.
+struct Shop : LiveDaemon {
+    explicit Shop(Env extra = {}) : LiveDaemon(std::move(extra)) {
+        register_business("Luigi's", k_number, k_owner, {"--id", k_business});
         for (const char* text :
              {"Open Tue-Sun 12-15 and 18-23. Closed Mondays.",
               "Gift cards from 20 euros, buy them at the counter.",
               "Kids menu for under 10s: small margherita, drink and ice cream, 8 euros."}) {
-            REQUIRE(daemon.ctl({"kb", "add", "--business", k_business, text}).exit_code == 0);
+            add_knowledge(k_business, text);
         }
     }
-    // Sends the message and returns the body of the reply to `from`.
     std::string ask(const std::string& from, const std::string& body) {
-        std::size_t before = fake.request_count();
-        REQUIRE(post_form(daemon.http_port(), k_inbound,
-                          inbound_message(make_sid(next_sid++), from, k_number, body), fake.auth_token())
-                    .status == 200);
-        std::string reply;
-        REQUIRE(wait_until([&] {
-            auto requests = fake.requests();
-            for (std::size_t i = before; i < requests.size(); ++i) {
-                if (requests[i].form.first("To") == "whatsapp:" + from) {
-                    reply = *requests[i].form.first("Body");
-                    return true;
-                }
-            }
-            return false;
-        }));
-        return reply;
+        return ask_and_wait(from, body, k_number);
     }
 };
 
@@ -77,20 +41,20 @@ TEST_CASE("a customer's own words find the owner's entry through sbcd", "[pipeli
           "Gift cards from 20 euros, buy them at the counter.");
     CHECK(shop.ask(k_customer, "what can my 6 year old eat") ==
           "Kids menu for under 10s: small margherita, drink and ice cream, 8 euros.");
-    CHECK(query_int(shop.daemon.database(), "SELECT COUNT(*) FROM unanswered") == 0);
+    CHECK(query_int(shop.daemon().database(), "SELECT COUNT(*) FROM unanswered") == 0);
     // Out of scope: handed to the owner, not guessed.
     CHECK(shop.ask(k_customer, "can you fix my bicycle brakes?").find("Gift") == std::string::npos);
     REQUIRE(wait_until(
-        [&] { return query_int(shop.daemon.database(), "SELECT COUNT(*) FROM unanswered") == 1; }));
+        [&] { return query_int(shop.daemon().database(), "SELECT COUNT(*) FROM unanswered") == 1; }));
 }
 
 TEST_CASE("sbcd without WordNet says so at start and still answers from its lexicon",
           "[pipeline][retrieval]") {
     TempDir elsewhere;
     Shop shop({{"SBC_WORDNET_DIR", elsewhere.file("no-wordnet")}});
-    CHECK_THAT(shop.daemon.log(), Catch::Contains("WordNet not loaded") &&
-                                      Catch::Contains(elsewhere.file("no-wordnet") + "/index.noun") &&
-                                      Catch::Contains("wordnet-base"));
+    CHECK_THAT(shop.daemon().log(), Catch::Contains("WordNet not loaded") &&
+                                        Catch::Contains(elsewhere.file("no-wordnet") + "/index.noun") &&
+                                        Catch::Contains("wordnet-base"));
     CHECK(shop.ask(k_customer, "Do you sell vouchers?") ==
           "Gift cards from 20 euros, buy them at the counter.");
 }
@@ -102,28 +66,29 @@ TEST_CASE("!synonym teaches a word end to end and sbcctl lists and removes it",
     CHECK(before.find("Gift cards") == std::string::npos);
     CHECK(shop.ask(k_owner, "!synonym coupon gift").find("Synonym taught") == 0);
     CHECK(shop.ask(k_customer, "any coupons?") == "Gift cards from 20 euros, buy them at the counter.");
-    CHECK(query_int(shop.daemon.database(),
+    CHECK(query_int(shop.daemon().database(),
                     "SELECT COUNT(*) FROM synonyms WHERE word = 'coupon' AND synonym = 'gift'") == 1);
-    CHECK(query_int(shop.daemon.database(), "SELECT COUNT(*) FROM events WHERE action = 'synonym-add'") == 1);
+    CHECK(query_int(shop.daemon().database(), "SELECT COUNT(*) FROM events WHERE action = 'synonym-add'") ==
+          1);
 
-    auto list = shop.daemon.ctl_json({"kb", "synonym", "list", "--business", k_business});
+    auto list = shop.daemon().ctl_json({"kb", "synonym", "list", "--business", k_business});
     REQUIRE(list["arguments"]["synonyms"].size() == 1);
     CHECK(list["arguments"]["synonyms"][0]["word"] == "coupon");
     CHECK(list["arguments"]["synonyms"][0]["synonym"] == "gift");
 
-    auto bad = shop.daemon.ctl({"kb", "synonym", "add", "--business", k_business, "gift card", "voucher"});
+    auto bad = shop.daemon().ctl({"kb", "synonym", "add", "--business", k_business, "gift card", "voucher"});
     CHECK(bad.exit_code != 0);
     CHECK(bad.err.find("single word") != std::string::npos);
 
-    CHECK(
-        shop.daemon.ctl({"kb", "synonym", "remove", "--business", k_business, "gift", "coupon"}).exit_code ==
-        0);
-    CHECK(query_int(shop.daemon.database(), "SELECT COUNT(*) FROM synonyms") == 0);
-    auto again = shop.daemon.ctl({"kb", "synonym", "remove", "--business", k_business, "gift", "coupon"});
+    CHECK(shop.daemon()
+              .ctl({"kb", "synonym", "remove", "--business", k_business, "gift", "coupon"})
+              .exit_code == 0);
+    CHECK(query_int(shop.daemon().database(), "SELECT COUNT(*) FROM synonyms") == 0);
+    auto again = shop.daemon().ctl({"kb", "synonym", "remove", "--business", k_business, "gift", "coupon"});
     CHECK(again.exit_code != 0);
     CHECK(shop.ask(k_customer, "any coupons?").find("Gift cards") == std::string::npos);
 
-    CHECK(shop.daemon.ctl({"kb", "synonym", "add", "--business", k_business, "Coupon", "GIFT"}).exit_code ==
+    CHECK(shop.daemon().ctl({"kb", "synonym", "add", "--business", k_business, "Coupon", "GIFT"}).exit_code ==
           0);
     CHECK(shop.ask(k_customer, "any coupons?") == "Gift cards from 20 euros, buy them at the counter.");
 }

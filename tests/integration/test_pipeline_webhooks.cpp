@@ -1,9 +1,7 @@
 // The WhatsApp pipeline end to end: the real sbcd, signed webhooks over HTTP on loopback, the fake Twilio
 // recording what sbcd posts to the Messages API, and the SQLite file read back.
 
-#include "tests/support/fake_twilio.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/webhook.hpp"
+#include "tests/support/live_daemon.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -18,54 +16,31 @@ constexpr const char* k_customer = "+15552223333";
 constexpr const char* k_inbound = "/webhooks/twilio/whatsapp";
 constexpr const char* k_status = "/webhooks/twilio/status";
 
-Env live_env(const FakeTwilio& fake, Env extra = {}) {
-    Env env = {{"TWILIO_ACCOUNT_SID", fake.account_sid()},
-               {"TWILIO_AUTH_TOKEN", fake.auth_token()},
-               {"TWILIO_API_BASE_URL", fake.base_url()},
-               {"WEBHOOK_BASE_URL", k_public_base},
-               {"SBC_RETRY_BASE_MS", "10"}};
-    for (auto& [k, v] : extra) {
-        env[k] = v;
-    }
-    return env;
+Env with_quick_retries(const Env& extra) {
+    return merge_env({{"SBC_RETRY_BASE_MS", "10"}}, extra);
 }
 
 // A running sbcd wired to a fake Twilio, with one business and two knowledge entries. The directory and the
 // fake are its own, or a test's that restarts sbcd on the same data (the business is then already there).
-struct Live {
-    std::optional<TempDir> own_dir;
-    std::optional<FakeTwilio> own_fake;
-    const TempDir& dir;
-    FakeTwilio& fake;
-    Daemon daemon;
-    explicit Live(Env extra = {})
-        : own_dir(std::in_place), own_fake(std::in_place), dir(*own_dir), fake(*own_fake),
-          daemon(dir, live_env(fake, std::move(extra))) {
-        set_up();
-    }
-    Live(const TempDir& shared_dir, FakeTwilio& shared_fake, Env extra = {})
-        : dir(shared_dir), fake(shared_fake), daemon(dir, live_env(fake, std::move(extra))) {
-        if (daemon.ctl({"business", "show", "pizza-palace"}).exit_code != 0) {
+struct Live : LiveDaemon {
+    explicit Live(const Env& extra = {}) : LiveDaemon(with_quick_retries(extra)) { set_up(); }
+    Live(const TempDir& shared_dir, FakeTwilio& shared_fake, const Env& extra = {})
+        : LiveDaemon(shared_dir, shared_fake, with_quick_retries(extra)) {
+        if (ctl({"business", "show", "pizza-palace"}).exit_code != 0) {
             set_up();
         }
     }
     void set_up() {
-        REQUIRE(daemon
-                    .ctl({"business", "register", "--name", "Pizza Palace", "--number", k_number, "--owner",
-                          k_owner, "--hours", "Mon-Sat 11am-11pm"})
-                    .exit_code == 0);
-        REQUIRE(daemon.ctl({"kb", "add", "--business", "pizza-palace", "We deliver downtown until 10pm"})
-                    .exit_code == 0);
-        REQUIRE(daemon.ctl({"kb", "add", "--business", "pizza-palace", "Gift cards are sold at the counter"})
-                    .exit_code == 0);
+        register_business("Pizza Palace", k_number, k_owner, {"--hours", "Mon-Sat 11am-11pm"});
+        add_knowledge("pizza-palace", "We deliver downtown until 10pm");
+        add_knowledge("pizza-palace", "Gift cards are sold at the counter");
     }
     HttpResult message(int n, const std::string& from, const std::string& body) {
-        return post_form(daemon.http_port(), k_inbound, inbound_message(make_sid(n), from, k_number, body),
-                         fake.auth_token());
+        return LiveDaemon::message(make_sid(n), from, k_number, body);
     }
     HttpResult status(const std::string& sid, const std::string& status, const std::string& error_code = "") {
         sbc::http::FormParams p;
-        p.add("AccountSid", fake.account_sid());
+        p.add("AccountSid", twilio().account_sid());
         p.add("ApiVersion", "2010-04-01");
         p.add("ChannelPrefix", "whatsapp");
         if (!error_code.empty()) {
@@ -77,10 +52,8 @@ struct Live {
         p.add("SmsSid", sid);
         p.add("SmsStatus", status);
         p.add("To", std::string("whatsapp:") + k_customer);
-        return post_form(daemon.http_port(), k_status, p, fake.auth_token());
+        return post_signed(k_status, p);
     }
-    long long count(const std::string& sql) { return query_int(daemon.database(), sql); }
-    std::string one(const std::string& sql) { return query_one(daemon.database(), sql); }
 };
 
 // Replies to different messages may reach Twilio in either order (several sender threads): find by content.
@@ -102,14 +75,14 @@ TEST_CASE("a signed question gets exactly one correct reply through the Messages
     REQUIRE(r.status == 200);
     CHECK(r.content_type.find("text/xml") == 0);
     CHECK(r.body == "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>");
-    REQUIRE(live.fake.wait_for_requests(1, std::chrono::seconds(10)));
+    REQUIRE(live.twilio().wait_for_requests(1, std::chrono::seconds(10)));
     REQUIRE(
         wait_until([&] { return live.count("SELECT COUNT(*) FROM messages WHERE status = 'queued'") == 1; }));
-    auto requests = live.fake.requests();
+    auto requests = live.twilio().requests();
     REQUIRE(requests.size() == 1);
     const auto& q = requests[0];
     CHECK(q.method == "POST");
-    CHECK(q.path == fmt::format("/2010-04-01/Accounts/{}/Messages.json", live.fake.account_sid()));
+    CHECK(q.path == fmt::format("/2010-04-01/Accounts/{}/Messages.json", live.twilio().account_sid()));
     CHECK(q.form.first("To") == fmt::format("whatsapp:{}", k_customer));
     CHECK(q.form.first("From") == fmt::format("whatsapp:{}", k_number));
     CHECK(q.form.first("Body") == "We deliver downtown until 10pm");
@@ -119,27 +92,28 @@ TEST_CASE("a signed question gets exactly one correct reply through the Messages
     // The SID Twilio returned is stored on the reply.
     CHECK(live.one("SELECT message_sid FROM messages WHERE direction = 'out'") == q.sid);
     CHECK(live.count(k_unfinished_sql) == 0);
-    CHECK(live.daemon.log().find(live.fake.auth_token()) == std::string::npos);
+    CHECK(live.daemon().log().find(live.twilio().auth_token()) == std::string::npos);
 }
 
 TEST_CASE("a forged or missing signature gets 403 and stores nothing", "[pipeline][security]") {
     Live live;
     auto params = inbound_message(make_sid(2), k_customer, k_number, "Do you deliver downtown?");
     auto forged =
-        post_form(live.daemon.http_port(), k_inbound, params, "", "NOTRSOYDt4T1cUTdK1PDd93/VVr8B8=");
+        post_form(live.daemon().http_port(), k_inbound, params, "", "NOTRSOYDt4T1cUTdK1PDd93/VVr8B8=");
     CHECK(forged.status == 403);
-    auto wrong_key = post_form(live.daemon.http_port(), k_inbound, params, "not-the-token");
+    auto wrong_key = post_form(live.daemon().http_port(), k_inbound, params, "not-the-token");
     CHECK(wrong_key.status == 403);
-    auto missing = post_form(live.daemon.http_port(), k_inbound, params, "");
+    auto missing = post_form(live.daemon().http_port(), k_inbound, params, "");
     CHECK(missing.status == 403);
     // A tampered body under a signature computed for other content.
     auto tampered = inbound_message(make_sid(2), k_customer, k_number, "Give me a refund");
-    auto good_sig_other_body = post_raw(live.daemon.http_port(), k_inbound, sbc::http::encode_form(tampered),
-                                        "application/x-www-form-urlencoded", "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+    auto good_sig_other_body =
+        post_raw(live.daemon().http_port(), k_inbound, sbc::http::encode_form(tampered),
+                 "application/x-www-form-urlencoded", "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
     CHECK(good_sig_other_body.status == 403);
     CHECK(live.count("SELECT COUNT(*) FROM messages") == 0);
-    CHECK(live.fake.request_count() == 0);
-    auto stats = nlohmann::json::parse(get(live.daemon.http_port(), "/webhooks/status").body);
+    CHECK(live.twilio().request_count() == 0);
+    auto stats = nlohmann::json::parse(get(live.daemon().http_port(), "/webhooks/status").body);
     CHECK(stats["rejectedByReason"]["signature"] == 4);
 }
 
@@ -148,40 +122,40 @@ TEST_CASE("a retried webhook with the same MessageSid gives one reply", "[pipeli
     CHECK(live.message(3, k_customer, "Do you deliver downtown?").status == 200);
     CHECK(live.message(3, k_customer, "Do you deliver downtown?").status == 200);
     CHECK(live.message(3, k_customer, "Do you deliver downtown?").status == 200);
-    REQUIRE(live.fake.wait_for_requests(1, std::chrono::seconds(10)));
+    REQUIRE(live.twilio().wait_for_requests(1, std::chrono::seconds(10)));
     REQUIRE(wait_until([&] { return live.count(k_unfinished_sql) == 0; }));
     CHECK(live.count("SELECT COUNT(*) FROM messages WHERE direction = 'in'") == 1);
     CHECK(live.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'") == 1);
-    CHECK(live.fake.request_count() == 1);
-    auto stats = nlohmann::json::parse(get(live.daemon.http_port(), "/webhooks/status").body);
+    CHECK(live.twilio().request_count() == 1);
+    auto stats = nlohmann::json::parse(get(live.daemon().http_port(), "/webhooks/status").body);
     CHECK(stats["duplicates"] == 2);
     CHECK(stats["received"] == 1);
 }
 
 TEST_CASE("Twilio answering 500 then 201 delivers the reply once", "[pipeline][faults]") {
     Live live;
-    live.fake.push_fault(FakeFault::server_error(500), 1);
-    live.fake.push_fault(FakeFault::rate_limited("0"), 1);
+    live.twilio().push_fault(FakeFault::server_error(500), 1);
+    live.twilio().push_fault(FakeFault::rate_limited("0"), 1);
     CHECK(live.message(4, k_customer, "Do you deliver downtown?").status == 200);
-    REQUIRE(live.fake.wait_for_requests(3, std::chrono::seconds(10)));
+    REQUIRE(live.twilio().wait_for_requests(3, std::chrono::seconds(10)));
     REQUIRE(
         wait_until([&] { return live.count("SELECT COUNT(*) FROM messages WHERE status = 'queued'") == 1; }));
-    CHECK(live.fake.created_messages().size() == 1);
-    CHECK(live.fake.request_count() == 3);
-    auto api = nlohmann::json::parse(get(live.daemon.http_port(), "/api/twilio/status").body);
+    CHECK(live.twilio().created_messages().size() == 1);
+    CHECK(live.twilio().request_count() == 3);
+    auto api = nlohmann::json::parse(get(live.daemon().http_port(), "/api/twilio/status").body);
     CHECK(api["retried"] == 2);
     CHECK(api["sent"] == 1);
 }
 
 TEST_CASE("a permanent Twilio error is recorded with its code and not retried", "[pipeline][faults]") {
     Live live;
-    live.fake.push_fault(FakeFault::twilio_error(400, 21211), 1);
+    live.twilio().push_fault(FakeFault::twilio_error(400, 21211), 1);
     CHECK(live.message(5, k_customer, "Do you deliver downtown?").status == 200);
     REQUIRE(
         wait_until([&] { return live.count("SELECT COUNT(*) FROM messages WHERE status = 'failed'") == 1; }));
     CHECK(live.one("SELECT error_code FROM messages WHERE direction = 'out'") == "21211");
     CHECK(live.count(k_unfinished_sql) == 0);
-    CHECK(live.fake.request_count() == 1);
+    CHECK(live.twilio().request_count() == 1);
 }
 
 TEST_CASE("status callbacks in any order end in the furthest state", "[pipeline]") {
@@ -210,25 +184,25 @@ TEST_CASE("status callbacks in any order end in the furthest state", "[pipeline]
     sbc::http::FormParams p;
     p.add("MessageSid", sid);
     p.add("MessageStatus", "failed");
-    CHECK(post_form(live.daemon.http_port(), k_status, p, "").status == 403);
+    CHECK(post_form(live.daemon().http_port(), k_status, p, "").status == 403);
     CHECK(live.one("SELECT status FROM messages WHERE message_sid = '" + sid + "'") == "read");
 }
 
 TEST_CASE("owner commands from WhatsApp change the knowledge base", "[pipeline][owner]") {
     Live live;
     CHECK(live.message(8, k_owner, "!add We have vegan pizza on Fridays").status == 200);
-    REQUIRE(wait_until([&] { return live.fake.request_count() == 1; }));
-    CHECK(live.fake.requests()[0].form.first("To") == fmt::format("whatsapp:{}", k_owner));
-    CHECK(live.fake.requests()[0].form.first("Body") == "Added #3: We have vegan pizza on Fridays");
-    auto list = live.daemon.ctl_json({"kb", "list", "--business", "pizza-palace"});
+    REQUIRE(wait_until([&] { return live.twilio().request_count() == 1; }));
+    CHECK(live.twilio().requests()[0].form.first("To") == fmt::format("whatsapp:{}", k_owner));
+    CHECK(live.twilio().requests()[0].form.first("Body") == "Added #3: We have vegan pizza on Fridays");
+    auto list = live.daemon().ctl_json({"kb", "list", "--business", "pizza-palace"});
     CHECK(list["arguments"]["total"] == 3);
     CHECK(live.message(9, k_owner, "!delete 1").status == 200);
     CHECK(live.message(10, k_owner, "!edit 2 Gift cards: 10, 20 or 50 dollars").status == 200);
     CHECK(live.message(11, k_owner, "!frobnicate").status == 200);
-    REQUIRE(wait_until([&] { return live.fake.request_count() == 4; }));
-    CHECK(any_body_contains(live.fake.requests(), k_owner,
+    REQUIRE(wait_until([&] { return live.twilio().request_count() == 4; }));
+    CHECK(any_body_contains(live.twilio().requests(), k_owner,
                             "Unknown command !frobnicate. Send !help for the list."));
-    list = live.daemon.ctl_json({"kb", "list", "--business", "pizza-palace"});
+    list = live.daemon().ctl_json({"kb", "list", "--business", "pizza-palace"});
     REQUIRE(list["arguments"]["entries"].size() == 2);
     CHECK(list["arguments"]["entries"][0]["text"] == "Gift cards: 10, 20 or 50 dollars");
     CHECK(live.count("SELECT COUNT(*) FROM events WHERE actor = 'owner:+15550001111'") == 3);
@@ -239,12 +213,12 @@ TEST_CASE("an unanswered question gets the fallback and is recorded for the owne
     // The owner wrote recently, so the notice may go out inside the owner's 24-hour window.
     CHECK(live.message(12, k_owner, "!help").status == 200);
     CHECK(live.message(13, k_customer, "Can I bring my parrot to the terrace?").status == 200);
-    REQUIRE(wait_until([&] { return live.fake.request_count() == 3; }));
-    auto requests = live.fake.requests();
+    REQUIRE(wait_until([&] { return live.twilio().request_count() == 3; }));
+    auto requests = live.twilio().requests();
     CHECK(any_body_contains(requests, k_customer, "Sorry"));
     CHECK(any_body_contains(requests, k_owner, "parrot"));
     CHECK(live.count("SELECT COUNT(*) FROM unanswered") == 1);
-    auto stats = live.daemon.ctl_json({"business", "stats", "pizza-palace"});
+    auto stats = live.daemon().ctl_json({"business", "stats", "pizza-palace"});
     CHECK(stats["arguments"]["unanswered"] == 1);
 }
 
@@ -255,13 +229,14 @@ TEST_CASE("opt-out is confirmed once and then nothing is sent until START", "[pi
     CHECK(live.message(22, k_customer, "Do you deliver downtown?").status == 200);
     CHECK(live.message(23, k_customer, "START").status == 200);
     CHECK(live.message(24, k_customer, "Do you deliver downtown?").status == 200);
-    REQUIRE(wait_until([&] { return live.count(k_unfinished_sql) == 0 && live.fake.request_count() == 3; }));
-    auto requests = live.fake.requests();
+    REQUIRE(
+        wait_until([&] { return live.count(k_unfinished_sql) == 0 && live.twilio().request_count() == 3; }));
+    auto requests = live.twilio().requests();
     REQUIRE(requests.size() == 3);
     CHECK(any_body_contains(requests, k_customer, "no more messages"));
     CHECK(any_body_contains(requests, k_customer, "Welcome back"));
     CHECK(any_body_contains(requests, k_customer, "We deliver downtown until 10pm"));
-    auto send = live.daemon.ctl({"send", "--business", "pizza-palace", "--to", "+15559990000", "Hello"});
+    auto send = live.daemon().ctl({"send", "--business", "pizza-palace", "--to", "+15559990000", "Hello"});
     CHECK(send.exit_code == 6); // never wrote: outside the 24-hour window
     CHECK(send.err.find("24 hours") != std::string::npos);
 }
@@ -271,33 +246,23 @@ TEST_CASE("rate limits: one notice per window, then silence", "[pipeline][rate]"
     for (int i = 0; i < 5; ++i) {
         CHECK(live.message(30 + i, k_customer, "Do you deliver downtown?").status == 200);
     }
-    REQUIRE(wait_until([&] { return live.count(k_unfinished_sql) == 0 && live.fake.request_count() == 3; }));
-    CHECK(any_body_contains(live.fake.requests(), k_customer, "a lot of questions"));
+    REQUIRE(
+        wait_until([&] { return live.count(k_unfinished_sql) == 0 && live.twilio().request_count() == 3; }));
+    CHECK(any_body_contains(live.twilio().requests(), k_customer, "a lot of questions"));
     CHECK(live.count("SELECT COUNT(*) FROM messages WHERE kind = 'rate-limited'") == 3);
     // Another customer is not affected.
     CHECK(live.message(40, "+15557778888", "Do you deliver downtown?").status == 200);
-    REQUIRE(wait_until([&] { return live.fake.request_count() == 4; }));
+    REQUIRE(wait_until([&] { return live.twilio().request_count() == 4; }));
 }
 
 TEST_CASE("a shared number shows a menu and remembers the choice", "[pipeline][shared]") {
-    TempDir dir;
-    FakeTwilio fake;
-    Daemon daemon(dir, live_env(fake));
-    REQUIRE(daemon
-                .ctl({"business", "register", "--name", "Pizza Palace", "--number", k_number, "--owner",
-                      k_owner, "--shared"})
-                .exit_code == 0);
-    REQUIRE(daemon
-                .ctl({"business", "register", "--name", "Coffee Corner", "--number", k_number, "--owner",
-                      "+15550002222", "--shared"})
-                .exit_code == 0);
-    REQUIRE(
-        daemon.ctl({"kb", "add", "--business", "coffee-corner", "Our espresso is made from Brazilian beans"})
-            .exit_code == 0);
+    LiveDaemon live(with_quick_retries({}));
+    live.register_business("Pizza Palace", k_number, k_owner, {"--shared"});
+    live.register_business("Coffee Corner", k_number, "+15550002222", {"--shared"});
+    live.add_knowledge("coffee-corner", "Our espresso is made from Brazilian beans");
+    auto& fake = live.twilio();
     auto post = [&](int n, const std::string& body) {
-        return post_form(daemon.http_port(), k_inbound,
-                         inbound_message(make_sid(n), k_customer, k_number, body), fake.auth_token())
-            .status;
+        return live.message(make_sid(n), k_customer, k_number, body).status;
     };
     CHECK(post(50, "hello") == 200);
     REQUIRE(fake.wait_for_requests(1, std::chrono::seconds(10)));
@@ -339,8 +304,8 @@ TEST_CASE("without credentials replies are dry-run: logged, never sent", "[pipel
 
 TEST_CASE("bad webhook input gets a precise 4xx and stores nothing", "[pipeline][badinput]") {
     Live live;
-    int port = live.daemon.http_port();
-    auto token = live.fake.auth_token();
+    int port = live.daemon().http_port();
+    auto token = live.twilio().auth_token();
     // Not a form.
     auto json = post_raw(port, k_inbound, "{\"Body\":\"hi\"}", "application/json", "x");
     CHECK(json.status == 415);
@@ -395,11 +360,11 @@ TEST_CASE("a long answer goes out as ordered parts under Twilio's limit", "[pipe
         menu += fmt::format(" pizza{} margherita", i);
     }
     REQUIRE(menu.size() > 3200);
-    REQUIRE(live.daemon.ctl({"kb", "add", "--business", "pizza-palace", menu.substr(0, 3990)}).exit_code ==
+    REQUIRE(live.daemon().ctl({"kb", "add", "--business", "pizza-palace", menu.substr(0, 3990)}).exit_code ==
             0);
     CHECK(live.message(90, k_customer, "margherita menu").status == 200);
-    REQUIRE(wait_until([&] { return live.fake.request_count() == 3; }));
-    auto requests = live.fake.requests();
+    REQUIRE(wait_until([&] { return live.twilio().request_count() == 3; }));
+    auto requests = live.twilio().requests();
     std::string joined;
     for (const auto& q : requests) {
         CHECK(q.form.first("Body")->size() <= 1600);
@@ -422,7 +387,7 @@ TEST_CASE("replies waiting for a busy sender at shutdown go out after restart, n
         // The answer is composed after the 200: stop only once it waits for the sender (an unanswered job
         // would be resumed after the restart too, but this test is about the sender's queue).
         REQUIRE(wait_until([&] { return live_before.count("SELECT COUNT(*) FROM answer_jobs") == 0; }));
-        REQUIRE(live_before.daemon.stop() == 0); // the slow call finishes; the waiting reply goes back
+        REQUIRE(live_before.daemon().stop() == 0); // the slow call finishes; the waiting reply goes back
         CHECK(live_before.count("SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND attempts = 0 AND "
                                 "ambiguous = 0") == 1);
         CHECK(fake.request_count() == 1);

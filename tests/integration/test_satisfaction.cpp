@@ -5,7 +5,7 @@
 
 #include "daemon/store/database.hpp"
 #include "tests/integration/cli_helpers.hpp"
-#include "tests/support/fake_twilio.hpp"
+#include "tests/support/live_daemon.hpp"
 
 #include <ctime>
 #include <httplib.h>
@@ -22,47 +22,23 @@ constexpr const char* k_carol = "+15552220003";
 constexpr const char* k_dave = "+15552220004";
 constexpr const char* k_erin = "+15552220005";
 
-struct SurveyLive {
-    TempDir dir;
-    FakeTwilio twilio;
-    Daemon daemon;
-    int next_sid = 0;
+// Pizza Palace with one knowledge entry, the admin API on and a one-second quiet time.
+struct SurveyLive : LiveDaemon {
     SurveyLive()
-        : daemon(dir, {{"TWILIO_ACCOUNT_SID", twilio.account_sid()},
-                       {"TWILIO_AUTH_TOKEN", twilio.auth_token()},
-                       {"TWILIO_API_BASE_URL", twilio.base_url()},
-                       {"WEBHOOK_BASE_URL", k_public_base},
-                       {"SBC_ADMIN_TOKEN", k_admin_token},
-                       {"SBC_SATISFACTION_QUIET_SECONDS", "1"},
-                       {"SBC_RATE_CUSTOMER_PER_HOUR", "0"}}) {
-        REQUIRE(register_pizza(daemon).exit_code == 0);
-        REQUIRE(daemon.ctl({"kb", "add", "--business", "pizza-palace", "We deliver downtown until 10pm"})
-                    .exit_code == 0);
-    }
-    std::vector<std::string> bodies_to(const std::string& to) const {
-        std::vector<std::string> out;
-        for (const auto& r : twilio.requests()) {
-            if (r.form.first("To") == "whatsapp:" + to) {
-                out.emplace_back(r.form.first("Body").value_or(""));
-            }
-        }
-        return out;
+        : LiveDaemon({{"SBC_ADMIN_TOKEN", k_admin_token},
+                      {"SBC_SATISFACTION_QUIET_SECONDS", "1"},
+                      {"SBC_RATE_CUSTOMER_PER_HOUR", "0"}}) {
+        register_business("Pizza Palace", k_pizza_number, k_pizza_owner);
+        add_knowledge("pizza-palace", "We deliver downtown until 10pm");
     }
     // Sends a message to `number` and waits until the customer has one more message from Twilio.
     std::string say(const std::string& from, const std::string& body,
                     const std::string& number = k_pizza_number) {
         auto before = bodies_to(from).size();
-        REQUIRE(post_form(daemon.http_port(), "/webhooks/twilio/whatsapp",
-                          inbound_message(make_sid(++next_sid), from, number, body), twilio.auth_token())
-                    .status == 200);
-        REQUIRE(wait_until([&] { return bodies_to(from).size() > before; }, std::chrono::seconds(20)));
+        REQUIRE(message(next_sid(), from, number, body).status == 200);
+        REQUIRE(wait_for_bodies(from, before + 1));
         return bodies_to(from).back();
     }
-    // Waits until the customer has `n` messages from Twilio.
-    bool wait_for(const std::string& to, std::size_t n) const {
-        return wait_until([&] { return bodies_to(to).size() >= n; }, std::chrono::seconds(20));
-    }
-    long long count(const std::string& sql) const { return query_int(daemon.database(), sql); }
 };
 
 bool is_rating_question(const std::string& body) {
@@ -74,11 +50,11 @@ bool is_rating_question(const std::string& body) {
 TEST_CASE("satisfaction: a quiet conversation is asked once, the rating shows in stats and the API",
           "[satisfaction]") {
     SurveyLive live;
-    auto on = live.daemon.ctl_json({"business", "update", "pizza-palace", "--satisfaction"});
+    auto on = live.daemon().ctl_json({"business", "update", "pizza-palace", "--satisfaction"});
     CHECK(on["arguments"]["satisfaction"] == true);
 
     CHECK_THAT(live.say(k_alice, "Do you deliver downtown?"), Contains("downtown"));
-    REQUIRE(live.wait_for(k_alice, 2));
+    REQUIRE(live.wait_for_bodies(k_alice, 2));
     CHECK(is_rating_question(live.bodies_to(k_alice)[1]));
 
     // The answer is a rating, thanked for and not answered from the knowledge base.
@@ -89,22 +65,22 @@ TEST_CASE("satisfaction: a quiet conversation is asked once, the rating shows in
     // Bob's conversation goes quiet after Alice's rating: when he is asked, every round since has seen
     // Alice's conversation quiet too, and she was not asked again.
     live.say(k_bob, "Do you deliver downtown?");
-    REQUIRE(live.wait_for(k_bob, 2));
+    REQUIRE(live.wait_for_bodies(k_bob, 2));
     CHECK(is_rating_question(live.bodies_to(k_bob)[1]));
     CHECK(live.bodies_to(k_alice).size() == 3);
     // Bob's "2" is his rating; a "2" later, with no question waiting, would be a question again.
     CHECK(live.say(k_bob, "2") == "Thank you for your rating (2/5)!");
 
-    auto stats = live.daemon.ctl_json({"business", "stats", "pizza-palace"});
+    auto stats = live.daemon().ctl_json({"business", "stats", "pizza-palace"});
     CHECK(stats["arguments"]["ratings"] == 2);
     CHECK(stats["arguments"]["customer_satisfaction"].get<double>() == Approx(3.0));
     CHECK(stats["arguments"]["satisfaction_survey"] == true);
     CHECK(stats["arguments"]["total_queries"] == 2); // the ratings are not questions
-    auto text = live.daemon.ctl({"business", "stats", "pizza-palace"});
+    auto text = live.daemon().ctl({"business", "stats", "pizza-palace"});
     CHECK(text.exit_code == 0);
     CHECK_THAT(text.out, Contains("customer satisfaction") && Contains("3.0 / 5"));
 
-    httplib::Client api("127.0.0.1", live.daemon.http_port());
+    httplib::Client api("127.0.0.1", live.daemon().http_port());
     httplib::Headers auth = {{"Authorization", std::string("Bearer ") + k_admin_token}};
     auto shown = api.Get("/api/businesses/pizza-palace", auth);
     REQUIRE(shown);
@@ -116,9 +92,9 @@ TEST_CASE("satisfaction: a quiet conversation is asked once, the rating shows in
 TEST_CASE("satisfaction: no question when the switch is off or outside the 24-hour window",
           "[satisfaction]") {
     SurveyLive live;
-    REQUIRE(register_coffee(live.daemon).exit_code == 0);
+    REQUIRE(register_coffee(live.daemon()).exit_code == 0);
     REQUIRE(
-        live.daemon.ctl({"kb", "add", "--business", "coffee-corner", "We roast our own beans"}).exit_code ==
+        live.daemon().ctl({"kb", "add", "--business", "coffee-corner", "We roast our own beans"}).exit_code ==
         0);
     // Alice writes last, so when her conversation is quiet, so are the others.
     live.say(k_carol, "Do you roast your own beans?", k_coffee_number); // coffee-corner keeps the switch off
@@ -126,14 +102,14 @@ TEST_CASE("satisfaction: no question when the switch is off or outside the 24-ho
     live.say(k_alice, "Do you deliver downtown?");
     {
         // Dave wrote 25 hours ago: WhatsApp no longer lets the business send him a free text.
-        sbc::store::Database db(live.daemon.database(), false);
+        sbc::store::Database db(live.daemon().database(), false);
         auto long_ago = std::to_string(time(nullptr) * 1000LL - 25LL * 3600 * 1000);
         db.exec("UPDATE customers SET last_inbound_at = " + long_ago + ", last_question_at = " + long_ago +
                 " WHERE phone = '" + k_dave + "'");
     }
-    REQUIRE(live.daemon.ctl({"business", "update", "pizza-palace", "--satisfaction"}).exit_code == 0);
+    REQUIRE(live.daemon().ctl({"business", "update", "pizza-palace", "--satisfaction"}).exit_code == 0);
 
-    REQUIRE(live.wait_for(k_alice, 2));
+    REQUIRE(live.wait_for_bodies(k_alice, 2));
     CHECK(is_rating_question(live.bodies_to(k_alice)[1]));
     // The round that asked Alice looked at Dave's and Carol's conversations in the same query and
     // transaction.
@@ -143,11 +119,11 @@ TEST_CASE("satisfaction: no question when the switch is off or outside the 24-ho
 
     // With the switch off again, a new quiet conversation is not asked about. Erin writes to coffee-corner
     // (switch on) after Bob: when she is asked, Bob's conversation has been quiet as long.
-    REQUIRE(live.daemon.ctl({"business", "update", "pizza-palace", "--no-satisfaction"}).exit_code == 0);
-    REQUIRE(live.daemon.ctl({"business", "update", "coffee-corner", "--satisfaction"}).exit_code == 0);
+    REQUIRE(live.daemon().ctl({"business", "update", "pizza-palace", "--no-satisfaction"}).exit_code == 0);
+    REQUIRE(live.daemon().ctl({"business", "update", "coffee-corner", "--satisfaction"}).exit_code == 0);
     live.say(k_bob, "Do you deliver downtown?");
     live.say(k_erin, "Do you roast your own beans?", k_coffee_number);
-    REQUIRE(live.wait_for(k_erin, 2));
+    REQUIRE(live.wait_for_bodies(k_erin, 2));
     CHECK_THAT(live.bodies_to(k_erin)[1],
                Contains("How would you rate your conversation with Coffee Corner?"));
     CHECK(live.count(
@@ -158,9 +134,9 @@ TEST_CASE("satisfaction: no question when the switch is off or outside the 24-ho
 
 TEST_CASE("satisfaction: a message that is not a rating is answered as a question", "[satisfaction]") {
     SurveyLive live;
-    REQUIRE(live.daemon.ctl({"business", "update", "pizza-palace", "--satisfaction"}).exit_code == 0);
+    REQUIRE(live.daemon().ctl({"business", "update", "pizza-palace", "--satisfaction"}).exit_code == 0);
     live.say(k_alice, "Do you deliver downtown?");
-    REQUIRE(live.wait_for(k_alice, 2));
+    REQUIRE(live.wait_for_bodies(k_alice, 2));
     // A leading digit does not make a rating: "4 pizzas ..." is a question.
     CHECK_THAT(live.say(k_alice, "4 pizzas: do you deliver them downtown?"),
                !Contains("Thank you for your rating"));
