@@ -47,9 +47,12 @@ struct Config {
         wordnet_dir; // e.g. /usr/share/wordnet (Debian's wordnet-base); general synonyms, off by default
     std::string openai_api_key;
     std::string openai_base_url = "https://api.openai.com/v1";
-    std::string openai_chat_model;    // empty: no LLM, the built-in answerer only
-    int answer_budget_ms = 3000;      // the whole LLM answer, after which the built-in answer is sent
-    int answer_threads = 2;           // threads composing LLM answers (never the HTTP workers)
+    std::string openai_chat_model; // empty: no LLM, the built-in answerer only
+    int answer_budget_ms = 3000;   // the whole LLM answer, after which the built-in answer is sent
+    int answer_threads = 2;        // threads composing LLM answers (never the HTTP workers)
+    // Built-in answers are composed on the HTTP worker while fewer webhooks than this are in hand (0: never,
+    // every question goes to the answer workers; -1: the number of CPU cores).
+    int answer_inline_webhooks = -1;
     int breaker_failures = 3;         // consecutive provider failures that open the circuit breaker
     int breaker_cooldown_ms = 60000;  // how long an open breaker waits before one trial call
     double price_input_per_mtok = 0;  // US dollars per million prompt tokens, for the cost estimate

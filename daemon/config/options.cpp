@@ -252,6 +252,11 @@ std::vector<Option> make_options() {
                        "question is answered by the built-in retrieval alone")),
         restart(integer("answer.llm_threads", "SBC_ANSWER_THREADS", &Config::answer_threads, 1, 64,
                         "threads composing LLM answers")),
+        reload(integer(
+            "answer.inline_webhooks", "SBC_ANSWER_INLINE_WEBHOOKS", &Config::answer_inline_webhooks, -1, 4096,
+            "built-in answers are composed before the webhook's write while fewer webhooks than this "
+            "are in hand (0: never, the answer workers compose every answer; -1: the number of CPU "
+            "cores)")),
         reload(integer("answer.min_confidence_percent", "SBC_MIN_CONFIDENCE_PERCENT",
                        &Config::min_confidence_percent, 0, 100,
                        "below this confidence a question gets the fallback text and goes to the owner")),

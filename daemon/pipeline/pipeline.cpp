@@ -683,12 +683,13 @@ Result<Outcome> Pipeline::handle(const Inbound& in) {
     InFlight counted(m_in_flight);
     // The built-in answer is composed before the write, on this thread's reader connection, so that the
     // webhook's transaction stores the reply and the sender has it at the commit (handle_question). Not for
-    // an LLM's business, whose answer worker composes it, and not while more webhooks are being handled than
-    // there are cores: then acknowledging comes first, and the answers follow on the answer workers, which
-    // yield the CPU to the HTTP workers (an answer costs several acknowledgements).
+    // an LLM's business, whose answer worker composes it, and not while answer.inline_webhooks (the cores)
+    // or more were being handled: then acknowledging comes first, and the answers follow on the answer
+    // workers, which yield the CPU to the HTTP workers (an answer costs several acknowledgements).
     std::optional<answer::Answer> precomputed;
     std::int64_t precomputed_for = 0;
-    if (in.test || counted.others < m_inline_answer_limit) {
+    int limit = config->answer_inline_webhooks < 0 ? m_cores : config->answer_inline_webhooks;
+    if (in.test || counted.others < limit) {
         std::tie(precomputed, precomputed_for) = precompute(in, *config);
     }
     std::vector<store::Claim> claims;

@@ -157,7 +157,7 @@ class Pipeline {
     JobQueued m_job_queued;
     std::function<void()> m_media_queued;
     std::atomic<int> m_in_flight{0};
-    const int m_inline_answer_limit = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    const int m_cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 };
 
 } // namespace sbc::pipeline

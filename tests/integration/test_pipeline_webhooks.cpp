@@ -3,9 +3,11 @@
 
 #include "tests/support/live_daemon.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+using Catch::Matchers::Contains;
 using namespace sbc::test;
 
 namespace {
@@ -93,6 +95,41 @@ TEST_CASE("a signed question gets exactly one correct reply through the Messages
     CHECK(live.one("SELECT message_sid FROM messages WHERE direction = 'out'") == q.sid);
     CHECK(live.count(k_unfinished_sql) == 0);
     CHECK(live.daemon().log().find(live.twilio().auth_token()) == std::string::npos);
+}
+
+// One commit between webhook and reply: the built-in answer is composed before the webhook's write and its
+// reply is stored (and claimed for the sender) with the question.
+TEST_CASE("a question's reply is stored with it by the time the webhook is acknowledged", "[pipeline]") {
+    Live live(Env{{"LOG_LEVEL", "debug"}});
+    REQUIRE(live.message(1, k_customer, "Do you deliver downtown?").status == 200);
+    CHECK(live.count(
+              "SELECT COUNT(*) FROM messages r JOIN messages q ON r.reply_to = q.id WHERE q.message_sid = '" +
+              make_sid(1) + "' AND r.direction = 'out' AND r.body = 'We deliver downtown until 10pm'") == 1);
+    CHECK(live.count("SELECT COUNT(*) FROM answer_jobs") == 0);
+    CHECK_THAT(live.daemon().log(),
+               Contains(make_sid(1) + " from " + k_customer + " to pizza-palace: question, 1 reply"));
+    REQUIRE(live.wait_for_bodies(k_customer, 1));
+    CHECK(live.bodies_to(k_customer) == std::vector<std::string>{"We deliver downtown until 10pm"});
+}
+
+// During a burst (answer.inline_webhooks or more in hand) questions go to the built-in answer workers; 0
+// sends every one there.
+TEST_CASE("with answer.inline_webhooks 0 the answer workers answer every question", "[pipeline]") {
+    Live live(Env{{"LOG_LEVEL", "debug"}, {"SBC_ANSWER_INLINE_WEBHOOKS", "0"}});
+    REQUIRE(live.message(1, k_customer, "Do you deliver downtown?").status == 200);
+    REQUIRE(live.message(2, k_customer, "Do you sell gift cards?").status == 200);
+    // Acknowledged with no reply of their own: the answer jobs compose them.
+    CHECK_THAT(live.daemon().log(),
+               Contains(make_sid(1) + " from " + k_customer + " to pizza-palace: question, 0 replies"));
+    CHECK_THAT(live.daemon().log(),
+               Contains(make_sid(2) + " from " + k_customer + " to pizza-palace: question, 0 replies"));
+    REQUIRE(live.wait_for_bodies(k_customer, 2));
+    auto bodies = live.bodies_to(k_customer);
+    std::sort(bodies.begin(), bodies.end());
+    CHECK(bodies ==
+          std::vector<std::string>{"Gift cards are sold at the counter", "We deliver downtown until 10pm"});
+    REQUIRE(wait_until([&] { return live.count("SELECT COUNT(*) FROM answer_jobs") == 0; }));
+    CHECK(live.count("SELECT COUNT(*) FROM messages WHERE direction = 'out' AND reply_to IS NOT NULL") == 2);
 }
 
 TEST_CASE("a forged or missing signature gets 403 and stores nothing", "[pipeline][security]") {
