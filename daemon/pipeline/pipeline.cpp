@@ -659,6 +659,26 @@ Result<bool> write_answer(Database& db, const config::Config& config, const stor
 
 } // namespace
 
+void Pipeline::hand_over(std::vector<store::Claim> claims) {
+    if (!claims.empty() && m_hand_over) {
+        m_hand_over(std::move(claims));
+    }
+}
+
+template <typename F>
+auto Pipeline::write_and_hand_over(F&& write)
+    -> std::invoke_result_t<F, Database&, std::vector<store::Claim>&> {
+    std::vector<store::Claim> claims;
+    auto result = m_store.write([&](Database& db) {
+        claims.clear(); // a retried write starts again
+        return write(db, claims);
+    });
+    if (result) {
+        hand_over(std::move(claims));
+    }
+    return result;
+}
+
 Pipeline::Pipeline(store::Store& store, const config::Live& config, HandOver hand_over, HasRoom has_room)
     : m_store(store), m_config(config), m_hand_over(std::move(hand_over)), m_has_room(std::move(has_room)) {}
 
@@ -692,17 +712,14 @@ Result<Outcome> Pipeline::handle(const Inbound& in) {
     if (in.test || counted.others < limit) {
         std::tie(precomputed, precomputed_for) = precompute(in, *config);
     }
-    std::vector<store::Claim> claims;
-    auto result = m_store.write([&](Database& db) -> Result<Outcome> {
-        Outcome outcome;
-        Step st{db, *config, in, outcome};
-        process(st, precomputed, precomputed_for);
-        claims = claim_for_sender(db, *config, st, m_has_room);
-        return outcome;
-    });
-    if (result && !claims.empty() && m_hand_over) {
-        m_hand_over(std::move(claims));
-    }
+    auto result =
+        write_and_hand_over([&](Database& db, std::vector<store::Claim>& claims) -> Result<Outcome> {
+            Outcome outcome;
+            Step st{db, *config, in, outcome};
+            process(st, precomputed, precomputed_for);
+            claims = claim_for_sender(db, *config, st, m_has_room);
+            return outcome;
+        });
     if (result && result->answer_job && m_job_queued) {
         m_job_queued(*result->answer_job, result->answer_lane);
     }
@@ -729,8 +746,8 @@ std::vector<Result<bool>> Pipeline::finish_answers(const std::vector<Answered>& 
     }
     auto results = m_store.write_each(writes);
     for (std::size_t i = 0; i < results.size(); ++i) {
-        if (results[i] && !claims[i].empty() && m_hand_over) {
-            m_hand_over(std::move(claims[i]));
+        if (results[i]) {
+            hand_over(std::move(claims[i]));
         }
     }
     return results;
@@ -738,9 +755,7 @@ std::vector<Result<bool>> Pipeline::finish_answers(const std::vector<Answered>& 
 
 Result<bool> Pipeline::finish_owner_upload(std::int64_t message_id, const UploadWrite& write) {
     auto config = m_config.get();
-    std::vector<store::Claim> claims;
-    auto result = m_store.write([&](Database& db) -> Result<bool> {
-        claims.clear(); // a retried write starts again
+    return write_and_hand_over([&](Database& db, std::vector<store::Claim>& claims) -> Result<bool> {
         auto message = store::find_message(db, message_id);
         if (!message || !message->business_rowid) {
             return false;
@@ -761,10 +776,6 @@ Result<bool> Pipeline::finish_owner_upload(std::int64_t message_id, const Upload
         claims = claim_for_sender(db, *config, st, m_has_room);
         return true;
     });
-    if (result && !claims.empty() && m_hand_over) {
-        m_hand_over(std::move(claims));
-    }
-    return result;
 }
 
 Result<int> Pipeline::ask_for_ratings(std::int64_t now_ms, std::int64_t quiet_ms) {
@@ -779,9 +790,7 @@ Result<int> Pipeline::ask_for_ratings(std::int64_t now_ms, std::int64_t quiet_ms
         return 0;
     }
     auto config = m_config.get();
-    std::vector<store::Claim> claims;
-    auto result = m_store.write([&](Database& db) -> Result<int> {
-        claims.clear(); // a retried write starts again
+    return write_and_hand_over([&](Database& db, std::vector<store::Claim>& claims) -> Result<int> {
         auto due = store::due_surveys(db, now_ms, quiet_ms, k_window_ms, k_survey_margin_ms, k_survey_batch);
         for (const auto& d : due) {
             auto b = store::find_business_by_rowid(db, d.business_rowid);
@@ -805,17 +814,13 @@ Result<int> Pipeline::ask_for_ratings(std::int64_t now_ms, std::int64_t quiet_ms
         }
         return static_cast<int>(due.size());
     });
-    if (result && !claims.empty() && m_hand_over) {
-        m_hand_over(std::move(claims));
-    }
-    return result;
 }
 
 Result<std::vector<Message>> Pipeline::send_manual(const std::string& business_id, const std::string& to,
                                                    const std::string& text, const std::string& actor) {
     auto config = m_config.get();
-    std::vector<store::Claim> claims;
-    auto result = m_store.write([&](Database& db) -> Result<std::vector<Message>> {
+    return write_and_hand_over([&](Database& db,
+                                   std::vector<store::Claim>& claims) -> Result<std::vector<Message>> {
         auto b = store::find_business(db, business_id);
         if (!b) {
             return Error{
@@ -847,10 +852,6 @@ Result<std::vector<Message>> Pipeline::send_manual(const std::string& business_i
         claims = claim_for_sender(db, *config, st, m_has_room);
         return outcome.replies;
     });
-    if (result && !claims.empty() && m_hand_over) {
-        m_hand_over(std::move(claims));
-    }
-    return result;
 }
 
 } // namespace sbc::pipeline

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -145,6 +146,13 @@ class Pipeline {
         InFlight(const InFlight&) = delete;
         InFlight& operator=(const InFlight&) = delete;
     };
+    // Gives the replies a committed write claimed to the sender.
+    void hand_over(std::vector<store::Claim> claims);
+    // Runs write(db, claims) -> Result<T> as one store write; what it put in `claims` (claim_for_sender) goes
+    // to the sender once committed.
+    template <typename F>
+    auto write_and_hand_over(F&& write)
+        -> std::invoke_result_t<F, store::Database&, std::vector<store::Claim>&>;
     // The built-in answer to `in` and the business it is for, composed on a reader; nothing when the message
     // is not a question the built-in answerer takes, or the read failed (an answer worker composes it then).
     std::pair<std::optional<answer::Answer>, std::int64_t> precompute(const Inbound& in,
