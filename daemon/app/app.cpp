@@ -185,7 +185,7 @@ int run(const config::Config& initial, const config::Sources& sources) {
         pipeline::Pipeline pipeline(
             *store, live,
             [&sender](std::vector<store::Claim> claims) { sender->hand_over(std::move(claims)); },
-            [&sender] { return sender->has_room(); });
+            [&sender](std::size_t pending) { return sender->has_room(pending); });
         // Sweeps the media folder against the rows before anything can write either.
         // Owners' uploads become knowledge on the downloader thread, once their file is stored.
         pipeline::OwnerUploads uploads(*store, live, pipeline, config.data_dir);

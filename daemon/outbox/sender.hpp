@@ -53,9 +53,11 @@ class Sender {
     // leaves new replies pending in the outbox, where claim_due finds them once the queue is drained, so a
     // backlog under overload stays on disk instead of growing sbcd's memory.
     static constexpr std::size_t k_max_handed = 256;
-    // True while the hand-over queue is below k_max_handed. A hint read without the lock: a few concurrent
-    // transactions may each add their claims past it.
-    bool has_room() const { return m_handed_count.load(std::memory_order_relaxed) < k_max_handed; }
+    // True while the hand-over queue, with `pending` claims on their way to it, is below k_max_handed. A hint
+    // read without the lock: a few concurrent transactions may each add their claims past it.
+    bool has_room(std::size_t pending = 0) const {
+        return m_handed_count.load(std::memory_order_relaxed) + pending < k_max_handed;
+    }
 
   private:
     void run();

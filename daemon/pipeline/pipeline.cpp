@@ -580,11 +580,12 @@ void process(Step& st, const std::optional<answer::Answer>& precomputed, std::in
     handle_question(st, *business, precomputed_for == business->rowid ? precomputed : std::nullopt);
 }
 
-// Claims what this transaction queued (see Pipeline::HandOver); replies that were only logged have no outbox
-// row and the later parts of a split reply wait for claim_due.
+// Claims what this transaction queued (see Pipeline::HandOver), `pending` claims of the same commit being
+// on their way to the sender already; replies that were only logged have no outbox row and the later parts of
+// a split reply wait for claim_due.
 std::vector<store::Claim> claim_for_sender(Database& db, const config::Config& config, const Step& st,
-                                           const Pipeline::HasRoom& has_room) {
-    if (!st.queued || (has_room && !has_room())) {
+                                           const Pipeline::HasRoom& has_room, std::size_t pending = 0) {
+    if (!st.queued || (has_room && !has_room(pending))) {
         return {};
     }
     return store::claim_queued(db, st.outcome.replies, time_format::now_ms(), config.send_lease_ms());
@@ -623,7 +624,7 @@ std::optional<Business> answer_target(Database& db, const Inbound& in) {
 // A composed answer to a job's question: the reply (and the hand-off), the usage, the job removed. false when
 // the job was finished meanwhile or its question or business is gone.
 Result<bool> write_answer(Database& db, const config::Config& config, const store::AnswerJob& job,
-                          const Composed& composed, const Pipeline::HasRoom& has_room,
+                          const Composed& composed, const Pipeline::HasRoom& has_room, std::size_t pending,
                           std::vector<store::Claim>& claims) {
     if (!store::delete_answer_job(db, job.id)) {
         return false;
@@ -653,7 +654,7 @@ Result<bool> write_answer(Database& db, const config::Config& config, const stor
         call.at_ms = in.received_at_ms;
         store::record_call(db, call);
     }
-    claims = claim_for_sender(db, config, st, has_room);
+    claims = claim_for_sender(db, config, st, has_room, pending);
     return true;
 }
 
@@ -736,12 +737,17 @@ Result<bool> Pipeline::finish_answer(const store::AnswerJob& job, const Composed
 std::vector<Result<bool>> Pipeline::finish_answers(const std::vector<Answered>& answered) {
     auto config = m_config.get();
     std::vector<std::vector<store::Claim>> claims(answered.size());
+    std::size_t pending = 0; // claimed by the earlier writes of this batch (run in turn by the writer)
     std::vector<std::function<Result<bool>(Database&)>> writes;
     writes.reserve(answered.size());
     for (std::size_t i = 0; i < answered.size(); ++i) {
         writes.emplace_back([&, i](Database& db) -> Result<bool> {
             claims[i].clear(); // a retried write starts again
-            return write_answer(db, *config, answered[i].first, answered[i].second, m_has_room, claims[i]);
+            // The batch commits together: the claims of its earlier writes are not with the sender yet.
+            auto result = write_answer(db, *config, answered[i].first, answered[i].second, m_has_room,
+                                       pending, claims[i]);
+            pending += claims[i].size();
+            return result;
         });
     }
     auto results = m_store.write_each(writes);
@@ -809,7 +815,7 @@ Result<int> Pipeline::ask_for_ratings(std::int64_t now_ms, std::int64_t quiet_ms
                               b->name),
                   "rating-request");
             store::mark_survey_asked(db, b->rowid, d.phone, now_ms);
-            auto claimed = claim_for_sender(db, *config, st, m_has_room);
+            auto claimed = claim_for_sender(db, *config, st, m_has_room, claims.size());
             claims.insert(claims.end(), claimed.begin(), claimed.end());
         }
         return static_cast<int>(due.size());

@@ -95,9 +95,10 @@ class Pipeline {
     // Receives, after the commit, the replies claimed in the transaction that queued them: the sender posts
     // them at once, without polling the outbox or committing a claim of its own.
     using HandOver = std::function<void(std::vector<store::Claim>)>;
-    // Whether the receiver of HandOver takes more now; when it says no, replies are queued unclaimed and the
-    // sender finds them in the outbox later. Empty: always.
-    using HasRoom = std::function<bool()>;
+    // Whether the receiver of HandOver takes more now, beyond `pending` claims made but not handed over yet
+    // (earlier writes of the same commit); when it says no, replies are queued unclaimed and the sender finds
+    // them in the outbox later. Empty: always.
+    using HasRoom = std::function<bool(std::size_t pending)>;
     // Each message is handled with the configuration in force when it arrives (see config::Live).
     Pipeline(store::Store& store, const config::Live& config, HandOver hand_over, HasRoom has_room = {});
 
