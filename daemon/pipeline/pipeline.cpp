@@ -580,15 +580,26 @@ void process(Step& st, const std::optional<answer::Answer>& precomputed, std::in
     handle_question(st, *business, precomputed_for == business->rowid ? precomputed : std::nullopt);
 }
 
-// Claims what this transaction queued (see Pipeline::HandOver), `pending` claims of the same commit being
-// on their way to the sender already; replies that were only logged have no outbox row and the later parts of
-// a split reply wait for claim_due.
+// Whether the sender has room, and how many claims are on their way to it: made by earlier writes (of this
+// commit, or of commits whose callers are handing them over) and not handed over yet. Every write of a group
+// reads has_room before any of the group's claims reach the sender, so without them a group of answers
+// claimed past the sender's bound.
+struct SenderRoom {
+    const Pipeline::HasRoom& has_room;
+    std::atomic<std::size_t>& unhanded;
+};
+
+// Claims what this transaction queued (see Pipeline::HandOver); replies that were only logged have no outbox
+// row and the later parts of a split reply wait for claim_due. The claims count as unhanded until
+// Pipeline::hand_over.
 std::vector<store::Claim> claim_for_sender(Database& db, const config::Config& config, const Step& st,
-                                           const Pipeline::HasRoom& has_room, std::size_t pending = 0) {
-    if (!st.queued || (has_room && !has_room(pending))) {
+                                           SenderRoom room) {
+    if (!st.queued || (room.has_room && !room.has_room(room.unhanded.load()))) {
         return {};
     }
-    return store::claim_queued(db, st.outcome.replies, time_format::now_ms(), config.send_lease_ms());
+    auto claims = store::claim_queued(db, st.outcome.replies, time_format::now_ms(), config.send_lease_ms());
+    room.unhanded += claims.size();
+    return claims;
 }
 
 // The business a question will be answered for, when it is one the built-in answerer handles (not an owner's
@@ -624,8 +635,7 @@ std::optional<Business> answer_target(Database& db, const Inbound& in) {
 // A composed answer to a job's question: the reply (and the hand-off), the usage, the job removed. false when
 // the job was finished meanwhile or its question or business is gone.
 Result<bool> write_answer(Database& db, const config::Config& config, const store::AnswerJob& job,
-                          const Composed& composed, const Pipeline::HasRoom& has_room, std::size_t pending,
-                          std::vector<store::Claim>& claims) {
+                          const Composed& composed, SenderRoom room, std::vector<store::Claim>& claims) {
     if (!store::delete_answer_job(db, job.id)) {
         return false;
     }
@@ -654,29 +664,26 @@ Result<bool> write_answer(Database& db, const config::Config& config, const stor
         call.at_ms = in.received_at_ms;
         store::record_call(db, call);
     }
-    claims = claim_for_sender(db, config, st, has_room, pending);
+    claims = claim_for_sender(db, config, st, room);
     return true;
 }
 
 } // namespace
 
-void Pipeline::hand_over(std::vector<store::Claim> claims) {
-    if (!claims.empty() && m_hand_over) {
+void Pipeline::hand_over(std::vector<store::Claim> claims, bool committed) {
+    auto n = claims.size();
+    if (committed && !claims.empty() && m_hand_over) {
         m_hand_over(std::move(claims));
     }
+    m_unhanded -= n; // with the sender now, or never made (rolled back)
 }
 
 template <typename F>
 auto Pipeline::write_and_hand_over(F&& write)
     -> std::invoke_result_t<F, Database&, std::vector<store::Claim>&> {
     std::vector<store::Claim> claims;
-    auto result = m_store.write([&](Database& db) {
-        claims.clear(); // a retried write starts again
-        return write(db, claims);
-    });
-    if (result) {
-        hand_over(std::move(claims));
-    }
+    auto result = m_store.write([&](Database& db) { return write(db, claims); });
+    hand_over(std::move(claims), static_cast<bool>(result));
     return result;
 }
 
@@ -718,7 +725,7 @@ Result<Outcome> Pipeline::handle(const Inbound& in) {
             Outcome outcome;
             Step st{db, *config, in, outcome};
             process(st, precomputed, precomputed_for);
-            claims = claim_for_sender(db, *config, st, m_has_room);
+            claims = claim_for_sender(db, *config, st, {m_has_room, m_unhanded});
             return outcome;
         });
     if (result && result->answer_job && m_job_queued) {
@@ -737,24 +744,17 @@ Result<bool> Pipeline::finish_answer(const store::AnswerJob& job, const Composed
 std::vector<Result<bool>> Pipeline::finish_answers(const std::vector<Answered>& answered) {
     auto config = m_config.get();
     std::vector<std::vector<store::Claim>> claims(answered.size());
-    std::size_t pending = 0; // claimed by the earlier writes of this batch (run in turn by the writer)
     std::vector<std::function<Result<bool>(Database&)>> writes;
     writes.reserve(answered.size());
     for (std::size_t i = 0; i < answered.size(); ++i) {
         writes.emplace_back([&, i](Database& db) -> Result<bool> {
-            claims[i].clear(); // a retried write starts again
-            // The batch commits together: the claims of its earlier writes are not with the sender yet.
-            auto result = write_answer(db, *config, answered[i].first, answered[i].second, m_has_room,
-                                       pending, claims[i]);
-            pending += claims[i].size();
-            return result;
+            return write_answer(db, *config, answered[i].first, answered[i].second, {m_has_room, m_unhanded},
+                                claims[i]);
         });
     }
     auto results = m_store.write_each(writes);
     for (std::size_t i = 0; i < results.size(); ++i) {
-        if (results[i]) {
-            hand_over(std::move(claims[i]));
-        }
+        hand_over(std::move(claims[i]), static_cast<bool>(results[i]));
     }
     return results;
 }
@@ -779,7 +779,7 @@ Result<bool> Pipeline::finish_owner_upload(std::int64_t message_id, const Upload
         outcome.message_id = message->id;
         Step st{db, *config, in, outcome};
         reply(st, b, b->owner, summary, "owner-reply");
-        claims = claim_for_sender(db, *config, st, m_has_room);
+        claims = claim_for_sender(db, *config, st, {m_has_room, m_unhanded});
         return true;
     });
 }
@@ -815,7 +815,7 @@ Result<int> Pipeline::ask_for_ratings(std::int64_t now_ms, std::int64_t quiet_ms
                               b->name),
                   "rating-request");
             store::mark_survey_asked(db, b->rowid, d.phone, now_ms);
-            auto claimed = claim_for_sender(db, *config, st, m_has_room, claims.size());
+            auto claimed = claim_for_sender(db, *config, st, {m_has_room, m_unhanded});
             claims.insert(claims.end(), claimed.begin(), claimed.end());
         }
         return static_cast<int>(due.size());
@@ -855,7 +855,7 @@ Result<std::vector<Message>> Pipeline::send_manual(const std::string& business_i
         Step st{db, *config, in, outcome};
         reply(st, b, to, text, "manual");
         store::record_event(db, actor, "send", b->id, {{"to", to}, {"parts", outcome.replies.size()}});
-        claims = claim_for_sender(db, *config, st, m_has_room);
+        claims = claim_for_sender(db, *config, st, {m_has_room, m_unhanded});
         return outcome.replies;
     });
 }

@@ -96,8 +96,8 @@ class Pipeline {
     // them at once, without polling the outbox or committing a claim of its own.
     using HandOver = std::function<void(std::vector<store::Claim>)>;
     // Whether the receiver of HandOver takes more now, beyond `pending` claims made but not handed over yet
-    // (earlier writes of the same commit); when it says no, replies are queued unclaimed and the sender finds
-    // them in the outbox later. Empty: always.
+    // (by earlier writes of the same commit, or of commits being handed over); when it says no, replies are
+    // queued unclaimed and the sender finds them in the outbox later. Empty: always.
     using HasRoom = std::function<bool(std::size_t pending)>;
     // Each message is handled with the configuration in force when it arrives (see config::Live).
     Pipeline(store::Store& store, const config::Live& config, HandOver hand_over, HasRoom has_room = {});
@@ -147,8 +147,9 @@ class Pipeline {
         InFlight(const InFlight&) = delete;
         InFlight& operator=(const InFlight&) = delete;
     };
-    // Gives the replies a committed write claimed to the sender.
-    void hand_over(std::vector<store::Claim> claims);
+    // Gives the replies a write claimed to the sender when it committed; either way they no longer count as
+    // on their way (m_unhanded).
+    void hand_over(std::vector<store::Claim> claims, bool committed);
     // Runs write(db, claims) -> Result<T> as one store write; what it put in `claims` (claim_for_sender) goes
     // to the sender once committed.
     template <typename F>
@@ -166,6 +167,7 @@ class Pipeline {
     JobQueued m_job_queued;
     std::function<void()> m_media_queued;
     std::atomic<int> m_in_flight{0};
+    std::atomic<std::size_t> m_unhanded{0}; // claims made in writes and not handed to the sender yet
     const int m_cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 };
 
