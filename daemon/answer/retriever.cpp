@@ -16,7 +16,6 @@
 #include <cmath>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -206,11 +205,11 @@ Alternatives described(const WordNet& wordnet, const std::vector<std::string>& s
     return alts;
 }
 
-bool known(const Alternatives& alts, const Corpus& corpus) {
-    return std::any_of(alts.begin(), alts.end(), [&](const auto& a) {
-        auto id = find_term(a.first);
-        return id && corpus.has(*id);
-    });
+// Alternatives as term ids (term_ids_of).
+using TermAlternatives = std::vector<std::pair<TermId, double>>;
+
+bool known(const TermAlternatives& alts, const Corpus& corpus) {
+    return std::any_of(alts.begin(), alts.end(), [&](const auto& a) { return corpus.has(a.first); });
 }
 
 // A word neither the entries, the lexicon nor the owner know may be a typo of one they do.
@@ -233,8 +232,8 @@ Alternatives correct(const std::string& term, const Corpus& corpus,
 
 // The alternatives some entry has, as term ids, in the order of `alts` (which decides, between two of the
 // same factor, whose occurrence in an entry a question's word takes).
-std::vector<std::pair<TermId, double>> term_ids_of(const Alternatives& alts) {
-    std::vector<std::pair<TermId, double>> out;
+TermAlternatives term_ids_of(const Alternatives& alts) {
+    TermAlternatives out;
     for (const auto& [s, f] : alts) {
         if (auto id = find_term(s)) {
             out.emplace_back(*id, f);
@@ -265,7 +264,7 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
     auto owner = owner_synonyms(db, business_rowid);
     const double n = static_cast<double>(corpus.size());
     struct Term {
-        std::vector<std::pair<TermId, double>> alts;
+        TermAlternatives alts;
         double weight = 0;
         std::vector<char> in_doc; // whether entry i has any of alts: most have none, and are skipped below
     };
@@ -275,7 +274,8 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
         if (wordnet) {
             add_general_synonyms(alts, *wordnet, surfaces);
         }
-        if (!known(alts, corpus) && owner.count(term) == 0) {
+        auto ids = term_ids_of(alts);
+        if (!known(ids, corpus) && owner.count(term) == 0) {
             if (auto fixed = correct(term, corpus, owner); !fixed.empty()) {
                 alts = std::move(fixed);
             } else if (wordnet) {
@@ -283,8 +283,8 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
                     add(alts, s, f);
                 }
             }
+            ids = term_ids_of(alts);
         }
-        auto ids = term_ids_of(alts);
         double df = 0;
         std::vector<char> in_doc(corpus.size());
         for (std::size_t i = 0; i < corpus.size(); ++i) {
