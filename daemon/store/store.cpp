@@ -54,21 +54,6 @@ Store::~Store() {
     m_readers.clear();
 }
 
-Status Store::submit(std::function<bool(Database&)> run) {
-    Job job;
-    job.run = std::move(run);
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_stopping) {
-            return Error{1, "sbcd is shutting down; the change was not made"};
-        }
-        m_queue.push_back(&job);
-    }
-    m_queue_cv.notify_one();
-    job.done.acquire();
-    return job.status;
-}
-
 std::vector<Status> Store::submit_all(std::vector<std::function<bool(Database&)>> runs) {
     std::list<Job> jobs(runs.size()); // a Job cannot move: its waiter's mutex is in it
     std::size_t i = 0;

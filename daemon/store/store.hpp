@@ -45,16 +45,8 @@ class Store {
     // failures (disk full, read-only file) come back as errors with code 1.
     template <typename F>
     auto write(F&& f) -> std::invoke_result_t<F, Database&> {
-        using R = std::invoke_result_t<F, Database&>;
-        std::optional<R> out;
-        Status status = submit([&](Database& db) {
-            out.emplace(f(db));
-            return out->ok();
-        });
-        if (!status.ok() && (!out || out->ok())) {
-            return status.error(); // the group failed to commit, or f threw
-        }
-        return std::move(*out);
+        std::vector<std::reference_wrapper<std::remove_reference_t<F>>> one{std::ref(f)};
+        return std::move(write_each(one).front());
     }
 
     // Runs each f(Database&) -> Result<T> as a write of its own (one that fails rolls back only itself), all
@@ -77,11 +69,7 @@ class Store {
         std::vector<R> results;
         results.reserve(fs.size());
         for (std::size_t i = 0; i < fs.size(); ++i) {
-            if (!statuses[i].ok() && (!outs[i] || outs[i]->ok())) {
-                results.push_back(statuses[i].error());
-            } else {
-                results.push_back(std::move(*outs[i]));
-            }
+            results.push_back(committed_result(statuses[i], outs[i]));
         }
         return results;
     }
@@ -122,6 +110,15 @@ class Store {
     int schema_version() const { return m_schema_version; }
 
   private:
+    // f's result, or the store's error when the group failed to commit or f threw.
+    template <typename R>
+    static R committed_result(const Status& status, std::optional<R>& out) {
+        if (!status.ok() && (!out || out->ok())) {
+            return status.error();
+        }
+        return std::move(*out);
+    }
+
     struct Job {
         std::function<bool(Database&)> run; // false: roll back this job's savepoint
         Status status = ok_status();
@@ -145,7 +142,6 @@ class Store {
         ~ReaderLease();
     };
 
-    Status submit(std::function<bool(Database&)> run);
     std::vector<Status> submit_all(std::vector<std::function<bool(Database&)>> runs);
     void writer_loop();
     void run_group(std::vector<Job*>& group);
