@@ -18,6 +18,7 @@
 #include "daemon/outbox/sender.hpp"
 #include "daemon/pipeline/answer_worker.hpp"
 #include "daemon/pipeline/embedder.hpp"
+#include "daemon/pipeline/inbox_drain.hpp"
 #include "daemon/pipeline/owner_uploads.hpp"
 #include "daemon/pipeline/pipeline.hpp"
 #include "daemon/pipeline/survey_timer.hpp"
@@ -214,6 +215,14 @@ int run(const config::Config& initial, const config::Sources& sources) {
         pipeline.on_answer_job([&answer_worker](std::int64_t job, pipeline::AnswerLane lane) {
             answer_worker->submit(job, lane);
         });
+        // Set before the drain's thread starts, which reads it; no webhook arrives before the server starts.
+        std::unique_ptr<pipeline::InboxDrain> inbox;
+        pipeline.on_inbox_queued([&inbox] { inbox->wake(); });
+        inbox = std::make_unique<pipeline::InboxDrain>(*store, pipeline, [&counters](const auto& outcome) {
+            if (outcome.kind == pipeline::Outcome::Kind::processed) {
+                counters.business_message(outcome.business_id, outcome.classification);
+            }
+        });
         if (config.embeddings_configured()) {
             log_info("answer", "embeddings with model {} at {}; retrieval {}", config.openai_embedding_model,
                      config.openai_base_url, config.retrieval);
@@ -257,12 +266,13 @@ int run(const config::Config& initial, const config::Sources& sources) {
         store->stop_waiting();  // long polls (sbcctl logs --follow) answer now
         control_server.reset(); // no new requests; requests in flight finish first
         survey_timer.reset();   // no new rating questions; the one being written is committed first
-        downloader.reset();     // the download in progress finishes; pending ones resume at start
-        answer_worker.reset();  // answers being composed finish (within the budget); the rest resume at start
-        embedder.reset(); // a batch in flight finishes; entries without a vector wait for the next start
-        sender.reset();   // calls to Twilio in progress finish; unsent rows stay for the next start
-        watchdog.reset(); // pings until here: a drain stuck in a Twilio call is still seen by systemd
-        store.reset();    // the writer commits everything queued, then the database closes
+        inbox.reset();         // the batch in hand is handled; the rest of the inbox waits for the next start
+        downloader.reset();    // the download in progress finishes; pending ones resume at start
+        answer_worker.reset(); // answers being composed finish (within the budget); the rest resume at start
+        embedder.reset();      // a batch in flight finishes; entries without a vector wait for the next start
+        sender.reset();        // calls to Twilio in progress finish; unsent rows stay for the next start
+        watchdog.reset();      // pings until here: a drain stuck in a Twilio call is still seen by systemd
+        store.reset();         // the writer commits everything queued, then the database closes
         log_info("sbcd", "stopped cleanly");
         return 0;
     } catch (const std::exception& e) {

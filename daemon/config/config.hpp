@@ -53,6 +53,9 @@ struct Config {
     // Built-in answers are composed on the HTTP worker while fewer webhooks than this are in hand (0: never,
     // every question goes to the answer workers; -1: the number of CPU cores).
     int answer_inline_webhooks = -1;
+    // While this many webhooks or more are in hand, a new one is acknowledged once stored as it came and is
+    // handled right after, in arrival order (0: always; -1: the number of CPU cores).
+    int http_defer_after = -1;
     int breaker_failures = 3;         // consecutive provider failures that open the circuit breaker
     int breaker_cooldown_ms = 60000;  // how long an open breaker waits before one trial call
     double price_input_per_mtok = 0;  // US dollars per million prompt tokens, for the cost estimate

@@ -308,6 +308,11 @@ std::vector<Option> make_options() {
                        "PEM private key of http.tls_cert_file (readable by sbcd's user only)")),
         restart(integer("http.max_body_bytes", "SBC_MAX_BODY_BYTES", &Config::max_body_bytes, 1024, 16 << 20,
                         "largest webhook body accepted; larger gets 413")),
+        reload(integer(
+            "http.defer_after", "SBC_HTTP_DEFER_AFTER", &Config::http_defer_after, -1, 4096,
+            "while this many webhooks or more are in hand, a new one is acknowledged once stored as it came "
+            "and handled (classified, answered) right after, in arrival order: bursts are acknowledged at "
+            "the speed of one insert (0: always; -1: the number of CPU cores)")),
         restart(integer("http.threads", "SBC_HTTP_THREADS", &Config::http_threads, 1, 256,
                         "HTTP worker threads")),
         reload(boolean("http.insecure_skip_signature_check", "SBC_INSECURE_SKIP_SIGNATURE_CHECK",

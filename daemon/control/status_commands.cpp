@@ -6,6 +6,7 @@
 #include "daemon/control/handlers.hpp"
 #include "daemon/control/validate.hpp"
 #include "daemon/store/business_repo.hpp"
+#include "daemon/store/inbox_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
 #include "daemon/store/store.hpp"
 #include "daemon/store/vector_repo.hpp"
@@ -41,8 +42,12 @@ Response list_commands(Context&, Arguments& args) {
 Response status(Context& ctx, Arguments& args) {
     args.check_unknown();
     auto counts = unwrap(ctx.store.read([](store::Database& db) -> Result<nlohmann::json> {
+        // The inbox: webhooks acknowledged and not handled yet (a burst being worked off), and those set
+        // aside because handling them failed again and again (the log says why).
         return nlohmann::json{{"businesses", store::count_businesses(db)},
-                              {"knowledge", store::count_all_entries(db)}};
+                              {"knowledge", store::count_all_entries(db)},
+                              {"inbox_waiting", store::count_inbox(db)},
+                              {"inbox_set_aside", store::count_inbox_failed(db)}};
     }));
     const auto& path = ctx.store.path();
     auto now = std::chrono::system_clock::now();

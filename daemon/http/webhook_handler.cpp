@@ -212,6 +212,15 @@ HttpReply WebhookHandler::inbound(const WebhookRequest& req) {
                   outcome->classification, outcome->replies.size(),
                   outcome->replies.size() == 1 ? "y" : "ies");
         break;
+    case pipeline::Outcome::Kind::deferred:
+        // Counted by business and kind once handled (InboxDrain).
+        m_counters.webhooks_received++;
+        m_counters.last_received_ms = in.received_at_ms;
+        m_counters.answer_latency.observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        log_debug("http", "message {} from {} to {} stored in the inbox, handled next", in.sid, in.from,
+                  in.to);
+        break;
     }
     return twiml_ok();
 }

@@ -13,17 +13,14 @@
 #include "daemon/log/thread_name.hpp"
 #include "daemon/pipeline/embedding_usage.hpp"
 #include "daemon/pipeline/pipeline.hpp"
+#include "daemon/pipeline/thread_priority.hpp"
 #include "daemon/store/ai_repo.hpp"
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
 #include "daemon/store/store.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <sys/resource.h>
-#include <unistd.h>
 
 namespace sbc::pipeline {
 namespace {
@@ -34,7 +31,6 @@ constexpr int k_turns = 6;
 constexpr std::int64_t k_min_call_ms = 50;
 // The built-in lane's threads: answering is CPU work, and the machine sbcd is made for has a core or two.
 constexpr int k_builtin_threads = 2;
-constexpr int k_builtin_nice = 19;
 // Built-in answers due at once are written together: one at a time, each waited for its own commit, and a
 // burst's answers went out at about 400 a second with the CPU half idle (the fsync was the limit). A batch
 // of 32 at about 0.3 ms each delays the last answer of a full batch by 10 ms.
@@ -257,12 +253,9 @@ read_builtin(store::Database& db, const config::Config& config, std::int64_t job
 // answers inline while the cores have room). At nice 19 (Linux schedules threads one by one, and within
 // sbcd's own group) a burst's webhooks are stored and acknowledged first and its answers follow as the HTTP
 // workers go idle: at nice 5, batched answers took the CPU from the acknowledgements and ingest fell from
-// 4,390 to about 2,900 webhooks a second. Best effort: a failure only leaves the thread at the daemon's
-// priority.
+// 4,390 to about 2,900 webhooks a second.
 void lower_priority() {
-    if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), k_builtin_nice) != 0) {
-        log_debug("answer", "cannot lower the built-in answer thread's priority: {}", std::strerror(errno));
-    }
+    lower_this_thread_priority("answer");
 }
 
 } // namespace

@@ -18,6 +18,7 @@
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/customer_repo.hpp"
 #include "daemon/store/event_repo.hpp"
+#include "daemon/store/inbox_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
 #include "daemon/store/media_repo.hpp"
 #include "daemon/store/satisfaction_repo.hpp"
@@ -632,6 +633,54 @@ std::optional<Business> answer_target(Database& db, const Inbound& in) {
     return target;
 }
 
+store::InboxRow inbox_row_of(const Inbound& in) {
+    store::InboxRow row;
+    row.message_sid = in.sid;
+    row.from = in.from;
+    row.to = in.to;
+    row.body = in.body;
+    row.profile_name = in.profile_name;
+    row.num_media = in.num_media;
+    for (const auto& m : in.media) {
+        row.media.emplace_back(m.url, m.content_type);
+    }
+    row.received_at = in.received_at_ms;
+    return row;
+}
+
+Inbound inbound_of(const store::InboxRow& row) {
+    Inbound in;
+    in.sid = row.message_sid;
+    in.from = row.from;
+    in.to = row.to;
+    in.body = row.body;
+    in.profile_name = row.profile_name;
+    in.num_media = row.num_media;
+    for (const auto& [url, type] : row.media) {
+        in.media.push_back({url, type});
+    }
+    in.received_at_ms = row.received_at;
+    return in;
+}
+
+// Stores a webhook as it came, to be handled after its acknowledgement (Pipeline::handle_inbox). What the
+// acknowledgement itself says is still decided here: a MessageSid seen before is a duplicate, and a number
+// no business is on gets 404, so that Twilio's console shows the mistake.
+Outcome defer_webhook(Database& db, const Inbound& in) {
+    Outcome outcome;
+    if (store::message_sid_stored(db, in.sid)) {
+        outcome.kind = Outcome::Kind::duplicate;
+        return outcome;
+    }
+    if (!store::number_registered(db, in.to)) {
+        outcome.kind = Outcome::Kind::unknown_number;
+        return outcome;
+    }
+    auto row = inbox_row_of(in);
+    outcome.kind = store::insert_inbox(db, row) ? Outcome::Kind::deferred : Outcome::Kind::duplicate;
+    return outcome;
+}
+
 // A composed answer to a job's question: the reply (and the hand-off), the usage, the job removed. false when
 // the job was finished meanwhile or its question or business is gone.
 Result<bool> write_answer(Database& db, const config::Config& config, const store::AnswerJob& job,
@@ -706,9 +755,30 @@ std::pair<std::optional<answer::Answer>, std::int64_t> Pipeline::precompute(cons
     return pre ? *pre : Precomputed{}; // a failed read leaves the answer to a worker
 }
 
+int Pipeline::defer_limit(const config::Config& config) const {
+    return config.http_defer_after < 0 ? m_cores : config.http_defer_after;
+}
+
+bool Pipeline::deferring() const {
+    return m_inbox_queued && m_in_flight.load() >= defer_limit(*m_config.get());
+}
+
+void Pipeline::announce(const Outcome& outcome) {
+    if (outcome.answer_job && m_job_queued) {
+        m_job_queued(*outcome.answer_job, outcome.answer_lane);
+    }
+    if (outcome.media_queued > 0 && m_media_queued) {
+        m_media_queued();
+    }
+}
+
 Result<Outcome> Pipeline::handle(const Inbound& in) {
     auto config = m_config.get();
     InFlight counted(m_in_flight);
+    // Under a burst the webhook is only stored before its acknowledgement (see the header). send-test is
+    // never deferred: sbcctl shows what it became.
+    bool may_defer = m_inbox_queued && !in.test;
+    bool defer = may_defer && counted.others >= defer_limit(*config);
     // The built-in answer is composed before the write, on this thread's reader connection, so that the
     // webhook's transaction stores the reply and the sender has it at the commit (handle_question). Not for
     // an LLM's business, whose answer worker composes it, and not while answer.inline_webhooks (the cores)
@@ -717,24 +787,63 @@ Result<Outcome> Pipeline::handle(const Inbound& in) {
     std::optional<answer::Answer> precomputed;
     std::int64_t precomputed_for = 0;
     int limit = config->answer_inline_webhooks < 0 ? m_cores : config->answer_inline_webhooks;
-    if (in.test || counted.others < limit) {
+    if (!defer && (in.test || counted.others < limit)) {
         std::tie(precomputed, precomputed_for) = precompute(in, *config);
     }
     auto result =
         write_and_hand_over([&](Database& db, std::vector<store::Claim>& claims) -> Result<Outcome> {
+            // Behind a webhook still in the inbox, this one waits its turn there too.
+            if (defer || (may_defer && store::inbox_waiting(db))) {
+                return defer_webhook(db, in);
+            }
             Outcome outcome;
             Step st{db, *config, in, outcome};
             process(st, precomputed, precomputed_for);
             claims = claim_for_sender(db, *config, st, {m_has_room, m_unhanded});
             return outcome;
         });
-    if (result && result->answer_job && m_job_queued) {
-        m_job_queued(*result->answer_job, result->answer_lane);
-    }
-    if (result && result->media_queued > 0 && m_media_queued) {
-        m_media_queued();
+    if (result && result->kind == Outcome::Kind::deferred) {
+        m_inbox_queued();
+    } else if (result) {
+        announce(*result);
     }
     return result;
+}
+
+std::vector<Result<Outcome>> Pipeline::handle_inbox(const std::vector<store::InboxRow>& rows) {
+    auto config = m_config.get();
+    std::vector<Inbound> ins;
+    std::vector<std::pair<std::optional<answer::Answer>, std::int64_t>> precomputed;
+    ins.reserve(rows.size());
+    precomputed.reserve(rows.size());
+    for (const auto& row : rows) {
+        ins.push_back(inbound_of(row));
+        precomputed.push_back(precompute(ins.back(), *config));
+    }
+    std::vector<std::vector<store::Claim>> claims(rows.size());
+    std::vector<std::function<Result<Outcome>(Database&)>> writes;
+    writes.reserve(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        writes.emplace_back([&, i](Database& db) -> Result<Outcome> {
+            Outcome outcome;
+            if (!store::delete_inbox(db, rows[i].id)) {
+                outcome.kind = Outcome::Kind::duplicate; // handled already
+                return outcome;
+            }
+            Step st{db, *config, ins[i], outcome};
+            process(st, precomputed[i].first, precomputed[i].second);
+            claims[i] = claim_for_sender(db, *config, st, {m_has_room, m_unhanded});
+            return outcome;
+        });
+    }
+    auto results = m_store.write_each(writes);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        hand_over(std::move(claims[i]), static_cast<bool>(results[i]));
+        if (results[i]) {
+            announce(*results[i]);
+        }
+    }
+    return results;
 }
 
 Result<bool> Pipeline::finish_answer(const store::AnswerJob& job, const Composed& composed) {

@@ -6,11 +6,15 @@
 // answerer takes is answered before that write when the CPU has room, and its reply is stored with it;
 // otherwise (an LLM's business, or a burst of webhooks) it is committed with an answer job instead of its
 // reply, and an answer worker composes it after the acknowledgement (see answer_worker.hpp).
+// While http.defer_after webhooks or more are in hand, a webhook is not handled before its acknowledgement:
+// it is stored as it came in the inbox, and InboxDrain hands it to handle_inbox() right after (and so are the
+// webhooks behind it while the inbox is not empty, so that each customer's messages keep their order).
 
 #include "common/result.hpp"
 #include "daemon/answer/answerer.hpp"
 #include "daemon/store/ai_repo.hpp"
 #include "daemon/store/business_repo.hpp"
+#include "daemon/store/inbox_repo.hpp"
 #include "daemon/store/message_repo.hpp"
 #include "daemon/store/usage_repo.hpp"
 
@@ -63,7 +67,8 @@ inline constexpr int k_max_media = 10;
 enum class AnswerLane { builtin, provider };
 
 struct Outcome {
-    enum class Kind { processed, duplicate, unknown_number };
+    // deferred: stored in the inbox as it came, to be handled after the acknowledgement.
+    enum class Kind { processed, duplicate, unknown_number, deferred };
     Kind kind = Kind::processed;
     std::string business_id;
     std::string classification; // the inbound message's kind: question, owner-command, opt-out, ...
@@ -116,6 +121,16 @@ class Pipeline {
     void on_answer_job(JobQueued job_queued) { m_job_queued = std::move(job_queued); }
     // Called after the commit when media rows were queued, to wake the downloader.
     void on_media_queued(std::function<void()> media_queued) { m_media_queued = std::move(media_queued); }
+    // Called after the commit of a webhook stored in the inbox, to wake the InboxDrain. Until it is set,
+    // nothing is deferred (a Pipeline without a drain handles every message before its acknowledgement).
+    void on_inbox_queued(std::function<void()> inbox_queued) { m_inbox_queued = std::move(inbox_queued); }
+
+    // Handles webhooks stored in the inbox, in order, each written as its own write and all sharing one
+    // commit; each row is removed in its write. A row already taken gives Outcome::Kind::duplicate.
+    std::vector<Result<Outcome>> handle_inbox(const std::vector<store::InboxRow>& rows);
+    // Whether webhooks are arriving faster than they are acknowledged: InboxDrain leaves the writer to the
+    // acknowledgements meanwhile.
+    bool deferring() const;
 
     // Writes the composed reply to a job's question and removes the job, in one transaction, then hands the
     // reply to the sender. A job already finished is left alone (ok, nothing written).
@@ -159,6 +174,10 @@ class Pipeline {
     // is not a question the built-in answerer takes, or the read failed (an answer worker composes it then).
     std::pair<std::optional<answer::Answer>, std::int64_t> precompute(const Inbound& in,
                                                                       const config::Config& config);
+    // The number of webhooks in hand from which new ones are deferred (http.defer_after).
+    int defer_limit(const config::Config& config) const;
+    // Wakes the answer workers and the downloader for what a handled message committed.
+    void announce(const Outcome& outcome);
 
     store::Store& m_store;
     const config::Live& m_config;
@@ -166,6 +185,7 @@ class Pipeline {
     HasRoom m_has_room;
     JobQueued m_job_queued;
     std::function<void()> m_media_queued;
+    std::function<void()> m_inbox_queued;
     std::atomic<int> m_in_flight{0};
     std::atomic<std::size_t> m_unhanded{0}; // claims made in writes and not handed to the sender yet
     const int m_cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));

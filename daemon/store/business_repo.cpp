@@ -74,6 +74,12 @@ std::vector<Business> businesses_on_number(Database& db, std::string_view number
     return read_all(*s);
 }
 
+bool number_registered(Database& db, std::string_view number) {
+    auto s = db.cached("SELECT 1 FROM businesses WHERE whatsapp_number = ? LIMIT 1");
+    s->bind(1, number);
+    return s->step();
+}
+
 std::vector<Business> list_businesses(Database& db) {
     static const std::string sql = select("ORDER BY slug");
     auto s = db.cached(sql);

@@ -31,6 +31,8 @@ std::optional<Business> find_business(Database& db, std::string_view slug);
 std::optional<Business> find_business_by_rowid(Database& db, std::int64_t rowid);
 // Every business answering on a WhatsApp number (several when the number is shared), ordered by rowid.
 std::vector<Business> businesses_on_number(Database& db, std::string_view number);
+// Whether any business is on the number (cheaper than reading them).
+bool number_registered(Database& db, std::string_view number);
 std::vector<Business> list_businesses(Database& db);
 std::int64_t count_businesses(Database& db);
 

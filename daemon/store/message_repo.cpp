@@ -304,6 +304,12 @@ std::optional<Message> find_message_by_sid(Database& db, std::string_view sid) {
     return read_row(*s);
 }
 
+bool message_sid_stored(Database& db, std::string_view sid) {
+    auto s = db.cached("SELECT 1 FROM messages WHERE message_sid = ?");
+    s->bind(1, sid);
+    return s->step();
+}
+
 std::vector<Message> replies_to(Database& db, std::int64_t inbound_id) {
     static const std::string sql =
         fmt::format("SELECT {} FROM messages m WHERE m.reply_to = ? ORDER BY m.id", k_columns);

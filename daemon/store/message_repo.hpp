@@ -92,6 +92,8 @@ int status_rank(std::string_view status);
 
 std::optional<Message> find_message(Database& db, std::int64_t id);
 std::optional<Message> find_message_by_sid(Database& db, std::string_view sid);
+// Whether a message with this MessageSid is stored (cheaper than reading it).
+bool message_sid_stored(Database& db, std::string_view sid);
 // Outbound messages written in reply to an inbound one, in order.
 std::vector<Message> replies_to(Database& db, std::int64_t inbound_id);
 

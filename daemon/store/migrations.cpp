@@ -416,6 +416,22 @@ WHERE id IN (SELECT MAX(u.id) FROM llm_usage u JOIN usage_fold f ON f.business_i
 DROP TABLE usage_fold;
 DROP TABLE ai_usage;
 )sql",
+    // 13: the inbox, webhooks acknowledged once stored as they came and handled right after (inbox_repo.hpp).
+    R"sql(
+CREATE TABLE inbox (
+    id           INTEGER PRIMARY KEY,
+    message_sid  TEXT NOT NULL UNIQUE,
+    from_number  TEXT NOT NULL,
+    to_number    TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    profile_name TEXT NOT NULL,
+    num_media    INTEGER NOT NULL DEFAULT 0,
+    media        TEXT,
+    received_at  INTEGER NOT NULL,
+    failed_at    INTEGER,
+    error        TEXT
+);
+)sql",
 };
 
 constexpr int k_count = static_cast<int>(sizeof(k_migrations) / sizeof(k_migrations[0]));

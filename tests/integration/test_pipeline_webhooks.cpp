@@ -1,6 +1,9 @@
 // The WhatsApp pipeline end to end: the real sbcd, signed webhooks over HTTP on loopback, the fake Twilio
 // recording what sbcd posts to the Messages API, and the SQLite file read back.
 
+#include "common/time_format.hpp"
+#include "daemon/store/database.hpp"
+#include "daemon/store/inbox_repo.hpp"
 #include "tests/support/live_daemon.hpp"
 
 #include <algorithm>
@@ -130,6 +133,66 @@ TEST_CASE("with answer.inline_webhooks 0 the answer workers answer every questio
           std::vector<std::string>{"Gift cards are sold at the counter", "We deliver downtown until 10pm"});
     REQUIRE(wait_until([&] { return live.count("SELECT COUNT(*) FROM answer_jobs") == 0; }));
     CHECK(live.count("SELECT COUNT(*) FROM messages WHERE direction = 'out' AND reply_to IS NOT NULL") == 2);
+}
+
+// Under a burst (http.defer_after or more webhooks in hand) a webhook is acknowledged once it is stored as it
+// came, and handled right after by the inbox thread; 0 defers every one.
+TEST_CASE("with http.defer_after 0 a webhook is acknowledged from the inbox and answered right after",
+          "[pipeline][inbox]") {
+    Live live(Env{{"LOG_LEVEL", "debug"}, {"SBC_HTTP_DEFER_AFTER", "0"}});
+    REQUIRE(live.message(1, k_customer, "Do you deliver downtown?").status == 200);
+    REQUIRE(live.message(2, k_customer, "Do you sell gift cards?").status == 200);
+    CHECK_THAT(live.daemon().log(),
+               Contains(make_sid(1) + " from " + k_customer + " to " + k_number + " stored in the inbox"));
+    REQUIRE(live.wait_for_bodies(k_customer, 2));
+    auto bodies = live.bodies_to(k_customer);
+    std::sort(bodies.begin(), bodies.end());
+    CHECK(bodies ==
+          std::vector<std::string>{"Gift cards are sold at the counter", "We deliver downtown until 10pm"});
+    REQUIRE(wait_until([&] { return live.count(k_unfinished_sql) == 0; }));
+    CHECK(live.one("SELECT group_concat(message_sid, ' ') FROM (SELECT message_sid FROM messages WHERE "
+                   "direction = 'in' ORDER BY id)") == make_sid(1) + " " + make_sid(2));
+    CHECK(live.count("SELECT COUNT(*) FROM messages WHERE direction = 'out' AND reply_to IS NOT NULL") == 2);
+    auto status = nlohmann::json::parse(live.ctl({"status", "--json"}).out);
+    CHECK(status["arguments"]["counts"]["inbox_waiting"] == 0);
+    CHECK(status["arguments"]["counts"]["inbox_set_aside"] == 0);
+    // Counted once handled, by business and kind, like a message handled before its acknowledgement.
+    auto metrics = get(live.daemon().http_port(), "/metrics").body;
+    CHECK_THAT(metrics, Contains("business=\"pizza-palace\",kind=\"question\"} 2"));
+}
+
+// What sbcd acknowledged and had not handled when it was killed waits in the inbox: the next start handles
+// it, once.
+TEST_CASE("webhooks a crash left in the inbox are handled at the next start, once each",
+          "[pipeline][inbox]") {
+    TempDir dir;
+    FakeTwilio fake;
+    std::string database;
+    {
+        Live first(dir, fake);
+        database = first.daemon().database();
+    }
+    {
+        sbc::store::Database db(database, false);
+        for (int n : {1, 2}) {
+            sbc::store::InboxRow row;
+            row.message_sid = make_sid(n);
+            row.from = k_customer;
+            row.to = k_number;
+            row.body = n == 1 ? "Do you deliver downtown?" : "Do you sell gift cards?";
+            row.received_at = sbc::time_format::now_ms();
+            REQUIRE(sbc::store::insert_inbox(db, row));
+        }
+    }
+    Live live(dir, fake);
+    REQUIRE(live.wait_for_bodies(k_customer, 2));
+    REQUIRE(wait_until([&] { return live.count(k_unfinished_sql) == 0; }));
+    CHECK(live.count("SELECT COUNT(*) FROM messages WHERE direction = 'in'") == 2);
+    CHECK(live.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'") == 2);
+    // A retry of one of them by Twilio, after the restart, is a duplicate.
+    REQUIRE(live.message(1, k_customer, "Do you deliver downtown?").status == 200);
+    CHECK(live.count("SELECT COUNT(*) FROM messages WHERE direction = 'in'") == 2);
+    CHECK(fake.request_count() == 2);
 }
 
 TEST_CASE("a forged or missing signature gets 403 and stores nothing", "[pipeline][security]") {

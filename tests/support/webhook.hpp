@@ -42,9 +42,10 @@ std::string query_one(const std::string& db_path, const std::string& sql);
 // Integer form of query_one.
 long long query_int(const std::string& db_path, const std::string& sql);
 
-// Counts what sbcd still has to do for the messages it acknowledged: questions whose answer is not composed
-// yet (answer_jobs) and replies not yet accepted by Twilio (outbox). Zero once everything went out.
-inline constexpr const char* k_unfinished_sql =
-    "SELECT (SELECT COUNT(*) FROM answer_jobs) + (SELECT COUNT(*) FROM outbox)";
+// Counts what sbcd still has to do for the messages it acknowledged: webhooks not handled yet (inbox),
+// questions whose answer is not composed yet (answer_jobs) and replies not yet accepted by Twilio (outbox).
+// Zero once everything went out.
+inline constexpr const char* k_unfinished_sql = "SELECT (SELECT COUNT(*) FROM inbox) + (SELECT COUNT(*) FROM "
+                                                "answer_jobs) + (SELECT COUNT(*) FROM outbox)";
 
 } // namespace sbc::test

@@ -281,7 +281,8 @@ TEST_CASE("business-remove removes a business with its knowledge and frees its n
     f.fails(k_not_found, "business-show", {{"id", "pizza"}});
     f.fails(k_not_found, "business-remove", {{"id", "pizza"}});
     f.fails(k_not_found, "kb-list", {{"business", "pizza"}});
-    REQUIRE(f.ok("status")["counts"] == json{{"businesses", 0}, {"knowledge", 0}});
+    REQUIRE(f.ok("status")["counts"] ==
+            json{{"businesses", 0}, {"knowledge", 0}, {"inbox_waiting", 0}, {"inbox_set_aside", 0}});
     f.register_business("sushi", "+14155238886");
 }
 

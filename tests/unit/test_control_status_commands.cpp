@@ -61,7 +61,8 @@ TEST_CASE("status reports version, database, socket, listen address and counts",
     REQUIRE(status["database"]["size_bytes"].get<std::int64_t>() > 0);
     REQUIRE(status["socket"] == f.dir().path() + "/sbcd.sock");
     REQUIRE(status["http"] == json{{"listen", "127.0.0.1:8080"}, {"port", 8080}});
-    REQUIRE(status["counts"] == json{{"businesses", 2}, {"knowledge", 3}});
+    REQUIRE(status["counts"] ==
+            json{{"businesses", 2}, {"knowledge", 3}, {"inbox_waiting", 0}, {"inbox_set_aside", 0}});
     REQUIRE(status["uptime_seconds"].get<std::int64_t>() >= 0);
     auto started = sbc::time_format::parse_time(status["started_at"].get<std::string>(), 0);
     REQUIRE(started.has_value());
@@ -70,7 +71,8 @@ TEST_CASE("status reports version, database, socket, listen address and counts",
 
 TEST_CASE("status counts nothing on a new database", "[control][status]") {
     ControlFixture f;
-    REQUIRE(f.ok("status")["counts"] == json{{"businesses", 0}, {"knowledge", 0}});
+    REQUIRE(f.ok("status")["counts"] ==
+            json{{"businesses", 0}, {"knowledge", 0}, {"inbox_waiting", 0}, {"inbox_set_aside", 0}});
 }
 
 TEST_CASE("status has no embeddings section without an embedding model", "[control][status]") {

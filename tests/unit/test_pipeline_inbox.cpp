@@ -1,0 +1,241 @@
+// The inbox (see pipeline.hpp): under a burst a webhook is only stored as it came before its acknowledgement,
+// and Pipeline::handle_inbox handles it afterwards. Driven here without the InboxDrain thread, so that what
+// lies in the inbox between the two steps can be looked at.
+
+#include "common/time_format.hpp"
+#include "daemon/config/config.hpp"
+#include "daemon/config/live.hpp"
+#include "daemon/pipeline/pipeline.hpp"
+#include "daemon/store/business_repo.hpp"
+#include "daemon/store/inbox_repo.hpp"
+#include "daemon/store/knowledge_repo.hpp"
+#include "daemon/store/store.hpp"
+#include "tests/support/process.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+using sbc::Result;
+using sbc::pipeline::Inbound;
+using sbc::pipeline::Outcome;
+using sbc::store::Database;
+
+namespace {
+
+constexpr const char* k_number = "+14155238886";
+constexpr const char* k_customer = "+15552223333";
+
+sbc::config::Config deferring_config(int defer_after) {
+    sbc::config::Config c;
+    c.http_defer_after = defer_after;
+    c.rate_customer_per_hour = 0;
+    return c;
+}
+
+struct Bench {
+    sbc::test::TempDir dir;
+    sbc::config::Live live{deferring_config(0)};
+    sbc::store::Store store{dir.file("sbc.db")};
+    std::size_t claims_handed = 0;
+    int wakes = 0;
+    sbc::pipeline::Pipeline pipeline{store, live,
+                                     [this](std::vector<sbc::store::Claim> c) { claims_handed += c.size(); }};
+
+    Bench() {
+        pipeline.on_inbox_queued([this] { ++wakes; });
+        auto added = store.write([](Database& db) -> sbc::Status {
+            sbc::store::Business b;
+            b.id = "pizza-palace";
+            b.name = "Pizza Palace";
+            b.number = k_number;
+            b.owner = "+15550001111";
+            sbc::store::Entry e;
+            e.business_rowid = sbc::store::insert_business(db, b);
+            e.text = "We deliver downtown until 10pm";
+            sbc::store::insert_entry(db, e);
+            return sbc::ok_status();
+        });
+        REQUIRE(added.ok());
+    }
+
+    void defer_after(int n) { live.replace(deferring_config(n)); }
+
+    Outcome handle(const std::string& sid, const std::string& body, const std::string& to = k_number) {
+        Inbound in;
+        in.sid = sid;
+        in.from = k_customer;
+        in.to = to;
+        in.body = body;
+        in.received_at_ms = sbc::time_format::now_ms();
+        auto outcome = pipeline.handle(in);
+        REQUIRE(outcome.ok());
+        return *outcome;
+    }
+
+    long long count(const std::string& sql) {
+        auto n = store.read([&](Database& db) -> Result<long long> {
+            auto s = db.prepare(sql);
+            s.step();
+            return s.int64(0);
+        });
+        REQUIRE(n.ok());
+        return *n;
+    }
+
+    std::vector<std::string> column(const std::string& sql) {
+        auto rows = store.read([&](Database& db) -> Result<std::vector<std::string>> {
+            auto s = db.prepare(sql);
+            std::vector<std::string> out;
+            while (s.step()) {
+                out.push_back(s.is_null(0) ? "" : s.text(0));
+            }
+            return out;
+        });
+        REQUIRE(rows.ok());
+        return *rows;
+    }
+
+    std::vector<sbc::store::InboxRow> waiting() {
+        auto rows = store.read([](Database& db) -> Result<std::vector<sbc::store::InboxRow>> {
+            return sbc::store::next_inbox(db, 100);
+        });
+        REQUIRE(rows.ok());
+        return *rows;
+    }
+};
+
+} // namespace
+
+TEST_CASE("a deferred webhook is stored as it came and handled after, in order and once",
+          "[pipeline][inbox]") {
+    Bench bench;
+    CHECK(bench.handle("SM1", "Do you deliver downtown?").kind == Outcome::Kind::deferred);
+    CHECK(bench.handle("SM2", "Are you open on Sunday?").kind == Outcome::Kind::deferred);
+    CHECK(bench.wakes == 2);
+    // Nothing of the handling yet: no message, no reply, only the rows as they came.
+    CHECK(bench.count("SELECT COUNT(*) FROM messages") == 0);
+    CHECK(
+        bench.column("SELECT message_sid || ' ' || from_number || ' ' || to_number || ' ' || body FROM inbox "
+                     "ORDER BY id") ==
+        std::vector<std::string>{"SM1 +15552223333 +14155238886 Do you deliver downtown?",
+                                 "SM2 +15552223333 +14155238886 Are you open on Sunday?"});
+
+    // What the acknowledgement says is still decided at once: a retry is a duplicate, an unknown number 404.
+    CHECK(bench.handle("SM1", "Do you deliver downtown?").kind == Outcome::Kind::duplicate);
+    CHECK(bench.handle("SM9", "Hello?", "+14155550000").kind == Outcome::Kind::unknown_number);
+    CHECK(bench.count("SELECT COUNT(*) FROM inbox") == 2);
+
+    // Once the burst is over a new message still waits behind those in the inbox: the customer's order holds.
+    bench.defer_after(64);
+    CHECK(bench.handle("SM3", "Do you deliver downtown tonight?").kind == Outcome::Kind::deferred);
+
+    auto rows = bench.waiting();
+    REQUIRE(rows.size() == 3);
+    auto results = bench.pipeline.handle_inbox(rows);
+    REQUIRE(results.size() == 3);
+    for (const auto& r : results) {
+        REQUIRE(r.ok());
+        CHECK(r->kind == Outcome::Kind::processed);
+        CHECK(r->classification == "question");
+    }
+    CHECK(bench.count("SELECT COUNT(*) FROM inbox") == 0);
+    CHECK(bench.column("SELECT message_sid FROM messages WHERE direction = 'in' ORDER BY id") ==
+          std::vector<std::string>{"SM1", "SM2", "SM3"});
+    // Each stored at the time it arrived, not when it was handled.
+    CHECK(bench.column("SELECT created_at FROM messages WHERE message_sid = 'SM1'") ==
+          std::vector<std::string>{std::to_string(rows[0].received_at)});
+    CHECK(bench.count("SELECT COUNT(*) FROM messages i WHERE i.direction = 'in' AND "
+                      "(SELECT COUNT(*) FROM messages o WHERE o.reply_to = i.id) = 1") == 3);
+    CHECK(bench.column(
+              "SELECT o.body FROM messages o JOIN messages i ON o.reply_to = i.id WHERE i.message_sid = "
+              "'SM1'") == std::vector<std::string>{"We deliver downtown until 10pm"});
+    CHECK(bench.claims_handed == 3);
+
+    // Handling the same rows again (a second drain) changes nothing.
+    for (const auto& r : bench.pipeline.handle_inbox(rows)) {
+        REQUIRE(r.ok());
+        CHECK(r->kind == Outcome::Kind::duplicate);
+    }
+    CHECK(bench.count("SELECT COUNT(*) FROM messages") == 6);
+
+    // The inbox empty and no burst: handled before the acknowledgement again.
+    CHECK(bench.handle("SM4", "Do you deliver downtown?").kind == Outcome::Kind::processed);
+    CHECK(bench.handle("SM3", "Do you deliver downtown tonight?").kind == Outcome::Kind::duplicate);
+}
+
+TEST_CASE("a deferred webhook keeps its media and profile name", "[pipeline][inbox]") {
+    Bench bench;
+    Inbound in;
+    in.sid = "SM1";
+    in.from = k_customer;
+    in.to = k_number;
+    in.body = "Look at this";
+    in.profile_name = "Ana";
+    in.num_media = 2;
+    in.media = {{"https://api.twilio.com/media/ME1", "image/jpeg"},
+                {"https://api.twilio.com/media/ME2", "audio/ogg"}};
+    in.received_at_ms = sbc::time_format::now_ms();
+    auto deferred = bench.pipeline.handle(in);
+    REQUIRE(deferred.ok());
+    REQUIRE(deferred->kind == Outcome::Kind::deferred);
+    auto rows = bench.waiting();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].profile_name == "Ana");
+    CHECK(rows[0].num_media == 2);
+    CHECK(rows[0].media == std::vector<std::pair<std::string, std::string>>{
+                               {"https://api.twilio.com/media/ME1", "image/jpeg"},
+                               {"https://api.twilio.com/media/ME2", "audio/ogg"}});
+    auto results = bench.pipeline.handle_inbox(rows);
+    REQUIRE(results.front().ok());
+    CHECK(results.front()->classification == "media");
+    CHECK(bench.column("SELECT url || ' ' || content_type FROM media ORDER BY position") ==
+          std::vector<std::string>{"https://api.twilio.com/media/ME1 image/jpeg",
+                                   "https://api.twilio.com/media/ME2 audio/ogg"});
+    CHECK(bench.column("SELECT profile_name FROM customers WHERE phone = '+15552223333'") ==
+          std::vector<std::string>{"Ana"});
+}
+
+TEST_CASE("send-test is never deferred: sbcctl shows what it became", "[pipeline][inbox]") {
+    Bench bench;
+    Inbound in;
+    in.sid = "SMtest1";
+    in.from = k_customer;
+    in.to = k_number;
+    in.body = "Do you deliver downtown?";
+    in.test = true;
+    in.received_at_ms = sbc::time_format::now_ms();
+    auto outcome = bench.pipeline.handle(in);
+    REQUIRE(outcome.ok());
+    CHECK(outcome->kind == Outcome::Kind::processed);
+    REQUIRE(outcome->replies.size() == 1);
+    CHECK(outcome->replies.front().body == "We deliver downtown until 10pm");
+    CHECK(bench.count("SELECT COUNT(*) FROM inbox") == 0);
+}
+
+TEST_CASE("a pipeline without an inbox drain never defers", "[pipeline][inbox]") {
+    sbc::test::TempDir dir;
+    sbc::config::Live live{deferring_config(0)};
+    sbc::store::Store store{dir.file("sbc.db")};
+    sbc::pipeline::Pipeline pipeline{store, live, [](std::vector<sbc::store::Claim>) {}};
+    REQUIRE(store
+                .write([](Database& db) -> sbc::Status {
+                    sbc::store::Business b;
+                    b.id = "pizza-palace";
+                    b.name = "Pizza Palace";
+                    b.number = k_number;
+                    b.owner = "+15550001111";
+                    sbc::store::insert_business(db, b);
+                    return sbc::ok_status();
+                })
+                .ok());
+    Inbound in;
+    in.sid = "SM1";
+    in.from = k_customer;
+    in.to = k_number;
+    in.body = "Hello";
+    in.received_at_ms = sbc::time_format::now_ms();
+    auto outcome = pipeline.handle(in);
+    REQUIRE(outcome.ok());
+    CHECK(outcome->kind == Outcome::Kind::processed);
+}
