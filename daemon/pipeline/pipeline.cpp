@@ -27,6 +27,7 @@
 #include "daemon/store/usage_repo.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <fmt/format.h>
 #include <stdexcept>
 
@@ -44,6 +45,15 @@ constexpr std::int64_t k_window_ms = 24 * k_hour_ms;
 constexpr std::int64_t k_survey_margin_ms = 10 * 60 * 1000;
 // Conversations asked about in one transaction; the rest wait for the next round.
 constexpr int k_survey_batch = 50;
+// A burst's webhooks in hand dip under http.defer_after for a moment after every group commit, when all its
+// callers are released at once; the burst counts as over only once none was deferred for this long.
+constexpr std::int64_t k_burst_quiet_ms = 20;
+
+std::int64_t steady_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
 
 // What one message leads to, built up while it is classified, then written.
 struct Plan {
@@ -760,7 +770,7 @@ int Pipeline::defer_limit(const config::Config& config) const {
 }
 
 bool Pipeline::deferring() const {
-    return m_inbox_queued && m_in_flight.load() >= defer_limit(*m_config.get());
+    return steady_ms() - m_deferred_at_ms.load() < k_burst_quiet_ms;
 }
 
 void Pipeline::announce(const Outcome& outcome) {
@@ -779,6 +789,9 @@ Result<Outcome> Pipeline::handle(const Inbound& in) {
     // never deferred: sbcctl shows what it became.
     bool may_defer = m_inbox_queued && !in.test;
     bool defer = may_defer && counted.others >= defer_limit(*config);
+    if (defer) {
+        m_deferred_at_ms = steady_ms();
+    }
     // The built-in answer is composed before the write, on this thread's reader connection, so that the
     // webhook's transaction stores the reply and the sender has it at the commit (handle_question). Not for
     // an LLM's business, whose answer worker composes it, and not while answer.inline_webhooks (the cores)

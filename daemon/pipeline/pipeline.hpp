@@ -128,8 +128,8 @@ class Pipeline {
     // Handles webhooks stored in the inbox, in order, each written as its own write and all sharing one
     // commit; each row is removed in its write. A row already taken gives Outcome::Kind::duplicate.
     std::vector<Result<Outcome>> handle_inbox(const std::vector<store::InboxRow>& rows);
-    // Whether webhooks are arriving faster than they are acknowledged: InboxDrain leaves the writer to the
-    // acknowledgements meanwhile.
+    // Whether a webhook was deferred for the load (not only to wait its turn behind the inbox) in the last
+    // few milliseconds: a burst is on, and InboxDrain leaves the CPU and the writer to the acknowledgements.
     bool deferring() const;
 
     // Writes the composed reply to a job's question and removes the job, in one transaction, then hands the
@@ -187,7 +187,8 @@ class Pipeline {
     std::function<void()> m_media_queued;
     std::function<void()> m_inbox_queued;
     std::atomic<int> m_in_flight{0};
-    std::atomic<std::size_t> m_unhanded{0}; // claims made in writes and not handed to the sender yet
+    std::atomic<std::int64_t> m_deferred_at_ms{0}; // steady clock: when the load last deferred a webhook
+    std::atomic<std::size_t> m_unhanded{0};        // claims made in writes and not handed to the sender yet
     const int m_cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 };
 
