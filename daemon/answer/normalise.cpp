@@ -74,8 +74,10 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 17> k_irregu
 struct Phrase {
     std::string_view first, second, joined;
 };
-constexpr std::array<Phrase, 20> k_phrases = {{
+constexpr std::array<Phrase, 22> k_phrases = {{
     {"how", "much", "price"},
+    {"how", "long", "duration"},
+    {"money", "back", "moneyback"},
     {"opening", "times", "hours"},
     {"gift", "card", "voucher"},
     {"gift", "cards", "voucher"},

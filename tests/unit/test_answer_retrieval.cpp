@@ -96,6 +96,19 @@ TEST_CASE("the lexicon knows events, groups and the words British and American E
     CHECK(answer::normalised_terms("electric bikes") == std::vector<std::string>{answer::stem("ebike")});
 }
 
+TEST_CASE("the lexicon knows waiting times, rescheduling, paying in parts and first-timers",
+          "[answer][lexicon]") {
+    CHECK(answer::normalised_terms("how long does it take") ==
+          std::vector<std::string>{answer::stem("duration"), answer::stem("take")});
+    CHECK(contains(answer::lexicon_related(answer::stem("duration")), answer::stem("minutes")));
+    CHECK(contains(answer::lexicon_related(answer::stem("rearrange")), answer::stem("cancel")));
+    CHECK(contains(answer::lexicon_related(answer::stem("instalments")), answer::stem("pay")));
+    CHECK(contains(answer::lexicon_related(answer::stem("beginners")), answer::stem("trial")));
+    CHECK(contains(answer::lexicon_related(answer::stem("cheaper")), answer::stem("price")));
+    CHECK(answer::normalised_terms("can I get my money back") == std::vector<std::string>{"moneyback"});
+    CHECK(contains(answer::lexicon_related("moneyback"), answer::stem("refund")));
+}
+
 TEST_CASE("the lexicon relates customers' words to owners' words, both ways", "[answer][lexicon]") {
     const auto& voucher = answer::lexicon_related(answer::stem("voucher"));
     CHECK(contains(voucher, answer::stem("gift")));
