@@ -7,6 +7,7 @@
 #include <array>
 #include <mutex>
 #include <shared_mutex>
+#include <string>
 #include <unordered_map>
 #include <utility>
 
@@ -154,6 +155,24 @@ bool is_filler(std::string_view w) {
         return copy;
     }();
     return std::binary_search(sorted.begin(), sorted.end(), w);
+}
+
+bool digits(std::string_view w) {
+    return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "4.50", "29.99", "8.99" (raw_tokens writes the point as ':'): owners often write a price without its
+// currency, and it is not a time of day. A time written with a point is before 25 and on a quarter hour
+// ("7.30", "8.15"), a price rarely both.
+bool decimal_amount(std::string_view w) {
+    auto point = w.find(':');
+    if (point == std::string_view::npos || point == 0 || point > 4 || w.size() - point != 3 ||
+        !digits(w.substr(0, point)) || !digits(w.substr(point + 1))) {
+        return false;
+    }
+    int whole = std::stoi(std::string(w.substr(0, point)));
+    int cents = std::stoi(std::string(w.substr(point + 1)));
+    return whole > 24 || cents % 15 != 0;
 }
 
 // "12-15", "7:30", "9am", "18:00": an entry (or a question) that gives clock times is about when something
@@ -313,8 +332,8 @@ Form form_of_word(const std::string& w) {
     f.may_join =
         number_word(w) || age_word(w) ||
         std::any_of(k_phrases.begin(), k_phrases.end(), [&](const Phrase& p) { return p.first == w; });
-    f.clock = clock_time(w);
-    f.money = money(w);
+    f.clock = clock_time(w) && !decimal_amount(w);
+    f.money = money(w) || decimal_amount(w);
     f.kept = question_word(w) || (!is_stop_word(w) && !is_filler(w));
     if (f.kept) {
         f.term = stem(w);

@@ -84,6 +84,18 @@ TEST_CASE("normalised terms drop stop words and join fixed phrases", "[answer][n
     CHECK(answer::normalised_terms("what is the") == std::vector<std::string>{});
 }
 
+TEST_CASE("a decimal amount without a currency is a price, a time with a point is a time",
+          "[answer][normalise]") {
+    auto price = answer::stem("price");
+    CHECK(contains(answer::normalised_terms("Day pass 8.99"), price));
+    CHECK(contains(answer::normalised_terms("Suits 14.95"), price));
+    CHECK(contains(answer::normalised_terms("Monthly 29.99"), price));
+    CHECK_FALSE(contains(answer::normalised_terms("Monthly 29.99"), "hour"));
+    CHECK(contains(answer::normalised_terms("open from 8.30"), "hour"));
+    CHECK_FALSE(contains(answer::normalised_terms("open from 8.30"), price));
+    CHECK(contains(answer::normalised_terms("open 7:30-18:00"), "hour"));
+}
+
 TEST_CASE("the lexicon knows events, groups and the words British and American English differ in",
           "[answer][lexicon]") {
     CHECK(contains(answer::lexicon_related(answer::stem("married")), answer::stem("wedding")));
