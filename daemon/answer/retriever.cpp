@@ -26,6 +26,7 @@ namespace {
 // How much a match through a related word counts against the customer's own word.
 constexpr double k_lexicon_factor = 0.8;
 constexpr double k_typo_factor = 0.8;
+constexpr double k_compound_factor = 0.8;
 constexpr double k_owner_factor = 1.0;
 // General English (WordNet) is less sure than the curated lexicon: a synonym there may be of another sense.
 // Synonyms of the first two senses count 0.6 (0.4 and 0.8, 1 to 5 senses measured: docs/retrieval.md); a
@@ -230,6 +231,25 @@ Alternatives correct(const std::string& term, const Corpus& corpus,
     return alts;
 }
 
+// Whether `compound` is `head` with a word of four letters or more in front: "microchip" is a chip,
+// "houseplant" a plant. English compounds are about their last word; four letters keep prefixes out
+// ("unblock" is not a lock).
+bool compound_of(std::string_view head, std::string_view compound) {
+    return head.size() >= 4 && compound.size() >= head.size() + 4 && compound.ends_with(head);
+}
+
+// A word the business does not know may be the last word of one of its compounds ("do you chip dogs" and
+// "Microchipping 20"), or a compound of one of its words ("house plants" written "houseplants").
+Alternatives compounds(const std::string& term, const Corpus& corpus) {
+    Alternatives alts;
+    for (const auto& word : term_texts(corpus.vocabulary())) {
+        if (compound_of(term, word) || compound_of(word, term)) {
+            add(alts, word, k_compound_factor);
+        }
+    }
+    return alts;
+}
+
 // The alternatives some entry has, as term ids, in the order of `alts` (which decides, between two of the
 // same factor, whose occurrence in an entry a question's word takes).
 TermAlternatives term_ids_of(const Alternatives& alts) {
@@ -276,7 +296,9 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
         }
         auto ids = term_ids_of(alts);
         if (!known(ids, corpus) && owner.count(term) == 0) {
-            if (auto fixed = correct(term, corpus, owner); !fixed.empty()) {
+            if (auto parts = compounds(term, corpus); !parts.empty()) {
+                alts = std::move(parts);
+            } else if (auto fixed = correct(term, corpus, owner); !fixed.empty()) {
                 alts = std::move(fixed);
             } else if (wordnet) {
                 for (const auto& [s, f] : described(*wordnet, surfaces)) {

@@ -256,3 +256,10 @@ TEST_CASE("builtin: one word of an entry answers one word of the question", "[an
     CHECK(candidates[0].confidence < 0.5);
     CHECK(shop.answer("can you bring it to my house") == 0);
 }
+
+TEST_CASE("builtin: a word the business does not know finds the compound it ends", "[answer]") {
+    Shop shop({"Neutering for cats and dogs from 80.", "Microchipping 20, free with the health plan.",
+               "Keys are coded and locked away."});
+    CHECK(shop.answer("do you chip dogs") == 2);
+    CHECK(shop.answer("can you unblock my sink") == 0); // "unblock" is not a lock
+}
