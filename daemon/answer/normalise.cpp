@@ -51,24 +51,14 @@ bool strip(std::string& w, std::string_view suffix, std::string_view replacement
     return true;
 }
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 17> k_irregular = {{
-    {"children", "child"},
-    {"childrens", "child"},
-    {"kids", "kid"},
-    {"people", "person"},
-    {"men", "man"},
-    {"women", "woman"},
-    {"mens", "man"},
-    {"womens", "woman"},
-    {"feet", "foot"},
-    {"teeth", "tooth"},
-    {"mice", "mouse"},
-    {"wi", "wi"},
-    {"shut", "close"},
-    {"shuts", "close"},
-    {"opens", "open"},
-    {"ran", "run"},
-    {"paid", "pay"},
+constexpr std::array<std::pair<std::string_view, std::string_view>, 24> k_irregular = {{
+    // days as customers type them on a phone
+    {"tmrw", "tomorrow"},   {"tmr", "tomorrow"},  {"2moro", "tomorrow"}, {"2morrow", "tomorrow"},
+    {"2day", "today"},      {"2nite", "tonight"}, {"tonite", "tonight"}, {"children", "child"},
+    {"childrens", "child"}, {"kids", "kid"},      {"people", "person"},  {"men", "man"},
+    {"women", "woman"},     {"mens", "man"},      {"womens", "woman"},   {"feet", "foot"},
+    {"teeth", "tooth"},     {"mice", "mouse"},    {"wi", "wi"},          {"shut", "close"},
+    {"shuts", "close"},     {"opens", "open"},    {"ran", "run"},        {"paid", "pay"},
 }};
 
 // Word pairs (after lower-casing) that mean one thing; the second word is dropped, the first replaced.
@@ -139,13 +129,17 @@ bool question_word(std::string_view w) {
 }
 
 // Words customers wrap their questions in, that no entry answers: without them, "can I buy a voucher for
-// my sister" weighs what "voucher" weighs. Sorted.
-constexpr std::array<std::string_view, 40> k_filler = {
-    "able",      "also",        "anything", "boyfriend", "brother",    "buy",     "dad",    "daughter",
-    "do",        "friend",      "friends",  "get",       "girlfriend", "go",      "got",    "grandfather",
-    "grandma",   "grandmother", "grandpa",  "guys",      "have",       "husband", "look",   "looking",
-    "mom",       "mum",         "need",     "possible",  "really",     "sell",    "sister", "someone",
-    "something", "somewhere",   "son",      "sure",      "thing",      "wife",    "wonder", "wondering",
+// my sister" weighs what "voucher" weighs. With them, what customers type on a phone for words the stop list
+// drops ("r u open", "pls") and negations, which say nothing of the topic ("my car won't start"). Sorted.
+constexpr std::array<std::string_view, 58> k_filler = {
+    "able",        "also",       "anything", "boyfriend", "brother", "buy",       "cant",        "cheers",
+    "dad",         "daughter",   "didnt",    "do",        "doesnt",  "dont",      "friend",      "friends",
+    "get",         "girlfriend", "go",       "gonna",     "got",     "gotta",     "grandfather", "grandma",
+    "grandmother", "grandpa",    "guys",     "have",      "hiya",    "husband",   "isnt",        "ive",
+    "look",        "looking",    "mom",      "mum",       "need",    "pls",       "plz",         "possible",
+    "r",           "really",     "sell",     "sister",    "someone", "something", "somewhere",   "son",
+    "sure",        "thing",      "thx",      "ur",        "wanna",   "wife",      "wonder",      "wondering",
+    "wont",        "wot",
 };
 
 bool is_filler(std::string_view w) {

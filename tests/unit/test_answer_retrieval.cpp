@@ -82,6 +82,8 @@ TEST_CASE("normalised terms drop stop words and join fixed phrases", "[answer][n
     CHECK(answer::normalised_terms("for my 7yo") == std::vector<std::string>{"child"});
     CHECK(answer::normalised_terms("the wi-fi") == std::vector<std::string>{"wifi"});
     CHECK(answer::normalised_terms("what is the") == std::vector<std::string>{});
+    CHECK(answer::normalised_terms("r u open tmrw pls") ==
+          std::vector<std::string>{answer::stem("open"), answer::stem("tomorrow")});
 }
 
 TEST_CASE("a decimal amount without a currency is a price, a time with a point is a time",
