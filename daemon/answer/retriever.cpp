@@ -29,12 +29,14 @@ constexpr double k_typo_factor = 0.8;
 constexpr double k_compound_factor = 0.8;
 constexpr double k_owner_factor = 1.0;
 // General English (WordNet) is less sure than the curated lexicon: a synonym there may be of another sense.
-// Synonyms of the first two senses count 0.6 (0.4 and 0.8, 1 to 5 senses measured: docs/retrieval.md); a
-// word only WordNet's definition of an unknown word gives counts 0.3.
+// Synonyms of the first two senses count 0.6 (0.4 and 0.8, 1 to 5 senses measured: docs/retrieval.md). For a
+// word nothing else explains, the words its first sense links to (more general, same root: "cappuccino" ->
+// coffee, "whiter" -> whiten) count 0.4; 0.3 and 0.5 and two senses measured worse on one set or another,
+// and the words of its definition, which this replaced, lost out-of-scope questions (docs/retrieval.md).
 constexpr double k_wordnet_factor = 0.6;
 constexpr int k_wordnet_senses = 2;
-constexpr double k_gloss_factor = 0.3;
-constexpr int k_gloss_senses = 1;
+constexpr double k_linked_factor = 0.4;
+constexpr int k_linked_senses = 1;
 // Owners start an entry with what it is about ("Gift cards from 20 euros", "Kids menu for under 10s"): a
 // question's word that is an entry's first word (corpus.hpp's k_lead_terms) ranks that entry higher, by 0.3
 // of the word's share (the best of 0.1..0.5 over the first 1..3 words on the evaluation set). Ranking only:
@@ -192,14 +194,14 @@ void add_general_synonyms(Alternatives& alts, const WordNet& wordnet,
     }
 }
 
-// A word the business never uses may still be described by words it does use: "shampoo" is "a cleansing
-// agent ... for washing the hair".
-Alternatives described(const WordNet& wordnet, const std::vector<std::string>& surfaces) {
+// A word the business never uses may still be linked to words it does use: a cappuccino is a coffee.
+Alternatives linked(const WordNet& wordnet, const std::vector<std::string>& surfaces) {
+    static const std::vector<std::string_view> k_symbols = {"@", "@i", "+"};
     Alternatives alts;
     for (const auto& surface : surfaces) {
-        for (const auto& word : wordnet.described_by(surface, k_gloss_senses)) {
+        for (const auto& word : wordnet.linked(surface, k_symbols, k_linked_senses)) {
             for (const auto& t : normalised_terms(word)) {
-                add(alts, t, k_gloss_factor);
+                add(alts, t, k_linked_factor);
             }
         }
     }
@@ -301,7 +303,7 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
             } else if (auto fixed = correct(term, corpus, owner); !fixed.empty()) {
                 alts = std::move(fixed);
             } else if (wordnet) {
-                for (const auto& [s, f] : described(*wordnet, surfaces)) {
+                for (const auto& [s, f] : linked(*wordnet, surfaces)) {
                     add(alts, s, f);
                 }
             }
