@@ -7,6 +7,7 @@
 #include <array>
 #include <mutex>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -51,14 +52,35 @@ bool strip(std::string& w, std::string_view suffix, std::string_view replacement
     return true;
 }
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 24> k_irregular = {{
-    // days as customers type them on a phone
-    {"tmrw", "tomorrow"},   {"tmr", "tomorrow"},  {"2moro", "tomorrow"}, {"2morrow", "tomorrow"},
-    {"2day", "today"},      {"2nite", "tonight"}, {"tonite", "tonight"}, {"children", "child"},
-    {"childrens", "child"}, {"kids", "kid"},      {"people", "person"},  {"men", "man"},
-    {"women", "woman"},     {"mens", "man"},      {"womens", "woman"},   {"feet", "foot"},
-    {"teeth", "tooth"},     {"mice", "mouse"},    {"wi", "wi"},          {"shut", "close"},
-    {"shuts", "close"},     {"opens", "open"},    {"ran", "run"},        {"paid", "pay"},
+constexpr std::array<std::pair<std::string_view, std::string_view>, 17> k_irregular = {{
+    {"children", "child"},
+    {"childrens", "child"},
+    {"kids", "kid"},
+    {"people", "person"},
+    {"men", "man"},
+    {"women", "woman"},
+    {"mens", "man"},
+    {"womens", "woman"},
+    {"feet", "foot"},
+    {"teeth", "tooth"},
+    {"mice", "mouse"},
+    {"wi", "wi"},
+    {"shut", "close"},
+    {"shuts", "close"},
+    {"opens", "open"},
+    {"ran", "run"},
+    {"paid", "pay"},
+}};
+
+// Days as customers type them on a phone.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 7> k_texting = {{
+    {"tmrw", "tomorrow"},
+    {"tmr", "tomorrow"},
+    {"2moro", "tomorrow"},
+    {"2morrow", "tomorrow"},
+    {"2day", "today"},
+    {"2nite", "tonight"},
+    {"tonite", "tonight"},
 }};
 
 // Word pairs (after lower-casing) that mean one thing; the second word is dropped, the first replaced.
@@ -273,9 +295,12 @@ class FormMemo {
 } // namespace
 
 std::string stem(std::string_view word) {
-    for (const auto& [from, to] : k_irregular) {
-        if (word == from) {
-            return std::string(to);
+    using WordMap = std::span<const std::pair<std::string_view, std::string_view>>;
+    for (WordMap table : {WordMap(k_irregular), WordMap(k_texting)}) {
+        for (const auto& [from, to] : table) {
+            if (word == from) {
+                return std::string(to);
+            }
         }
     }
     std::string w = american_spelling(word);

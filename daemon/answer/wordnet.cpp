@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace sbc::answer {
 namespace {
@@ -156,19 +157,15 @@ constexpr std::array<PartOfSpeech, 4> k_parts = {{{"noun", k_noun_rules.data(), 
                                                   {"adj", k_adj_rules.data(), k_adj_rules.size()},
                                                   {"adv", nullptr, 0}}};
 
-// A pointer's part of speech ("n", "v", "a" or "s" for adjectives, "r") as an index into k_parts.
+// A pointer's part of speech as the data files write it ("s" is an adjective in a cluster), as an index
+// into k_parts.
 std::optional<std::size_t> part_of(std::string_view symbol) {
-    if (symbol == "n") {
-        return 0;
-    }
-    if (symbol == "v") {
-        return 1;
-    }
-    if (symbol == "a" || symbol == "s") {
-        return 2;
-    }
-    if (symbol == "r") {
-        return 3;
+    static constexpr std::array<std::pair<std::string_view, std::size_t>, 5> k_symbols = {
+        {{"n", 0}, {"v", 1}, {"a", 2}, {"s", 2}, {"r", 3}}};
+    for (const auto& [name, part] : k_symbols) {
+        if (symbol == name) {
+            return part;
+        }
     }
     return std::nullopt;
 }
