@@ -14,26 +14,34 @@ namespace {
 // normaliser makes of a question or an entry. A word may sit in several groups.
 const std::vector<std::vector<std::string_view>> k_groups = {
     // opening hours
-    {"hours",    "open",    "opening",  "close",     "closing",  "closed", "shut",     "time",
-     "times",    "tonight", "today",    "late",      "early",    "until",  "till",     "schedule",
-     "weekend",  "monday",  "tuesday",  "wednesday", "thursday", "friday", "saturday", "sunday",
-     "tomorrow", "weekday", "weekdays", "daily",     "mon",      "tue",    "wed",      "thu",
-     "fri",      "sat",     "sun",      "morning",   "evening"},
+    {"hours",   "open",      "opening",  "close",   "closing",  "closed", "shut",     "time",    "times",
+     "tonight", "today",     "late",     "early",   "until",    "till",   "schedule", "weekend", "monday",
+     "tuesday", "wednesday", "thursday", "friday",  "saturday", "sunday", "tomorrow", "weekday", "weekdays",
+     "daily",   "mon",       "tue",      "wed",     "thu",      "fri",    "sat",      "sun",     "morning",
+     "evening", "later",     "latest",   "earlier", "earliest"},
     // where
     {"address", "location", "located", "where", "find", "directions", "map", "street", "road", "lane",
-     "square", "avenue", "opposite", "behind", "near"},
+     "square", "avenue", "opposite", "behind", "near", "nearest"},
     {"parking", "park", "car", "carpark"},
     // bookings
-    {"book", "booking", "reservation", "reserve", "table", "appointment", "slot", "schedule", "walkin"},
-    {"cancel", "cancellation", "reschedule", "move", "change", "notice"},
+    {"book", "booking", "reservation", "reserve", "table", "appointment", "slot", "schedule", "walkin",
+     "availability", "available", "slots", "booked"},
+    {"cancel", "cancellation", "reschedule", "move", "change", "notice", "rearrange", "postpone", "miss",
+     "missed"},
+    // how long it takes ("how long" is joined to "duration"): a wait, a turnaround, a session's length
+    {"duration", "wait", "waiting", "ready", "minute", "minutes", "mins", "hour", "hours", "quick", "quickly",
+     "fast", "turnaround", "soon", "sooner"},
     // money
-    {"price", "prices", "cost", "costs", "expensive", "cheap", "fee", "charge", "rate", "rates", "tariff",
-     "quote"},
-    {"pay", "payment", "card", "cards", "cash", "contactless", "apple", "google", "transfer", "accept",
-     "take", "cheque", "invoice"},
+    {"price", "prices", "cost", "costs", "expensive", "cheap", "cheaper", "cheapest", "fee", "charge", "rate",
+     "rates", "tariff", "quote"},
+    {"pay",        "payment",     "card",    "cards",  "cash",    "contactless", "apple",  "google",
+     "transfer",   "accept",      "take",    "cheque", "invoice", "debit",       "credit", "paypal",
+     "instalment", "instalments", "finance", "spread", "upfront", "deposit"},
+    // first-timers
+    {"beginner", "beginners", "novice", "newcomer", "first", "trial", "taster", "intro", "introductory"},
     {"voucher", "vouchers", "giftcard", "gift", "certificate", "present"},
-    {"refund", "replace", "replacement", "return", "exchange", "complaint", "unhappy", "happy", "wrong",
-     "broken", "damaged", "wilted"},
+    {"refund", "moneyback", "replace", "replacement", "return", "exchange", "complaint", "unhappy", "happy",
+     "wrong", "broken", "damaged", "wilted"},
     {"discount", "offer", "deal", "promotion", "loyalty", "reward", "rewards", "stamp", "points", "off"},
     // getting things to people
     {"deliver", "delivery", "deliveries", "ship", "shipping", "send", "courier", "post", "bring", "arrive",

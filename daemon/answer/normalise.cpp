@@ -7,6 +7,8 @@
 #include <array>
 #include <mutex>
 #include <shared_mutex>
+#include <span>
+#include <string>
 #include <unordered_map>
 #include <utility>
 
@@ -70,12 +72,25 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 17> k_irregu
     {"paid", "pay"},
 }};
 
+// Days as customers type them on a phone.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 7> k_texting = {{
+    {"tmrw", "tomorrow"},
+    {"tmr", "tomorrow"},
+    {"2moro", "tomorrow"},
+    {"2morrow", "tomorrow"},
+    {"2day", "today"},
+    {"2nite", "tonight"},
+    {"tonite", "tonight"},
+}};
+
 // Word pairs (after lower-casing) that mean one thing; the second word is dropped, the first replaced.
 struct Phrase {
     std::string_view first, second, joined;
 };
-constexpr std::array<Phrase, 20> k_phrases = {{
+constexpr std::array<Phrase, 22> k_phrases = {{
     {"how", "much", "price"},
+    {"how", "long", "duration"},
+    {"money", "back", "moneyback"},
     {"opening", "times", "hours"},
     {"gift", "card", "voucher"},
     {"gift", "cards", "voucher"},
@@ -136,13 +151,17 @@ bool question_word(std::string_view w) {
 }
 
 // Words customers wrap their questions in, that no entry answers: without them, "can I buy a voucher for
-// my sister" weighs what "voucher" weighs. Sorted.
-constexpr std::array<std::string_view, 40> k_filler = {
-    "able",      "also",        "anything", "boyfriend", "brother",    "buy",     "dad",    "daughter",
-    "do",        "friend",      "friends",  "get",       "girlfriend", "go",      "got",    "grandfather",
-    "grandma",   "grandmother", "grandpa",  "guys",      "have",       "husband", "look",   "looking",
-    "mom",       "mum",         "need",     "possible",  "really",     "sell",    "sister", "someone",
-    "something", "somewhere",   "son",      "sure",      "thing",      "wife",    "wonder", "wondering",
+// my sister" weighs what "voucher" weighs. With them, what customers type on a phone for words the stop list
+// drops ("r u open", "pls") and negations, which say nothing of the topic ("my car won't start"). Sorted.
+constexpr std::array<std::string_view, 58> k_filler = {
+    "able",        "also",       "anything", "boyfriend", "brother", "buy",       "cant",        "cheers",
+    "dad",         "daughter",   "didnt",    "do",        "doesnt",  "dont",      "friend",      "friends",
+    "get",         "girlfriend", "go",       "gonna",     "got",     "gotta",     "grandfather", "grandma",
+    "grandmother", "grandpa",    "guys",     "have",      "hiya",    "husband",   "isnt",        "ive",
+    "look",        "looking",    "mom",      "mum",       "need",    "pls",       "plz",         "possible",
+    "r",           "really",     "sell",     "sister",    "someone", "something", "somewhere",   "son",
+    "sure",        "thing",      "thx",      "ur",        "wanna",   "wife",      "wonder",      "wondering",
+    "wont",        "wot",
 };
 
 bool is_filler(std::string_view w) {
@@ -152,6 +171,24 @@ bool is_filler(std::string_view w) {
         return copy;
     }();
     return std::binary_search(sorted.begin(), sorted.end(), w);
+}
+
+bool digits(std::string_view w) {
+    return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "4.50", "29.99", "8.99" (raw_tokens writes the point as ':'): owners often write a price without its
+// currency, and it is not a time of day. A time written with a point is before 25 and on a quarter hour
+// ("7.30", "8.15"), a price rarely both.
+bool decimal_amount(std::string_view w) {
+    auto point = w.find(':');
+    if (point == std::string_view::npos || point == 0 || point > 4 || w.size() - point != 3 ||
+        !digits(w.substr(0, point)) || !digits(w.substr(point + 1))) {
+        return false;
+    }
+    int whole = std::stoi(std::string(w.substr(0, point)));
+    int cents = std::stoi(std::string(w.substr(point + 1)));
+    return whole > 24 || cents % 15 != 0;
 }
 
 // "12-15", "7:30", "9am", "18:00": an entry (or a question) that gives clock times is about when something
@@ -258,9 +295,12 @@ class FormMemo {
 } // namespace
 
 std::string stem(std::string_view word) {
-    for (const auto& [from, to] : k_irregular) {
-        if (word == from) {
-            return std::string(to);
+    using WordMap = std::span<const std::pair<std::string_view, std::string_view>>;
+    for (WordMap table : {WordMap(k_irregular), WordMap(k_texting)}) {
+        for (const auto& [from, to] : table) {
+            if (word == from) {
+                return std::string(to);
+            }
         }
     }
     std::string w = american_spelling(word);
@@ -311,8 +351,8 @@ Form form_of_word(const std::string& w) {
     f.may_join =
         number_word(w) || age_word(w) ||
         std::any_of(k_phrases.begin(), k_phrases.end(), [&](const Phrase& p) { return p.first == w; });
-    f.clock = clock_time(w);
-    f.money = money(w);
+    f.clock = clock_time(w) && !decimal_amount(w);
+    f.money = money(w) || decimal_amount(w);
     f.kept = question_word(w) || (!is_stop_word(w) && !is_filler(w));
     if (f.kept) {
         f.term = stem(w);

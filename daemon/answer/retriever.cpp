@@ -26,14 +26,17 @@ namespace {
 // How much a match through a related word counts against the customer's own word.
 constexpr double k_lexicon_factor = 0.8;
 constexpr double k_typo_factor = 0.8;
+constexpr double k_compound_factor = 0.8;
 constexpr double k_owner_factor = 1.0;
 // General English (WordNet) is less sure than the curated lexicon: a synonym there may be of another sense.
-// Synonyms of the first two senses count 0.6 (0.4 and 0.8, 1 to 5 senses measured: docs/retrieval.md); a
-// word only WordNet's definition of an unknown word gives counts 0.3.
+// Synonyms of the first two senses count 0.6 (0.4 and 0.8, 1 to 5 senses measured: docs/retrieval.md). For a
+// word nothing else explains, the words its first sense links to (more general, same root: "cappuccino" ->
+// coffee, "whiter" -> whiten) count 0.4; 0.3 and 0.5 and two senses measured worse on one set or another,
+// and the words of its definition, which this replaced, lost out-of-scope questions (docs/retrieval.md).
 constexpr double k_wordnet_factor = 0.6;
 constexpr int k_wordnet_senses = 2;
-constexpr double k_gloss_factor = 0.3;
-constexpr int k_gloss_senses = 1;
+constexpr double k_linked_factor = 0.4;
+constexpr int k_linked_senses = 1;
 // Owners start an entry with what it is about ("Gift cards from 20 euros", "Kids menu for under 10s"): a
 // question's word that is an entry's first word (corpus.hpp's k_lead_terms) ranks that entry higher, by 0.3
 // of the word's share (the best of 0.1..0.5 over the first 1..3 words on the evaluation set). Ranking only:
@@ -47,17 +50,23 @@ constexpr double k_unknown_share = 0.4;
 
 // Everyday words that say little about which entry is meant: in "do you guarantee your work" the entry with
 // "guarantee" (or "warranty") should beat the one that says "from home or work", and in "where is the
-// bathroom" the toilets the address. General English (the commonest verbs, nouns and adjectives, and the
-// question words the stop list keeps), not a trade's words. They still count, at half weight: 0.4, 0.5 and
-// 0.6 measured the same on both evaluation sets, 0.3 lost a held-out question (docs/retrieval.md).
+// bathroom" the toilets the address. General English (the commonest verbs, nouns, adjectives and adverbs,
+// the words customers wrap a question in: "I think", "sorry", "I've never", and the question words the stop
+// list keeps), not a trade's words. They still count, at half weight: 0.4, 0.5 and 0.6 measured the same on
+// both evaluation sets, 0.3 lost a held-out question (docs/retrieval.md).
 constexpr std::string_view k_common_words[] = {
-    "after",  "again",  "back",  "before", "best", "big",   "bring",   "change", "come",   "coming", "day",
-    "days",   "done",   "ever",  "every",  "give", "going", "good",    "great",  "happen", "help",   "home",
-    "keep",   "kind",   "last",  "let",    "long", "lot",   "lots",    "make",   "many",   "mine",   "month",
-    "months", "more",   "most",  "much",   "new",  "next",  "nice",    "old",    "one",    "other",  "own",
-    "part",   "place",  "put",   "right",  "same", "say",   "see",     "show",   "small",  "start",  "still",
-    "take",   "things", "try",   "two",    "use",  "usual", "usually", "way",    "week",   "weeks",  "well",
-    "when",   "where",  "whole", "work",   "year", "years",
+    "after",    "again",  "already", "always", "anyone",   "around", "ask",   "asking", "away",   "awful",
+    "back",     "bad",    "before",  "best",   "better",   "big",    "bit",   "bring",  "came",   "change",
+    "come",     "coming", "day",     "days",   "doing",    "done",   "else",  "even",   "ever",   "every",
+    "everyone", "feel",   "getting", "give",   "going",    "gone",   "good",  "great",  "happen", "help",
+    "here",     "home",   "hope",    "hoping", "horrible", "keep",   "kind",  "last",   "let",    "long",
+    "lot",      "lots",   "lovely",  "make",   "making",   "many",   "maybe", "mine",   "month",  "months",
+    "more",     "most",   "much",    "never",  "new",      "next",   "nice",  "now",    "old",    "one",
+    "other",    "own",    "part",    "place",  "put",      "quite",  "right", "said",   "same",   "say",
+    "see",      "show",   "small",   "sorry",  "start",    "still",  "stuff", "take",   "taking", "terrible",
+    "things",   "think",  "thought", "tried",  "try",      "trying", "two",   "use",    "usual",  "usually",
+    "very",     "way",    "week",    "weeks",  "well",     "went",   "when",  "where",  "whole",  "wondered",
+    "work",     "worse",  "year",    "years",
 };
 constexpr double k_common_weight = 0.5;
 
@@ -191,14 +200,14 @@ void add_general_synonyms(Alternatives& alts, const WordNet& wordnet,
     }
 }
 
-// A word the business never uses may still be described by words it does use: "shampoo" is "a cleansing
-// agent ... for washing the hair".
-Alternatives described(const WordNet& wordnet, const std::vector<std::string>& surfaces) {
+// A word the business never uses may still be linked to words it does use: a cappuccino is a coffee.
+Alternatives linked(const WordNet& wordnet, const std::vector<std::string>& surfaces) {
+    static const std::vector<std::string_view> k_symbols = {"@", "@i", "+"};
     Alternatives alts;
     for (const auto& surface : surfaces) {
-        for (const auto& word : wordnet.described_by(surface, k_gloss_senses)) {
+        for (const auto& word : wordnet.linked(surface, k_symbols, k_linked_senses)) {
             for (const auto& t : normalised_terms(word)) {
-                add(alts, t, k_gloss_factor);
+                add(alts, t, k_linked_factor);
             }
         }
     }
@@ -225,6 +234,25 @@ Alternatives correct(const std::string& term, const Corpus& corpus,
     for (const auto& fixed : nearest_words(term, candidates)) {
         for (const auto& [s, f] : expand(fixed, owner, k_typo_factor)) {
             add(alts, s, f);
+        }
+    }
+    return alts;
+}
+
+// Whether `compound` is `head` with a word of four letters or more in front: "microchip" is a chip,
+// "houseplant" a plant. English compounds are about their last word; four letters keep prefixes out
+// ("unblock" is not a lock).
+bool compound_of(std::string_view head, std::string_view compound) {
+    return head.size() >= 4 && compound.size() >= head.size() + 4 && compound.ends_with(head);
+}
+
+// A word the business does not know may be the last word of one of its compounds ("do you chip dogs" and
+// "Microchipping 20"), or a compound of one of its words ("house plants" written "houseplants").
+Alternatives compounds(const std::string& term, const Corpus& corpus) {
+    Alternatives alts;
+    for (const auto& word : term_texts(corpus.vocabulary())) {
+        if (compound_of(term, word) || compound_of(word, term)) {
+            add(alts, word, k_compound_factor);
         }
     }
     return alts;
@@ -276,10 +304,12 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
         }
         auto ids = term_ids_of(alts);
         if (!known(ids, corpus) && owner.count(term) == 0) {
-            if (auto fixed = correct(term, corpus, owner); !fixed.empty()) {
+            if (auto parts = compounds(term, corpus); !parts.empty()) {
+                alts = std::move(parts);
+            } else if (auto fixed = correct(term, corpus, owner); !fixed.empty()) {
                 alts = std::move(fixed);
             } else if (wordnet) {
-                for (const auto& [s, f] : described(*wordnet, surfaces)) {
+                for (const auto& [s, f] : linked(*wordnet, surfaces)) {
                     add(alts, s, f);
                 }
             }

@@ -6,9 +6,11 @@
 #include <cstring>
 #include <fcntl.h>
 #include <mutex>
+#include <optional>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace sbc::answer {
 namespace {
@@ -155,6 +157,19 @@ constexpr std::array<PartOfSpeech, 4> k_parts = {{{"noun", k_noun_rules.data(), 
                                                   {"adj", k_adj_rules.data(), k_adj_rules.size()},
                                                   {"adv", nullptr, 0}}};
 
+// A pointer's part of speech as the data files write it ("s" is an adjective in a cluster), as an index
+// into k_parts.
+std::optional<std::size_t> part_of(std::string_view symbol) {
+    static constexpr std::array<std::pair<std::string_view, std::size_t>, 5> k_symbols = {
+        {{"n", 0}, {"v", 1}, {"a", 2}, {"s", 2}, {"r", 3}}};
+    for (const auto& [name, part] : k_symbols) {
+        if (symbol == name) {
+            return part;
+        }
+    }
+    return std::nullopt;
+}
+
 // "big(a)" -> "big"; "Monday" -> "monday"; empty for a collocation or a word with other than letters,
 // digits, '-' or '.' (abbreviations like "p.m." are not what a customer types either).
 std::string plain_lemma(std::string_view word) {
@@ -255,34 +270,12 @@ struct WordNet::Impl {
         return text.substr(offset, end == std::string_view::npos ? text.size() - offset : end - offset);
     }
 
-    // The definition (the gloss up to its first ';' or example) and the hypernyms' members of one synset.
-    void description(std::size_t p, std::size_t offset, std::vector<std::string>& out) const {
+    // The members of the synsets one synset points to with one of `symbols` (the data files' pointer
+    // symbols).
+    void linked(std::size_t p, std::size_t offset, const std::vector<std::string_view>& symbols,
+                std::vector<std::string>& out) const {
         auto line = line_at(p, offset);
-        auto bar = line.find(" | ");
-        if (bar == std::string_view::npos) {
-            return;
-        }
-        auto gloss = line.substr(bar + 3);
-        gloss = gloss.substr(0, std::min(gloss.find(';'), gloss.find('"')));
-        std::string word;
-        auto flush = [&] {
-            if (!word.empty() && std::find(out.begin(), out.end(), word) == out.end()) {
-                out.push_back(word);
-            }
-            word.clear();
-        };
-        for (char c : gloss) {
-            if (c >= 'A' && c <= 'Z') {
-                c = static_cast<char>(c - 'A' + 'a');
-            }
-            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-                word.push_back(c);
-            } else {
-                flush();
-            }
-        }
-        flush();
-        auto f = fields(line.substr(0, bar));
+        auto f = fields(line.substr(0, line.find(" | ")));
         std::size_t count = 0, pointers = 0;
         if (f.size() < 4 || !parse_number(f[3], 16, count) || f.size() < 5 + 2 * count ||
             !parse_number(f[4 + 2 * count], 10, pointers)) {
@@ -290,8 +283,12 @@ struct WordNet::Impl {
         }
         for (std::size_t i = 0; i < pointers; ++i) {
             std::size_t at = 5 + 2 * count + 4 * i, target = 0;
-            if (at + 3 < f.size() && (f[at] == "@" || f[at] == "@i") && parse_number(f[at + 1], 10, target)) {
-                members(p, target, out);
+            if (at + 3 >= f.size() || std::find(symbols.begin(), symbols.end(), f[at]) == symbols.end() ||
+                !parse_number(f[at + 1], 10, target)) {
+                continue;
+            }
+            if (auto target_part = part_of(f[at + 2])) {
+                members(*target_part, target, out);
             }
         }
     }
@@ -329,12 +326,16 @@ std::vector<std::string> WordNet::synonyms(std::string_view word, int max_senses
     return out;
 }
 
-std::vector<std::string> WordNet::described_by(std::string_view word, int max_senses) const {
+std::vector<std::string> WordNet::linked(std::string_view word, const std::vector<std::string_view>& symbols,
+                                         int max_senses) const {
     std::vector<std::string> out;
     for (std::size_t p = 0; p < k_parts.size(); ++p) {
         for (const auto& base : m_impl->base_forms(p, word)) {
+            if (base != word && std::find(out.begin(), out.end(), base) == out.end()) {
+                out.push_back(base);
+            }
             for (auto offset : m_impl->sense_offsets(p, base, max_senses)) {
-                m_impl->description(p, offset, out);
+                m_impl->linked(p, offset, symbols, out);
             }
         }
     }

@@ -30,11 +30,13 @@ class WordNet {
     // case, without repeats, `word` itself left out. Collocations ("gift_card") are left out too.
     std::vector<std::string> synonyms(std::string_view word, int max_senses = 2) const;
 
-    // What WordNet says `word` is, for a word the business never uses: the words of the definition of its
-    // first `max_senses` senses in each part of speech ("shampoo" -> "cleansing agent ... used for washing
-    // the hair") and the members of their more general synsets ("shampoo" -> "cleanser"). Lower case, as
-    // written in the definitions, with repeats removed.
-    std::vector<std::string> described_by(std::string_view word, int max_senses = 1) const;
+    // The words WordNet links `word` to, for a word the business never uses: its base forms and the
+    // members of the synsets its first `max_senses` senses per part of speech point to with one of
+    // `symbols`, the data files' pointer symbols ("@" more general, "@i" the class of an instance, "+"
+    // derived from the same root): "cappuccino" -> coffee, "whiter" -> white, whiten. Lower case, without
+    // repeats, `word` itself left out.
+    std::vector<std::string> linked(std::string_view word, const std::vector<std::string_view>& symbols,
+                                    int max_senses = 1) const;
 
     ~WordNet();
     WordNet(const WordNet&) = delete;

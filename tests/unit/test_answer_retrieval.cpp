@@ -82,6 +82,20 @@ TEST_CASE("normalised terms drop stop words and join fixed phrases", "[answer][n
     CHECK(answer::normalised_terms("for my 7yo") == std::vector<std::string>{"child"});
     CHECK(answer::normalised_terms("the wi-fi") == std::vector<std::string>{"wifi"});
     CHECK(answer::normalised_terms("what is the") == std::vector<std::string>{});
+    CHECK(answer::normalised_terms("r u open tmrw pls") ==
+          std::vector<std::string>{answer::stem("open"), answer::stem("tomorrow")});
+}
+
+TEST_CASE("a decimal amount without a currency is a price, a time with a point is a time",
+          "[answer][normalise]") {
+    auto price = answer::stem("price");
+    CHECK(contains(answer::normalised_terms("Day pass 8.99"), price));
+    CHECK(contains(answer::normalised_terms("Suits 14.95"), price));
+    CHECK(contains(answer::normalised_terms("Monthly 29.99"), price));
+    CHECK_FALSE(contains(answer::normalised_terms("Monthly 29.99"), "hour"));
+    CHECK(contains(answer::normalised_terms("open from 8.30"), "hour"));
+    CHECK_FALSE(contains(answer::normalised_terms("open from 8.30"), price));
+    CHECK(contains(answer::normalised_terms("open 7:30-18:00"), "hour"));
 }
 
 TEST_CASE("the lexicon knows events, groups and the words British and American English differ in",
@@ -94,6 +108,19 @@ TEST_CASE("the lexicon knows events, groups and the words British and American E
     CHECK(answer::normalised_terms("how do I get to you") ==
           std::vector<std::string>{answer::stem("directions")});
     CHECK(answer::normalised_terms("electric bikes") == std::vector<std::string>{answer::stem("ebike")});
+}
+
+TEST_CASE("the lexicon knows waiting times, rescheduling, paying in parts and first-timers",
+          "[answer][lexicon]") {
+    CHECK(answer::normalised_terms("how long does it take") ==
+          std::vector<std::string>{answer::stem("duration"), answer::stem("take")});
+    CHECK(contains(answer::lexicon_related(answer::stem("duration")), answer::stem("minutes")));
+    CHECK(contains(answer::lexicon_related(answer::stem("rearrange")), answer::stem("cancel")));
+    CHECK(contains(answer::lexicon_related(answer::stem("instalments")), answer::stem("pay")));
+    CHECK(contains(answer::lexicon_related(answer::stem("beginners")), answer::stem("trial")));
+    CHECK(contains(answer::lexicon_related(answer::stem("cheaper")), answer::stem("price")));
+    CHECK(answer::normalised_terms("can I get my money back") == std::vector<std::string>{"moneyback"});
+    CHECK(contains(answer::lexicon_related("moneyback"), answer::stem("refund")));
 }
 
 TEST_CASE("the lexicon relates customers' words to owners' words, both ways", "[answer][lexicon]") {
@@ -230,4 +257,11 @@ TEST_CASE("builtin: one word of an entry answers one word of the question", "[an
     REQUIRE(candidates.size() == 1);
     CHECK(candidates[0].confidence < 0.5);
     CHECK(shop.answer("can you bring it to my house") == 0);
+}
+
+TEST_CASE("builtin: a word the business does not know finds the compound it ends", "[answer]") {
+    Shop shop({"Neutering for cats and dogs from 80.", "Microchipping 20, free with the health plan.",
+               "Keys are coded and locked away."});
+    CHECK(shop.answer("do you chip dogs") == 2);
+    CHECK(shop.answer("can you unblock my sink") == 0); // "unblock" is not a lock
 }

@@ -167,24 +167,30 @@ TEST_CASE("wordnet: the built-in answerer finds an entry through a WordNet synon
     CHECK(through_wordnet.confidence < own_word.confidence);
 }
 
-TEST_CASE("wordnet: a word is described by its first sense's definition and more general synsets",
-          "[answer]") {
+TEST_CASE("wordnet: a word is linked to its more general synsets and the words of its root", "[answer]") {
     TinyWordNet tiny({});
-    // Written by hand: the definition, an example after it, and a hypernym pointer (@) to hair_care.
-    std::string hair = "00000000 00 n 02 hair_care 0 haircare 0 000 | care for the hair  \n";
-    std::string shampoo = fmt::format("{:08} 00 n 01 shampoo 0 001 @ 00000000 n 0000 | cleansing agent for "
-                                      "washing the Hair; \"she bought shampoo\"  \n",
-                                      hair.size());
-    std::ofstream(tiny.dir() + "/data.noun", std::ios::binary) << hair << shampoo;
+    // Written by hand: coffee; cappuccino, with a hypernym pointer (@) to coffee and a derivation pointer (+)
+    // to a synset it does not mean (espresso), to tell the pointers apart.
+    std::string coffee = "00000000 00 n 02 coffee 0 java 0 000 | a beverage  \n";
+    std::string espresso = fmt::format("{:08} 00 n 01 espresso 0 000 | strong coffee  \n", coffee.size());
+    std::string cappuccino =
+        fmt::format("{:08} 00 n 01 Cappuccino 0 002 @ 00000000 n 0000 + {:08} n 0101 | equal parts of coffee "
+                    "and milk  \n",
+                    coffee.size() + espresso.size(), coffee.size());
+    std::ofstream(tiny.dir() + "/data.noun", std::ios::binary) << coffee << espresso << cappuccino;
     std::ofstream(tiny.dir() + "/index.noun", std::ios::binary)
-        << "hair_care n 1 0 1 0 00000000  \nhaircare n 1 0 1 0 00000000  \n"
-        << fmt::format("shampoo n 1 1 @ 1 0 {:08}  \n", hair.size());
+        << fmt::format("cappuccino n 1 2 @ + 1 0 {:08}  \n", coffee.size() + espresso.size())
+        << "coffee n 1 0 1 0 00000000  \n"
+        << fmt::format("espresso n 1 0 1 0 {:08}  \n", coffee.size()) << "java n 1 0 1 0 00000000  \n";
     auto wordnet = open(tiny);
-    auto d = wordnet->described_by("shampoo", 1);
-    CHECK(contains(d, "cleansing"));
-    CHECK(contains(d, "hair"));      // lower-cased
-    CHECK(contains(d, "haircare"));  // the hypernym's member
-    CHECK_FALSE(contains(d, "she")); // examples are not the definition
-    CHECK_FALSE(contains(d, "shampoo"));
-    CHECK(contains(wordnet->described_by("shampoos", 1), "cleansing"));
+    auto more_general = wordnet->linked("cappuccino", {"@"}, 1);
+    CHECK(contains(more_general, "coffee"));
+    CHECK(contains(more_general, "java"));
+    CHECK_FALSE(contains(more_general, "espresso"));
+    CHECK_FALSE(contains(more_general, "milk")); // the definition is not followed
+    CHECK_FALSE(contains(more_general, "cappuccino"));
+    CHECK(contains(wordnet->linked("cappuccino", {"@", "+"}, 1), "espresso"));
+    auto plural = wordnet->linked("cappuccinos", {"@"}, 1);
+    CHECK(contains(plural, "cappuccino")); // the base form
+    CHECK(contains(plural, "coffee"));
 }
