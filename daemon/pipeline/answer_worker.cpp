@@ -214,12 +214,7 @@ std::optional<answer::QueryVector> embed_question(const config::Config& config, 
         return std::nullopt;
     }
     breaker.record_success();
-    store::ProviderCall call;
-    call.kind = store::CallKind::embedding;
-    call.model = config.openai_embedding_model;
-    call.prompt_tokens = result.tokens;
-    call.cost_usd = embedding_cost_usd(config, result.tokens);
-    calls.push_back(std::move(call));
+    calls.push_back(embedding_call(config, config.openai_embedding_model, result.tokens));
     return answer::QueryVector{config.openai_embedding_model, std::move(result.vectors.front())};
 }
 

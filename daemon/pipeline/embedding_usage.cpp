@@ -34,8 +34,14 @@ std::vector<std::int64_t> split_tokens(std::int64_t total, const std::vector<std
     return parts;
 }
 
-double embedding_cost_usd(const config::Config& config, std::int64_t tokens) {
-    return static_cast<double>(tokens) * config.price_embedding_per_mtok / 1e6;
+store::ProviderCall embedding_call(const config::Config& config, const std::string& model,
+                                   std::int64_t tokens) {
+    store::ProviderCall call;
+    call.kind = store::CallKind::embedding;
+    call.model = model;
+    call.prompt_tokens = tokens;
+    call.cost_usd = static_cast<double>(tokens) * config.price_embedding_per_mtok / 1e6;
+    return call;
 }
 
 std::vector<store::ProviderCall> embedding_calls(const config::Config& config, const std::string& model,
@@ -53,12 +59,8 @@ std::vector<store::ProviderCall> embedding_calls(const config::Config& config, c
     std::vector<store::ProviderCall> out;
     std::size_t i = 0;
     for (const auto& [business, chars] : characters) {
-        store::ProviderCall call;
+        auto call = embedding_call(config, model, shares[i++]);
         call.business_rowid = business;
-        call.model = model;
-        call.kind = store::CallKind::embedding;
-        call.prompt_tokens = shares[i++];
-        call.cost_usd = embedding_cost_usd(config, call.prompt_tokens);
         call.at_ms = now_ms;
         out.push_back(std::move(call));
     }

@@ -22,8 +22,10 @@ namespace sbc::pipeline {
 // are all 0 count as equal; no weights, no parts.
 std::vector<std::int64_t> split_tokens(std::int64_t total, const std::vector<std::int64_t>& weights);
 
-// US dollars for `tokens` embedding tokens at openai.price_embedding_per_mtok.
-double embedding_cost_usd(const config::Config& config, std::int64_t tokens);
+// The ledger row of `tokens` embedding tokens of `model`, priced at openai.price_embedding_per_mtok; the
+// caller sets whose it is (business, message) and when.
+store::ProviderCall embedding_call(const config::Config& config, const std::string& model,
+                                   std::int64_t tokens);
 
 // The ledger rows of one embeddings request of `model` that carried `inputs` and used `tokens`: one per
 // business, by business rowid, with its share of the tokens (by the characters of its inputs) and its cost.
