@@ -252,46 +252,6 @@ const Phrase* phrase_at(const std::vector<std::string>& words, std::size_t i) {
     return phrase == k_phrases.end() ? nullptr : &*phrase;
 }
 
-// What one word becomes, apart from the phrases and ages it may begin with the words after it.
-struct Form {
-    bool may_join = false; // may begin a joined phrase or a child's age: look at the next words
-    bool clock = false;    // a clock time: the term "hour" instead of the word
-    bool money = false;    // an amount of money: the term "price" before the word's own
-    bool kept = false;     // not a stop word or filler: `term` is its stem
-    std::string term;
-};
-
-Form form_of_word(const std::string& w);
-
-// Words repeat across entries and businesses, and normalising entries is most of a built-in answer's cost
-// when its business's corpus is not cached (string comparisons against the stop list, spellings, phrases and
-// suffixes: about 10 µs an entry); each distinct word is worked out once. Bounded: past k_capacity words
-// (a few MB) new ones are worked out every time, never stored.
-class FormMemo {
-  public:
-    static constexpr std::size_t k_capacity = 50'000;
-
-    // The form of `w`; the reference stays valid (nodes are never erased).
-    const Form& get(const std::string& w, Form& scratch) {
-        {
-            std::shared_lock lock(m_mutex);
-            if (auto it = m_forms.find(w); it != m_forms.end()) {
-                return it->second;
-            }
-        }
-        scratch = form_of_word(w);
-        std::unique_lock lock(m_mutex);
-        if (m_forms.size() >= k_capacity) {
-            return scratch;
-        }
-        return m_forms.try_emplace(w, scratch).first->second;
-    }
-
-  private:
-    std::shared_mutex m_mutex;
-    std::unordered_map<std::string, Form> m_forms;
-};
-
 } // namespace
 
 std::string stem(std::string_view word) {
@@ -346,6 +306,15 @@ std::string stem(std::string_view word) {
 
 namespace {
 
+// What one word becomes, apart from the phrases and ages it may begin with the words after it.
+struct Form {
+    bool may_join = false; // may begin a joined phrase or a child's age: look at the next words
+    bool clock = false;    // a clock time: the term "hour" instead of the word
+    bool money = false;    // an amount of money: the term "price" before the word's own
+    bool kept = false;     // not a stop word or filler: `term` is its stem
+    std::string term;
+};
+
 Form form_of_word(const std::string& w) {
     Form f;
     f.may_join =
@@ -359,6 +328,35 @@ Form form_of_word(const std::string& w) {
     }
     return f;
 }
+
+// Words repeat across entries and businesses, and normalising entries is most of a built-in answer's cost
+// when its business's corpus is not cached (string comparisons against the stop list, spellings, phrases and
+// suffixes: about 10 µs an entry); each distinct word is worked out once. Bounded: past k_capacity words
+// (a few MB) new ones are worked out every time, never stored.
+class FormMemo {
+  public:
+    static constexpr std::size_t k_capacity = 50'000;
+
+    // The form of `w`; the reference stays valid (nodes are never erased).
+    const Form& get(const std::string& w, Form& scratch) {
+        {
+            std::shared_lock lock(m_mutex);
+            if (auto it = m_forms.find(w); it != m_forms.end()) {
+                return it->second;
+            }
+        }
+        scratch = form_of_word(w);
+        std::unique_lock lock(m_mutex);
+        if (m_forms.size() >= k_capacity) {
+            return scratch;
+        }
+        return m_forms.try_emplace(w, scratch).first->second;
+    }
+
+  private:
+    std::shared_mutex m_mutex;
+    std::unordered_map<std::string, Form> m_forms;
+};
 
 FormMemo& form_memo() {
     static FormMemo memo;
