@@ -61,6 +61,9 @@ void apply_quick(Options& o, const CLI::App& app) {
     if (unset("--reply-sequential")) {
         o.reply_sequential = 20;
     }
+    if (unset("--slow-twilio-messages")) {
+        o.slow_twilio_messages = 40;
+    }
     if (unset("--search-businesses")) {
         o.search_businesses = 200;
     }
@@ -116,6 +119,13 @@ Options parse(int argc, char** argv) {
     app.add_option("--reply-messages", o.reply_messages, "webhooks of the webhook->reply run")
         ->capture_default_str();
     app.add_option("--reply-sequential", o.reply_sequential, "webhooks sent one at a time after it")
+        ->capture_default_str();
+    app.add_option("--twilio-latency-ms", o.twilio_latency_ms,
+                   "how long the fake Twilio takes per call in the last reply run (0: no such run)")
+        ->check(CLI::Range(0, 10000))
+        ->capture_default_str();
+    app.add_option("--slow-twilio-messages", o.slow_twilio_messages, "webhooks of that run, at --reply-rate")
+        ->check(CLI::Range(1, 100000))
         ->capture_default_str();
     app.add_option("--search-businesses", o.search_businesses, "businesses of the search database")
         ->capture_default_str();

@@ -35,6 +35,8 @@ struct Options {
     double reply_rate = 20; // phase 4
     int reply_messages = 400;
     int reply_sequential = 100;
+    int twilio_latency_ms = 150; // phase 4's last run: a Twilio as slow as the real API (0: skip it)
+    int slow_twilio_messages = 200;
     int search_businesses = 10000; // phase 5: 10,000 x 100 = 1,000,000 entries
     int search_queries = 2000;
     int ctl_runs = 200;     // phase 7

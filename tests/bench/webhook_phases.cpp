@@ -231,6 +231,45 @@ void phase_rate(Run& run, const Sbcd& sbcd, test::FakeTwilio& fake) {
     run.report.add_latency("rate.sbcd.latency", name, summarise(r.latencies_ms()));
 }
 
+namespace {
+
+// The reply rate again, with a fake Twilio that takes as long per call as the real API does from a server
+// (a TLS round trip to api.twilio.com and its work: 100-300 ms). The fake's loopback answers in microseconds,
+// which hides how many calls the senders must have open at once: the rate times the call's time. The
+// latency is from the webhook to the call reaching the fake, so the fake's own delay is not in it.
+void with_slow_twilio(Run& run, const Sbcd& sbcd, test::FakeTwilio& fake, int first_customer,
+                      std::mt19937_64& rng) {
+    const auto& o = run.options;
+    int connections = std::min(o.connections, 4);
+    fmt::print("webhook -> reply with a Twilio answering in {} ms: {} webhooks at {:.0f}/s\n",
+               o.twilio_latency_ms, o.slow_twilio_messages, o.reply_rate);
+    std::vector<SignedWebhook> measured;
+    for (int j = 0; j < o.slow_twilio_messages; ++j) {
+        const auto& b = run.businesses[static_cast<std::size_t>(j * 17) % run.businesses.size()];
+        measured.push_back(
+            signed_message(run, reply_customer_number(first_customer + j), b.number, make_question(rng, b)));
+    }
+    fake.set_random_faults(100, o.seed,
+                           {test::FakeFault::slow(std::chrono::milliseconds(o.twilio_latency_ms))});
+    auto r = drive("sbcd ack", sbcd.http_port(), connections, o.reply_rate, {}, measured);
+    account(run, r, "webhook -> reply, slow Twilio");
+    wait_for_replies(run, fake);
+    fake.set_random_faults(0, o.seed, {});
+    std::vector<Clock::time_point> starts;
+    for (const auto& s : r.samples) {
+        starts.push_back(s.start);
+    }
+    auto latencies =
+        summarise(reply_latencies(run, fake, first_customer, starts, "webhook -> reply, slow Twilio"));
+    fmt::print("webhook -> reply at fake Twilio: {}\n", describe(latencies));
+    run.report.add_latency(
+        "reply.slow_twilio.webhook_to_reply",
+        fmt::format("reply, {:.0f}/s, Twilio {} ms: webhook->call", o.reply_rate, o.twilio_latency_ms),
+        latencies);
+}
+
+} // namespace
+
 void phase_reply(Run& run, const Sbcd& sbcd, test::FakeTwilio& fake) {
     const auto& o = run.options;
     int connections = std::min(o.connections, 4);
@@ -260,6 +299,9 @@ void phase_reply(Run& run, const Sbcd& sbcd, test::FakeTwilio& fake) {
                            summarise(r.latencies_ms()));
     if (o.reply_sequential > 0) {
         one_at_a_time(run, sbcd, fake, o.reply_messages);
+    }
+    if (o.twilio_latency_ms > 0) {
+        with_slow_twilio(run, sbcd, fake, o.reply_messages + o.reply_sequential, rng);
     }
 }
 
