@@ -35,7 +35,9 @@ struct Config {
     std::string twilio_whatsapp_number;
     std::string twilio_api_base_url = "https://api.twilio.com";
     int send_timeout_ms = 10000;
-    int sender_threads = 2;
+    // Each thread has one Messages API call open at a time, and a call to api.twilio.com takes 100-300 ms:
+    // the senders keep up with at most sender_threads / (call time) replies a second (16: 50-160).
+    int sender_threads = 16;
     // How long a claimed outbox row is held by the sender (the send timeout, twice).
     std::int64_t send_lease_ms() const { return static_cast<std::int64_t>(send_timeout_ms) * 2; }
     int max_send_attempts = 8;

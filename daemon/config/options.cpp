@@ -402,7 +402,8 @@ std::vector<Option> make_options() {
         reload(integer("twilio.send_timeout_ms", "SBC_SEND_TIMEOUT_MS", &Config::send_timeout_ms, 100, 120000,
                        "timeout of one Messages API call")),
         restart(integer("twilio.sender_threads", "SBC_SENDER_THREADS", &Config::sender_threads, 1, 64,
-                        "threads posting replies to Twilio")),
+                        "threads posting replies to Twilio, each with one API call open at a time: with "
+                        "calls of 100-300 ms they keep up with threads / call time replies a second")),
         reload(string("twilio.whatsapp_number", "TWILIO_WHATSAPP_NUMBER", &Config::twilio_whatsapp_number,
                       "default sender number, e.g. whatsapp:+14155238886", check_phone)),
     };

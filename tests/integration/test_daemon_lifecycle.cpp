@@ -178,7 +178,7 @@ TEST_CASE("sbcd names its threads after their jobs", "[lifecycle]") {
         INFO(name);
         CHECK(names.count(name) >= 1);
     }
-    CHECK(names.count("sbc-sender") == 2); // twilio.sender_threads' default
+    CHECK(names.count("sbc-sender") == 16); // twilio.sender_threads' default
 }
 
 TEST_CASE("SIGTERM: sbcd exits 0, removes its socket and logs a clean stop", "[lifecycle]") {
