@@ -193,35 +193,29 @@ HttpReply WebhookHandler::inbound(const WebhookRequest& req) {
         return HttpReply{503, "text/plain; charset=utf-8",
                          "storage unavailable: the message was not stored; retry later\n"};
     }
-    switch (outcome->kind) {
-    case pipeline::Outcome::Kind::unknown_number:
+    if (outcome->kind == pipeline::Outcome::Kind::unknown_number) {
         return reject("unknown-number", 404,
                       fmt::format("no business is registered on {} (sbcctl business register --number {})",
                                   in.to, in.to));
-    case pipeline::Outcome::Kind::duplicate:
+    }
+    if (outcome->kind == pipeline::Outcome::Kind::duplicate) {
         m_counters.webhooks_duplicate++;
         log_debug("http", "duplicate webhook for {} ignored", in.sid);
-        break;
-    case pipeline::Outcome::Kind::processed:
-        m_counters.webhooks_received++;
-        m_counters.last_received_ms = in.received_at_ms;
-        m_counters.business_message(outcome->business_id, outcome->classification);
-        m_counters.answer_latency.observe(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-        log_debug("http", "message {} from {} to {}: {}, {} repl{}", in.sid, in.from, outcome->business_id,
-                  outcome->classification, outcome->replies.size(),
-                  outcome->replies.size() == 1 ? "y" : "ies");
-        break;
-    case pipeline::Outcome::Kind::deferred:
+        return twiml_ok();
+    }
+    m_counters.webhooks_received++;
+    m_counters.last_received_ms = in.received_at_ms;
+    m_counters.answer_latency.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    if (outcome->kind == pipeline::Outcome::Kind::deferred) {
         // Counted by business and kind once handled (InboxDrain).
-        m_counters.webhooks_received++;
-        m_counters.last_received_ms = in.received_at_ms;
-        m_counters.answer_latency.observe(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         log_debug("http", "message {} from {} to {} stored in the inbox, handled next", in.sid, in.from,
                   in.to);
-        break;
+        return twiml_ok();
     }
+    m_counters.business_message(outcome->business_id, outcome->classification);
+    log_debug("http", "message {} from {} to {}: {}, {} repl{}", in.sid, in.from, outcome->business_id,
+              outcome->classification, outcome->replies.size(), outcome->replies.size() == 1 ? "y" : "ies");
     return twiml_ok();
 }
 
