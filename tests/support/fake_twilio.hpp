@@ -99,9 +99,9 @@ class FakeTwilio {
         std::string account_sid = k_fake_account_sid;
         std::string auth_token = k_fake_auth_token;
         std::string initial_status = "queued"; // "accepted" with a Messaging Service
-        // More than sbcd's sender threads (16 by default): a cpp-httplib worker serves one keep-alive connection
-        // until it idles out, so a sender whose connection found no free worker waited for the keep-alive
-        // timeout, a second, as the real Twilio never makes it wait.
+        // More than sbcd's sender threads (16 by default): a cpp-httplib worker serves one keep-alive
+        // connection until it idles out, so a sender whose connection found no free worker waited for the
+        // keep-alive timeout, a second, as the real Twilio never makes it wait.
         int threads = 32;
     };
 
