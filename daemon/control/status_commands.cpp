@@ -44,10 +44,11 @@ Response status(Context& ctx, Arguments& args) {
     auto counts = unwrap(ctx.store.read([](store::Database& db) -> Result<nlohmann::json> {
         // The inbox: webhooks acknowledged and not handled yet (a burst being worked off), and those set
         // aside because handling them failed again and again (the log says why).
+        auto inbox = store::count_inbox(db);
         return nlohmann::json{{"businesses", store::count_businesses(db)},
                               {"knowledge", store::count_all_entries(db)},
-                              {"inbox_waiting", store::count_inbox(db)},
-                              {"inbox_set_aside", store::count_inbox_failed(db)}};
+                              {"inbox_waiting", inbox.waiting},
+                              {"inbox_set_aside", inbox.set_aside}};
     }));
     const auto& path = ctx.store.path();
     auto now = std::chrono::system_clock::now();

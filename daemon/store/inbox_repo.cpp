@@ -45,10 +45,10 @@ bool inbox_waiting(Database& db) {
     return s->step();
 }
 
-std::int64_t count_inbox(Database& db) {
-    auto s = db.cached("SELECT COUNT(*) FROM inbox WHERE failed_at IS NULL");
+InboxCounts count_inbox(Database& db) {
+    auto s = db.cached("SELECT COUNT(*) - COUNT(failed_at), COUNT(failed_at) FROM inbox");
     s->step();
-    return s->int64(0);
+    return {s->int64(0), s->int64(1)};
 }
 
 std::vector<InboxRow> next_inbox(Database& db, int limit) {
@@ -86,12 +86,6 @@ void set_inbox_failed(Database& db, std::int64_t id, std::string_view error, std
     auto s = db.cached("UPDATE inbox SET failed_at = ?, error = ? WHERE id = ?");
     s->bind(1, now_ms).bind(2, error).bind(3, id);
     s->run();
-}
-
-std::int64_t count_inbox_failed(Database& db) {
-    auto s = db.cached("SELECT COUNT(*) FROM inbox WHERE failed_at IS NOT NULL");
-    s->step();
-    return s->int64(0);
 }
 
 } // namespace sbc::store

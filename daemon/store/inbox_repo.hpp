@@ -30,7 +30,12 @@ struct InboxRow {
 bool insert_inbox(Database& db, InboxRow& row);
 // Whether a webhook is waiting: a message arriving now must wait behind it, to keep each customer's order.
 bool inbox_waiting(Database& db);
-std::int64_t count_inbox(Database& db);
+// Rows waiting to be handled, and rows set aside by set_inbox_failed.
+struct InboxCounts {
+    std::int64_t waiting = 0;
+    std::int64_t set_aside = 0;
+};
+InboxCounts count_inbox(Database& db);
 // The oldest `limit` waiting rows, oldest first; rows set aside by set_inbox_failed are skipped.
 std::vector<InboxRow> next_inbox(Database& db, int limit);
 // False when the row was taken already.
@@ -38,6 +43,5 @@ bool delete_inbox(Database& db, std::int64_t id);
 // Sets a row aside that could not be handled, with why: it stays for the sysadmin and no longer holds up
 // the messages behind it.
 void set_inbox_failed(Database& db, std::int64_t id, std::string_view error, std::int64_t now_ms);
-std::int64_t count_inbox_failed(Database& db);
 
 } // namespace sbc::store

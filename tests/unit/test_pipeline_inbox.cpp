@@ -260,6 +260,11 @@ TEST_CASE("the inbox thread handles what waits, and sets aside a row that keeps 
           std::vector<std::string>{"SM1", "SM3"});
     CHECK(bench.count("SELECT COUNT(*) FROM inbox WHERE message_sid = 'SM2' AND failed_at IS NOT NULL AND "
                       "error LIKE '%poisoned message%'") == 1);
+    auto counts = bench.store.read(
+        [](Database& db) -> Result<sbc::store::InboxCounts> { return sbc::store::count_inbox(db); });
+    REQUIRE(counts.ok());
+    CHECK(counts->waiting == 0);
+    CHECK(counts->set_aside == 1);
     {
         std::lock_guard lock(mutex);
         CHECK(handled == std::vector<std::string>{"question", "question"});
