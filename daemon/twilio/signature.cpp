@@ -158,12 +158,17 @@ class KeyedHmac {
         }
         EVP_MAC_CTX_free(m_ctx);
         m_ctx = m_mac ? EVP_MAC_CTX_new(m_mac) : nullptr;
-        m_key.assign(key);
         char digest[] = "SHA1";
-        OSSL_PARAM settings[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
+        OSSL_PARAM settings[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
                                  OSSL_PARAM_construct_end()};
-        return m_ctx && EVP_MAC_init(m_ctx, reinterpret_cast<const unsigned char*>(m_key.data()),
-                                     m_key.size(), settings) == 1;
+        if (!m_ctx || EVP_MAC_init(m_ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+                                   settings) != 1) {
+            EVP_MAC_CTX_free(m_ctx); // no context without its key: the next message starts afresh
+            m_ctx = nullptr;
+            return false;
+        }
+        m_key.assign(key);
+        return true;
     }
     EVP_MAC_CTX* ctx() { return m_ctx; }
 
