@@ -546,7 +546,7 @@ std::optional<Business> route_shared(Step& st, const std::vector<Business>& choi
 }
 
 void process(Step& st, const std::optional<answer::Answer>& precomputed, std::int64_t precomputed_for) {
-    if (store::find_message_by_sid(st.db, st.in.sid)) {
+    if (store::message_sid_stored(st.db, st.in.sid)) {
         st.outcome.kind = Outcome::Kind::duplicate;
         return;
     }
