@@ -244,15 +244,6 @@ read_builtin(store::Database& db, const config::Config& config, std::int64_t job
     return Answered(std::make_pair(*job, from_builtin(a)));
 }
 
-// The built-in lane answers only what the HTTP workers left to it: a burst's questions (Pipeline::handle
-// answers inline while the cores have room). At nice 19 (Linux schedules threads one by one, and within
-// sbcd's own group) a burst's webhooks are stored and acknowledged first and its answers follow as the HTTP
-// workers go idle: at nice 5, batched answers took the CPU from the acknowledgements and ingest fell from
-// 4,390 to about 2,900 webhooks a second.
-void lower_priority() {
-    lower_this_thread_priority("answer");
-}
-
 } // namespace
 
 AnswerWorker::AnswerWorker(store::Store& store, const config::Live& live, Pipeline& pipeline,
@@ -400,7 +391,12 @@ std::vector<AnswerWorker::Pending> AnswerWorker::answer_builtin(const std::vecto
 }
 
 void AnswerWorker::run_builtin() {
-    lower_priority();
+    // The built-in lane answers only what the HTTP workers left to it: a burst's questions (Pipeline::handle
+    // answers inline while the cores have room). At nice 19 (Linux schedules threads one by one, and within
+    // sbcd's own group) a burst's webhooks are stored and acknowledged first and its answers follow as the
+    // HTTP workers go idle: at nice 5, batched answers took the CPU from the acknowledgements and ingest fell
+    // from 4,390 to about 2,900 webhooks a second.
+    lower_this_thread_priority("answer");
     for (;;) {
         auto jobs = next_batch(m_builtin, k_builtin_batch);
         if (jobs.empty()) {
