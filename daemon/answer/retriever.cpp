@@ -221,10 +221,11 @@ bool known(const TermAlternatives& alts, const Corpus& corpus) {
     return std::any_of(alts.begin(), alts.end(), [&](const auto& a) { return corpus.has(a.first); });
 }
 
-// A word neither the entries, the lexicon nor the owner know may be a typo of one they do.
-Alternatives correct(const std::string& term, const Corpus& corpus,
+// A word neither the entries (`vocabulary`, the corpus's words), the lexicon nor the owner know may be a typo
+// of one they do.
+Alternatives correct(const std::string& term, const std::vector<std::string>& vocabulary,
                      const std::unordered_map<std::string, std::vector<std::string>>& owner) {
-    std::vector<std::string> candidates = term_texts(corpus.vocabulary());
+    std::vector<std::string> candidates = vocabulary;
     const auto& lexicon = lexicon_terms();
     candidates.insert(candidates.end(), lexicon.begin(), lexicon.end());
     for (const auto& [word, _] : owner) {
@@ -248,9 +249,9 @@ bool compound_of(std::string_view head, std::string_view compound) {
 
 // A word the business does not know may be the last word of one of its compounds ("do you chip dogs" and
 // "Microchipping 20"), or a compound of one of its words ("house plants" written "houseplants").
-Alternatives compounds(const std::string& term, const Corpus& corpus) {
+Alternatives compounds(const std::string& term, const std::vector<std::string>& vocabulary) {
     Alternatives alts;
-    for (const auto& word : term_texts(corpus.vocabulary())) {
+    for (const auto& word : vocabulary) {
         if (compound_of(term, word) || compound_of(word, term)) {
             add(alts, word, k_compound_factor);
         }
@@ -304,9 +305,10 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
         }
         auto ids = term_ids_of(alts);
         if (!known(ids, corpus) && owner.count(term) == 0) {
-            if (auto parts = compounds(term, corpus); !parts.empty()) {
+            auto vocabulary = term_texts(corpus.vocabulary());
+            if (auto parts = compounds(term, vocabulary); !parts.empty()) {
                 alts = std::move(parts);
-            } else if (auto fixed = correct(term, corpus, owner); !fixed.empty()) {
+            } else if (auto fixed = correct(term, vocabulary, owner); !fixed.empty()) {
                 alts = std::move(fixed);
             } else if (wordnet) {
                 for (const auto& [s, f] : linked(*wordnet, surfaces)) {
