@@ -43,9 +43,9 @@ struct Backlog {
 
 namespace {
 
-// Rows claimed from the outbox in one transaction. The first is posted by the claiming thread, the rest are
-// put in the hand-over queue for every thread: a backlog left in the outbox (after a restart, or queued
-// unclaimed while the queue was full) drains at one claim transaction per batch, not per few rows.
+// Rows claimed from the outbox in one transaction, put in the hand-over queue for every thread: a backlog
+// left in the outbox (after a restart, or queued unclaimed while the queue was full) drains at one claim
+// transaction per batch, not per few rows.
 constexpr int k_claim_batch = 64;
 constexpr std::int64_t k_backoff_cap_ms = 5 * 60 * 1000;
 constexpr std::int64_t k_idle_wait_ms = 1000;
@@ -347,15 +347,18 @@ bool Sender::work_once(twilio::MessagesClient* client, Backlog& backlog) {
     std::optional<store::Claim> handed;
     {
         std::lock_guard lock(m_mutex);
-        if (!m_handed.empty()) {
-            handed = std::move(m_handed.front());
-            m_handed.pop_front();
-            m_handed_count.store(m_handed.size(), std::memory_order_relaxed);
-        }
+        handed = take_handed();
     }
     if (handed) {
         Delivery d{std::move(*handed), client};
         deliver(d, backlog.unrecorded);
+        finish_conversation(d.claim.message);
+        return true;
+    }
+    if (!has_room()) {
+        // Everything handed over waits for its conversation's call in flight: claiming more would only pull
+        // the outbox into memory.
+        wait_for_work(std::nullopt);
         return true;
     }
     // Rows due again after a failure, the later parts of split replies, what a restart left and what the
@@ -379,12 +382,8 @@ bool Sender::work_once(twilio::MessagesClient* client, Backlog& backlog) {
     }
     backlog.claim_failures = 0;
     if (!claims->empty()) {
-        Delivery d{std::move(claims->front()), client};
-        claims->erase(claims->begin());
-        if (!claims->empty()) {
-            hand_over(std::move(*claims));
-        }
-        deliver(d, backlog.unrecorded);
+        // Through the queue, like every claim, so that a conversation with a call in flight waits for it.
+        hand_over(std::move(*claims));
         return true;
     }
     // Another thread claimed them first; it comes back for more after sending them.
@@ -398,7 +397,41 @@ void Sender::wait_for_work(std::optional<std::int64_t> due) {
         wait = std::clamp<std::int64_t>(*due - time_format::now_ms(), 0, k_idle_wait_ms);
     }
     std::unique_lock lock(m_mutex);
-    m_cv.wait_for(lock, std::chrono::milliseconds(wait), [&] { return m_stopping || !m_handed.empty(); });
+    m_cv.wait_for(lock, std::chrono::milliseconds(wait), [&] { return m_stopping || can_take_handed(); });
+}
+
+namespace {
+
+std::string conversation_of(const store::Message& m) {
+    return m.our_number + ' ' + m.customer;
+}
+
+} // namespace
+
+std::optional<store::Claim> Sender::take_handed() {
+    for (auto it = m_handed.begin(); it != m_handed.end(); ++it) {
+        if (m_in_flight.insert(conversation_of(it->message)).second) {
+            store::Claim claim = std::move(*it);
+            m_handed.erase(it);
+            m_handed_count.store(m_handed.size(), std::memory_order_relaxed);
+            return claim;
+        }
+    }
+    return std::nullopt;
+}
+
+bool Sender::can_take_handed() const {
+    return std::any_of(m_handed.begin(), m_handed.end(), [&](const store::Claim& claim) {
+        return !m_in_flight.contains(conversation_of(claim.message));
+    });
+}
+
+void Sender::finish_conversation(const store::Message& m) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_in_flight.erase(conversation_of(m));
+    }
+    m_cv.notify_all();
 }
 
 void Sender::pause_until(std::int64_t at_ms) {

@@ -3,6 +3,9 @@
 // outcome: sent (with its SID), retry later (backoff with full jitter, Retry-After honoured), failed for good
 // (Twilio's code and message kept), or dead after too many attempts. Without credentials it runs dry: each
 // row is logged and marked dry-run, nothing leaves the machine.
+// One conversation (our number and the customer's) has at most one call in flight, and its queued replies go
+// out in the order they were handed over: with many threads, a customer's two answers would otherwise reach
+// Twilio in whichever order their calls happened to finish.
 
 #include "daemon/store/message_repo.hpp"
 
@@ -12,7 +15,9 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 namespace sbc::config {
@@ -47,7 +52,7 @@ class Sender {
     ~Sender();
 
     // Rows claimed in the transaction that queued them (see pipeline::Pipeline::HandOver): posted next, by
-    // whichever thread is free.
+    // whichever thread is free, each after the calls to its conversation handed over before it.
     void hand_over(std::vector<store::Claim> claims);
     // At most about this many handed-over claims wait in memory: past it the pipeline claims nothing and
     // leaves new replies pending in the outbox, where claim_due finds them once the queue is drained, so a
@@ -83,12 +88,20 @@ class Sender {
     void wait_for_work(std::optional<std::int64_t> due);
     // Waits until `at_ms` (Unix time) or shutdown, whatever is handed over: the store cannot write.
     void pause_until(std::int64_t at_ms);
+    // The first handed-over claim whose conversation has no call in flight, now marked as having one; called
+    // with m_mutex held.
+    std::optional<store::Claim> take_handed();
+    // Whether take_handed() would find one; called with m_mutex held.
+    bool can_take_handed() const;
+    // Ends the conversation's call in flight, so that its next reply can go.
+    void finish_conversation(const store::Message& m);
 
     std::mutex m_mutex; // guards the members below
     std::condition_variable m_cv;
     bool m_stopping = false;
     std::deque<store::Claim> m_handed;
-    std::atomic<std::size_t> m_handed_count{0}; // m_handed.size(), for has_room()
+    std::atomic<std::size_t> m_handed_count{0};  // m_handed.size(), for has_room()
+    std::unordered_set<std::string> m_in_flight; // conversations with a call in progress
     std::vector<std::thread> m_threads;
 };
 

@@ -194,3 +194,43 @@ TEST_CASE("replies queued while Twilio stalls stay pending in the outbox, and ea
         CHECK(count == 1);
     }
 }
+
+// A customer's replies reach Twilio in the order they were written: while Twilio holds the call of the
+// first, the customer's second reply waits for it, and another customer's reply goes out meanwhile.
+TEST_CASE("a customer's next reply waits for the call of the one before, other customers' replies do not",
+          "[faults][twilio][order]") {
+    constexpr const char* k_first = "+15550000001";
+    constexpr const char* k_second = "+15550000002";
+    LiveDaemon live(fault_env({{"SBC_SEND_TIMEOUT_MS", "120000"}})); // 4 sender threads, none times out
+    set_up(live);
+    auto& fake = live.twilio();
+    auto db = live.daemon().database();
+    fake.push_fault(FakeFault::held());
+
+    REQUIRE(live.message(make_sid(1), k_first, k_number, "Do you deliver downtown?").status == 200);
+    REQUIRE(fake.wait_for_requests(1, std::chrono::seconds(30)));
+    REQUIRE(live.message(make_sid(2), k_first, k_number, "And downtown tonight?").status == 200);
+    REQUIRE(live.message(make_sid(3), k_second, k_number, "Do you deliver downtown?").status == 200);
+    // The second customer's reply is posted and recorded while the first customer's call is still held.
+    REQUIRE(wait_until(
+        [&] {
+            return query_int(db, std::string("SELECT COUNT(*) FROM messages WHERE direction = 'out' AND "
+                                             "status = 'queued' AND customer = '") +
+                                     k_second + "'") == 1;
+        },
+        std::chrono::seconds(30)));
+    auto held = fake.requests();
+    REQUIRE(held.size() == 2);
+    CHECK(held[1].form.first("To").value_or("") == std::string("whatsapp:") + k_second);
+    CHECK(
+        query_int(db, std::string("SELECT COUNT(*) FROM messages WHERE direction = 'out' AND customer = '") +
+                          k_first + "' AND status = 'pending'") == 2);
+
+    fake.release_held();
+    REQUIRE(wait_until([&] { return query_int(db, k_unfinished_sql) == 0; }, std::chrono::seconds(30)));
+    auto sent = fake.requests();
+    REQUIRE(sent.size() == 3);
+    CHECK(sent[2].form.first("To").value_or("") == std::string("whatsapp:") + k_first);
+    CHECK(std::stoll(message_id_of(sent[2])) > std::stoll(message_id_of(sent[0])));
+    CHECK(sent[2].arrived > held[0].arrived);
+}
