@@ -212,9 +212,10 @@ int run(const config::Config& initial, const config::Sources& sources) {
         auto embedder = std::make_unique<pipeline::Embedder>(*store, live);
         auto answer_worker =
             std::make_unique<pipeline::AnswerWorker>(*store, live, pipeline, embedder->breaker());
-        pipeline.on_answer_job([&answer_worker](std::int64_t job, pipeline::AnswerLane lane) {
-            answer_worker->submit(job, lane);
-        });
+        pipeline.on_answer_job(
+            [&answer_worker](std::int64_t job, pipeline::AnswerLane lane, const std::string& customer) {
+                answer_worker->submit(job, lane, customer);
+            });
         // Set before the drain's thread starts, which reads it; no webhook arrives before the server starts.
         std::unique_ptr<pipeline::InboxDrain> inbox;
         pipeline.on_inbox_queued([&inbox] { inbox->wake(); });

@@ -70,7 +70,9 @@ Result<std::optional<Context>> read_context(store::Database& db, const config::C
     }
     Context c{*job, *business, message->body, store::kb_version(db, business->rowid), {}, {}};
     auto settings = store::ai_settings(db, business->rowid);
-    c.llm = config.llm_configured() && settings.llm;
+    // A greeting or a question about the opening hours is answered from the settings, as the webhook does
+    // when no earlier question of the customer's is waiting.
+    c.llm = config.llm_configured() && settings.llm && !answer::quick_answer(*business, message->body);
     c.prompt.business_name = business->name;
     c.prompt.hours = business->hours;
     c.prompt.tone = settings.tone;
@@ -260,7 +262,7 @@ AnswerWorker::AnswerWorker(store::Store& store, const config::Live& live, Pipeli
         // The provider lane answers built-in when a business has LLM off, so it can take any job.
         Queue& lane = config.llm_configured() || config.vector_retrieval() ? m_provider : m_builtin;
         for (const auto& job : *left) {
-            lane.jobs.push_back({job.id, {}, 0});
+            lane.jobs.push_back({job.id, {}, 0, job.customer});
         }
     }
     for (int i = 0; i < k_builtin_threads; ++i) {
@@ -290,58 +292,68 @@ AnswerWorker::~AnswerWorker() {
     }
 }
 
-void AnswerWorker::submit(std::int64_t job_id, AnswerLane lane) {
+void AnswerWorker::submit(std::int64_t job_id, AnswerLane lane, const std::string& customer) {
     Queue& queue = lane == AnswerLane::builtin ? m_builtin : m_provider;
     {
         std::lock_guard lock(m_mutex);
-        queue.jobs.push_back({job_id, {}, 0});
+        queue.jobs.push_back({job_id, {}, 0, customer});
     }
     queue.cv.notify_one();
 }
 
-std::optional<AnswerWorker::Pending> AnswerWorker::next(Queue& queue) {
+std::vector<AnswerWorker::Pending> AnswerWorker::take(Queue& queue, std::size_t most) {
+    std::vector<Pending> taken;
+    std::unordered_set<std::string> waiting; // customers with an earlier job that cannot start yet
+    auto now = std::chrono::steady_clock::now();
+    for (auto it = queue.jobs.begin(); it != queue.jobs.end() && taken.size() < most;) {
+        if (it->not_before <= now && !m_answering.contains(it->customer) && !waiting.contains(it->customer)) {
+            m_answering.insert(it->customer);
+            taken.push_back(std::move(*it));
+            it = queue.jobs.erase(it);
+        } else {
+            waiting.insert(it->customer);
+            ++it;
+        }
+    }
+    return taken;
+}
+
+std::vector<AnswerWorker::Pending> AnswerWorker::next_batch(Queue& queue, std::size_t most) {
     std::unique_lock lock(m_mutex);
     for (;;) {
         if (m_stopping) {
-            return std::nullopt;
+            return {};
         }
+        auto batch = take(queue, most);
+        if (!batch.empty()) {
+            return batch;
+        }
+        // Woken by a submit, by a customer's answer being finished, or when the soonest retry is due.
         auto now = std::chrono::steady_clock::now();
-        auto ready = std::find_if(queue.jobs.begin(), queue.jobs.end(),
-                                  [&](const Pending& p) { return p.not_before <= now; });
-        if (ready != queue.jobs.end()) {
-            Pending job = *ready;
-            queue.jobs.erase(ready);
-            return job;
+        std::optional<std::chrono::steady_clock::time_point> soonest;
+        for (const auto& job : queue.jobs) {
+            if (job.not_before > now && (!soonest || job.not_before < *soonest)) {
+                soonest = job.not_before;
+            }
         }
-        if (queue.jobs.empty()) {
-            queue.cv.wait(lock);
+        if (soonest) {
+            queue.cv.wait_until(lock, *soonest);
         } else {
-            auto soonest = std::min_element(
-                queue.jobs.begin(), queue.jobs.end(),
-                [](const Pending& a, const Pending& b) { return a.not_before < b.not_before; });
-            queue.cv.wait_until(lock, soonest->not_before);
+            queue.cv.wait(lock);
         }
     }
 }
 
-std::vector<AnswerWorker::Pending> AnswerWorker::next_batch(Queue& queue, std::size_t most) {
-    std::vector<Pending> batch;
-    auto first = next(queue);
-    if (!first) {
-        return batch;
-    }
-    batch.push_back(*first);
-    std::lock_guard lock(m_mutex);
-    auto now = std::chrono::steady_clock::now();
-    for (auto it = queue.jobs.begin(); it != queue.jobs.end() && batch.size() < most;) {
-        if (it->not_before <= now) {
-            batch.push_back(*it);
-            it = queue.jobs.erase(it);
-        } else {
-            ++it;
+void AnswerWorker::finish(const std::vector<Pending>& jobs) {
+    {
+        std::lock_guard lock(m_mutex);
+        for (const auto& job : jobs) {
+            m_answering.erase(job.customer);
         }
     }
-    return batch;
+    // A customer's next question may wait in either lane.
+    m_builtin.cv.notify_all();
+    m_provider.cv.notify_all();
 }
 
 void AnswerWorker::retry_later(Queue& queue, Pending job) {
@@ -405,21 +417,28 @@ void AnswerWorker::run_builtin() {
         for (auto& job : answer_builtin(jobs)) {
             retry_later(m_builtin, job);
         }
+        finish(jobs);
     }
 }
 
 void AnswerWorker::run_provider() {
     ProviderClients clients;
-    while (auto job = next(m_provider)) {
+    for (;;) {
+        auto jobs = next_batch(m_provider, 1);
+        if (jobs.empty()) {
+            return;
+        }
+        const Pending& job = jobs.front();
         bool done = true;
         try {
-            done = answer_with_provider(job->id, clients);
+            done = answer_with_provider(job.id, clients);
         } catch (const std::exception& e) {
-            log_error("answer", "answer job {} failed: {}", job->id, e.what());
+            log_error("answer", "answer job {} failed: {}", job.id, e.what());
         }
         if (!done) {
-            retry_later(m_provider, *job);
+            retry_later(m_provider, job);
         }
+        finish(jobs);
     }
 }
 

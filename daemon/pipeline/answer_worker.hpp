@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 namespace sbc::config {
@@ -53,14 +54,15 @@ class AnswerWorker {
     AnswerWorker(const AnswerWorker&) = delete;
     AnswerWorker& operator=(const AnswerWorker&) = delete;
 
-    // Queues a job committed by the pipeline.
-    void submit(std::int64_t job_id, AnswerLane lane);
+    // Queues a job committed by the pipeline for `customer`'s question.
+    void submit(std::int64_t job_id, AnswerLane lane, const std::string& customer);
 
   private:
     struct Pending {
         std::int64_t id = 0;
         std::chrono::steady_clock::time_point not_before; // later than now only when retried
         int failures = 0;
+        std::string customer;
     };
     struct Queue {
         std::condition_variable cv;
@@ -72,10 +74,14 @@ class AnswerWorker {
         std::string chat_for; // base URL, key and model the chat client was made for
         std::unique_ptr<ai::EmbeddingClient> embeddings;
     };
-    // The next job of `queue` that is due, or nullopt when stopping.
-    std::optional<Pending> next(Queue& queue);
-    // The job next() gives, and up to `most` - 1 more that are due now; empty when stopping.
+    // Waits for up to `most` jobs of `queue` that can start: due, and the first of their customer's, whose
+    // earlier question no thread is answering. Empty when stopping. Their customers count as being answered
+    // until finish().
     std::vector<Pending> next_batch(Queue& queue, std::size_t most);
+    // The jobs next_batch() can take now; called with m_mutex held.
+    std::vector<Pending> take(Queue& queue, std::size_t most);
+    // Lets the next questions of these jobs' customers start.
+    void finish(const std::vector<Pending>& jobs);
     // Queues a job again after a store failure, with a growing delay.
     void retry_later(Queue& queue, Pending job);
     void run_builtin();
@@ -96,6 +102,9 @@ class AnswerWorker {
     std::mutex m_mutex;
     Queue m_builtin;
     Queue m_provider;
+    // Customers whose question a thread is answering: one at a time each, so that their answers (and the
+    // conversation an LLM's prompt shows) follow the order of their questions.
+    std::unordered_set<std::string> m_answering;
     bool m_stopping = false;
     std::vector<std::thread> m_threads; // last: they start once everything above exists
 };

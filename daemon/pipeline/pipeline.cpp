@@ -485,9 +485,14 @@ void handle_question(Step& st, const Business& b, const std::optional<answer::An
     // the single writer only records. send-test always shows the built-in answer. A question for an LLM (or
     // for retrieval by embeddings, a network call) is answered by an answer worker after this commit: the job
     // is committed with the message, so a crash resumes it.
-    std::optional<answer::Answer> now = answer::quick_answer(b, st.in.body);
-    if (!now && (st.in.test || lane_for(st, b) == AnswerLane::builtin)) {
-        now = precomputed;
+    // Behind a question of the customer's that an answer worker has not answered yet, this one queues too:
+    // answered at once, it would overtake the answer before it.
+    std::optional<answer::Answer> now;
+    if (st.in.test || !store::answer_job_waiting(st.db, b.rowid, st.in.from)) {
+        now = answer::quick_answer(b, st.in.body);
+        if (!now && (st.in.test || lane_for(st, b) == AnswerLane::builtin)) {
+            now = precomputed;
+        }
     }
     if (!now && st.in.test) {
         now = answer::answer_question(st.db, b, st.in.body, st.config.min_confidence_percent / 100.0);
@@ -496,6 +501,7 @@ void handle_question(Step& st, const Business& b, const std::optional<answer::An
         st.outcome.answer_job =
             store::insert_answer_job(st.db, st.outcome.message_id, b.rowid, time_format::now_ms());
         st.outcome.answer_lane = lane_for(st, b);
+        st.outcome.answer_customer = st.in.from;
         return;
     }
     const answer::Answer& a = *now;
@@ -775,7 +781,7 @@ bool Pipeline::deferring() const {
 
 void Pipeline::announce(const Outcome& outcome) {
     if (outcome.answer_job && m_job_queued) {
-        m_job_queued(*outcome.answer_job, outcome.answer_lane);
+        m_job_queued(*outcome.answer_job, outcome.answer_lane, outcome.answer_customer);
     }
     if (outcome.media_queued > 0 && m_media_queued) {
         m_media_queued();

@@ -79,7 +79,8 @@ struct Outcome {
     // Set when the answer is composed by an answer worker: the reply follows later.
     std::optional<std::int64_t> answer_job;
     AnswerLane answer_lane = AnswerLane::builtin;
-    int media_queued = 0; // media rows committed pending: the downloader has work
+    std::string answer_customer; // whose question the job answers
+    int media_queued = 0;        // media rows committed pending: the downloader has work
 };
 
 // An answer an answer worker composed for a job, ready to be written and sent.
@@ -116,8 +117,9 @@ class Pipeline {
     Result<std::vector<store::Message>> send_manual(const std::string& business_id, const std::string& to,
                                                     const std::string& text, const std::string& actor);
 
-    // Called after the commit with the id of each answer job queued and its lane, to wake an answer worker.
-    using JobQueued = std::function<void(std::int64_t, AnswerLane)>;
+    // Called after the commit with the id of each answer job queued, its lane and the customer who asked, to
+    // wake an answer worker.
+    using JobQueued = std::function<void(std::int64_t, AnswerLane, const std::string&)>;
     void on_answer_job(JobQueued job_queued) { m_job_queued = std::move(job_queued); }
     // Called after the commit when media rows were queued, to wake the downloader.
     void on_media_queued(std::function<void()> media_queued) { m_media_queued = std::move(media_queued); }

@@ -32,12 +32,20 @@ std::int64_t insert_answer_job(Database& db, std::int64_t message_id, std::int64
 
 namespace {
 AnswerJob read_job(Statement& s) {
-    return AnswerJob{s.int64(0), s.int64(1), s.int64(2), s.int64(3)};
+    return AnswerJob{s.int64(0), s.int64(1), s.int64(2), s.int64(3), s.text(4)};
 }
+
+constexpr const char* k_select_job = "SELECT j.id, j.message_id, j.business_id, j.created_at, m.customer "
+                                     "FROM answer_jobs j JOIN messages m ON m.id = j.message_id ";
+
+// How many of a customer's latest inbound messages answer_job_waiting looks at. A question of theirs waiting
+// for its answer is among them: each later question was queued behind it, and other messages (owner
+// commands, ratings, media) are few in between.
+constexpr int k_recent_questions = 8;
 } // namespace
 
 std::optional<AnswerJob> find_answer_job(Database& db, std::int64_t id) {
-    auto s = db.cached("SELECT id, message_id, business_id, created_at FROM answer_jobs WHERE id = ?");
+    auto s = db.cached(std::string(k_select_job) + "WHERE j.id = ?");
     s->bind(1, id);
     if (!s->step()) {
         return std::nullopt;
@@ -46,12 +54,22 @@ std::optional<AnswerJob> find_answer_job(Database& db, std::int64_t id) {
 }
 
 std::vector<AnswerJob> list_answer_jobs(Database& db) {
-    auto s = db.cached("SELECT id, message_id, business_id, created_at FROM answer_jobs ORDER BY id");
+    auto s = db.cached(std::string(k_select_job) + "ORDER BY j.id");
     std::vector<AnswerJob> out;
     while (s->step()) {
         out.push_back(read_job(*s));
     }
     return out;
+}
+
+bool answer_job_waiting(Database& db, std::int64_t business_rowid, const std::string& customer) {
+    // Through messages_by_customer, so that the cost does not grow with the jobs a burst left.
+    auto s =
+        db.cached("SELECT EXISTS (SELECT 1 FROM answer_jobs WHERE message_id IN (SELECT id FROM messages "
+                  "WHERE business_id = ? AND customer = ? AND direction = 'in' "
+                  "ORDER BY created_at DESC LIMIT ?))");
+    s->bind(1, business_rowid).bind(2, customer).bind(3, k_recent_questions);
+    return s->step() && s->integer(0) != 0;
 }
 
 bool delete_answer_job(Database& db, std::int64_t id) {
@@ -71,9 +89,9 @@ std::vector<Turn> recent_turns(Database& db, std::int64_t business_rowid, const 
                                std::int64_t before_id, int limit) {
     // Only what was said: questions and the answers sent, not menus, notices or owner traffic.
     auto s =
-        db.cached("SELECT direction, body FROM messages WHERE business_id = ? AND customer = ? AND id < ? "
-                  "AND kind IN ('question', 'answer', 'llm-answer', 'fallback', 'greeting', 'hours', "
-                  "'manual') ORDER BY id DESC LIMIT ?");
+        db.cached("SELECT direction, body FROM messages WHERE business_id = ?1 AND customer = ?2 AND "
+                  "(id < ?3 OR (direction = 'out' AND reply_to < ?3)) AND kind IN ('question', 'answer', "
+                  "'llm-answer', 'fallback', 'greeting', 'hours', 'manual') ORDER BY id DESC LIMIT ?4");
     s->bind(1, business_rowid).bind(2, customer).bind(3, before_id).bind(4, limit);
     std::vector<Turn> out;
     while (s->step()) {

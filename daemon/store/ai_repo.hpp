@@ -25,6 +25,7 @@ struct AnswerJob {
     std::int64_t message_id = 0;
     std::int64_t business_rowid = 0;
     std::int64_t created_at = 0;
+    std::string customer; // who asked: the answer worker answers one customer's questions in order
 };
 
 std::int64_t insert_answer_job(Database& db, std::int64_t message_id, std::int64_t business_rowid,
@@ -32,6 +33,9 @@ std::int64_t insert_answer_job(Database& db, std::int64_t message_id, std::int64
 std::optional<AnswerJob> find_answer_job(Database& db, std::int64_t id);
 // Every job left, oldest first (start-up: a crash left them).
 std::vector<AnswerJob> list_answer_jobs(Database& db);
+// Whether one of the customer's latest questions to the business is still being answered: a new question
+// then queues behind it instead of being answered at once, so that the answers go out in order.
+bool answer_job_waiting(Database& db, std::int64_t business_rowid, const std::string& customer);
 // False when the job was already gone (finished by another worker).
 bool delete_answer_job(Database& db, std::int64_t id);
 
@@ -43,7 +47,9 @@ struct Turn {
     bool from_customer = true;
     std::string text;
 };
-// The last `limit` messages between the business and this customer before message `before_id`, oldest first.
+// The last `limit` messages between the business and this customer before their message `before_id`: the
+// customer's earlier messages and the replies to them, oldest first. A reply written after `before_id`
+// arrived (its answer was composed meanwhile) is part of the conversation the customer saw.
 std::vector<Turn> recent_turns(Database& db, std::int64_t business_rowid, const std::string& customer,
                                std::int64_t before_id, int limit);
 

@@ -240,3 +240,35 @@ TEST_CASE("AI: latency of the LLM path over the fake", "[.ai-latency]") {
                              "{:.2f} ms, added {:.2f} ms\n",
                              llm, builtin, llm - builtin);
 }
+
+// A customer who writes again while the LLM composes the answer to their question gets the answers in the
+// order of the questions: the greeting waits for the answer before it (and is still answered from the
+// settings), and the next question is composed after it, with that answer in the conversation.
+TEST_CASE("AI: a customer's answers follow the order of the questions while the provider is slow",
+          "[ai][order]") {
+    AiLive live(AiOptions{.budget_ms = 10000});
+    live.ai.set_reply("Yes! We deliver downtown until 10pm.");
+    live.ai.push_fault(FakeAiFault::slow(std::chrono::milliseconds(1500)));
+
+    REQUIRE(live.ask(k_customer, "Do you deliver downtown?").status == 200);
+    REQUIRE(live.ai.wait_for_chats(1, std::chrono::seconds(10)));
+    REQUIRE(live.ask(k_customer, "hello").status == 200);
+    REQUIRE(live.ask(k_customer, "Can I buy a gift card?").status == 200);
+    REQUIRE(live.wait_for_bodies(k_customer, 3));
+
+    auto bodies = live.bodies_to(k_customer);
+    CHECK(bodies[0] == "Yes! We deliver downtown until 10pm.");
+    CHECK_THAT(bodies[1], Contains("Pizza Palace")); // the greeting, from the business's settings
+    CHECK(bodies[2] == "Yes! We deliver downtown until 10pm.");
+    REQUIRE(live.ai.chat_count() == 2);
+    auto requests = live.ai.requests();
+    const auto& messages = requests[1].body["messages"];
+    REQUIRE(messages.size() == 6);
+    // As the customer saw it: two messages of theirs, the two answers, and the question.
+    CHECK(messages[1] == nlohmann::json({{"role", "user"}, {"content", "Do you deliver downtown?"}}));
+    CHECK(messages[2] == nlohmann::json({{"role", "user"}, {"content", "hello"}}));
+    CHECK(messages[3] ==
+          nlohmann::json({{"role", "assistant"}, {"content", "Yes! We deliver downtown until 10pm."}}));
+    CHECK(messages[4] == nlohmann::json({{"role", "assistant"}, {"content", bodies[1]}}));
+    CHECK(messages[5] == nlohmann::json({{"role", "user"}, {"content", "Can I buy a gift card?"}}));
+}
