@@ -5,6 +5,7 @@
 #include "daemon/answer/query_terms.hpp"
 #include "daemon/answer/synonym_words.hpp"
 #include "daemon/store/ai_repo.hpp"
+#include "daemon/store/attachment_repo.hpp"
 #include "daemon/store/event_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
 #include "daemon/store/stats_repo.hpp"
@@ -95,6 +96,9 @@ std::string remove(OwnerContext& ctx, const std::string& args) {
     auto e = store::find_entry(ctx.db, ctx.business.rowid, *n);
     if (!e) {
         return fmt::format("There is no entry #{}. !list shows the numbers.", *n);
+    }
+    if (auto attachment = store::find_attachment(ctx.db, e->rowid)) {
+        ctx.removed_files.push_back(attachment->file);
     }
     store::delete_entry(ctx.db, e->rowid);
     store::record_event(ctx.db, ctx.actor, "kb-remove", ctx.business.id,

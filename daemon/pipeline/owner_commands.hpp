@@ -9,6 +9,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace sbc::pipeline {
 
@@ -19,6 +20,9 @@ struct OwnerContext {
     // Queues a message to a customer of this business in this transaction; returns why it cannot be sent
     // (opted out, outside the 24-hour window), or an empty string when it was queued.
     std::function<std::string(const std::string& customer, const std::string& text)> send_to_customer;
+    // The stored files of the attachments this command deleted, relative to the data directory: removed once
+    // the transaction has committed (the row goes first, so a failed commit leaves no row without its file).
+    std::vector<std::string> removed_files;
 };
 
 struct OwnerCommandRow {

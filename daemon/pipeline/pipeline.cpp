@@ -9,6 +9,7 @@
 #include "daemon/config/live.hpp"
 #include "daemon/import/document.hpp"
 #include "daemon/log/log.hpp"
+#include "daemon/media/media_files.hpp"
 #include "daemon/media/media_types.hpp"
 #include "daemon/pipeline/keywords.hpp"
 #include "daemon/pipeline/owner_commands.hpp"
@@ -266,7 +267,7 @@ void handle_owner(Step& st, Business b) {
               "owner-reply");
         return;
     }
-    OwnerContext ctx{st.db, b, "owner:" + st.in.from, {}};
+    OwnerContext ctx{st.db, b, "owner:" + st.in.from, {}, {}};
     // !reply and !answer: the owner's text goes to the customer through the bot, in this transaction.
     ctx.send_to_customer = [&st, &b](const std::string& customer, const std::string& text) -> std::string {
         auto c = store::find_customer(st.db, b.rowid, customer);
@@ -282,6 +283,7 @@ void handle_owner(Step& st, Business b) {
         return {};
     };
     reply(st, b, st.in.from, run_owner_command(ctx, *command), "owner-reply");
+    st.outcome.removed_files = std::move(ctx.removed_files);
 }
 
 // Tells the owner something inside their 24-hour window; outside it the notice is only logged as refused.
@@ -785,6 +787,9 @@ void Pipeline::announce(const Outcome& outcome) {
     }
     if (outcome.media_queued > 0 && m_media_queued) {
         m_media_queued();
+    }
+    for (const auto& file : outcome.removed_files) {
+        media::remove_file(m_config.get()->data_dir, file);
     }
 }
 

@@ -81,6 +81,8 @@ struct Outcome {
     AnswerLane answer_lane = AnswerLane::builtin;
     std::string answer_customer; // whose question the job answers
     int media_queued = 0;        // media rows committed pending: the downloader has work
+    // Stored files of attachments the owner deleted (!delete), removed once committed.
+    std::vector<std::string> removed_files;
 };
 
 // An answer an answer worker composed for a job, ready to be written and sent.

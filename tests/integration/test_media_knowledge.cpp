@@ -183,6 +183,15 @@ TEST_CASE("a captioned photo from the owner becomes an entry whose answers carry
     auto downloaded = query_one(db, "SELECT file FROM media");
     CHECK(get(live.daemon().http_port(), "/media/" + downloaded.substr(downloaded.find('/') + 1)).status ==
           404);
+
+    // "!delete 1 removes it", as the owner was told: the entry, its attachment and the stored photo.
+    auto stored = live.daemon().data_dir() + "/media/" + file;
+    REQUIRE(live.post_text(11, k_owner, "!delete 1") == 200);
+    REQUIRE(live.wait_for_bodies(k_owner, 2));
+    CHECK(live.bodies_to(k_owner)[1] == "Deleted #1: " + caption);
+    CHECK(live.count("SELECT COUNT(*) FROM knowledge_attachments") == 0);
+    CHECK(wait_until([&] { return !std::filesystem::exists(stored); }));
+    CHECK(get(live.daemon().http_port(), "/media/" + token + ".jpg").status == 404);
 }
 
 TEST_CASE("with pdftotext missing the owner is told what to do and nothing is added", "[media][upload]") {
