@@ -176,7 +176,7 @@ void Downloader::download(const store::Media& item) {
         });
         if (used && *used >= config->media_quota_bytes) {
             give_up(fmt::format("the business's media quota of {} bytes is used up (media.quota_bytes; "
-                                "sbcctl media remove frees space)",
+                                "sbcctl media remove, or deleting entries that carry a photo, frees space)",
                                 config->media_quota_bytes));
             return;
         }

@@ -147,8 +147,10 @@ std::vector<Media> list_media(Database& db, std::optional<std::int64_t> business
 }
 
 std::int64_t stored_media_bytes(Database& db, std::int64_t business_rowid) {
-    auto s =
-        db.cached("SELECT COALESCE(SUM(bytes), 0) FROM media WHERE business_id = ? AND state = 'stored'");
+    // The photos kept with knowledge entries too: each is a copy of the owner's upload, on the same disk.
+    auto s = db.cached("SELECT (SELECT COALESCE(SUM(bytes), 0) FROM media WHERE business_id = ?1 AND state = "
+                       "'stored') + (SELECT COALESCE(SUM(bytes), 0) FROM knowledge_attachments WHERE "
+                       "business_id = ?1)");
     s->bind(1, business_rowid);
     s->step();
     return s->int64(0);

@@ -52,7 +52,7 @@ std::optional<Media> find_media(Database& db, std::int64_t id);
 std::vector<std::pair<std::int64_t, std::string>> stored_media_files(Database& db);
 // A business's media, newest first (every business when rowid is nullopt).
 std::vector<Media> list_media(Database& db, std::optional<std::int64_t> business_rowid, int limit);
-// Bytes of stored files of a business (the quota).
+// Bytes of stored files of a business (the quota): its media and the photos kept with its entries.
 std::int64_t stored_media_bytes(Database& db, std::int64_t business_rowid);
 // Stored customers' media (not the owner's) created before `before_ms` (retention).
 std::vector<Media> customer_media_created_before(Database& db, std::int64_t before_ms, int limit);

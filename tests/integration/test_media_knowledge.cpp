@@ -194,6 +194,24 @@ TEST_CASE("a captioned photo from the owner becomes an entry whose answers carry
     CHECK(get(live.daemon().http_port(), "/media/" + token + ".jpg").status == 404);
 }
 
+TEST_CASE("media.quota_bytes counts the photos kept with entries and refuses downloads past it",
+          "[media][upload]") {
+    // Room for the owner's photo once, not for the download and its copy kept with the entry.
+    KnowledgeLive live(Env{{"SBC_MEDIA_QUOTA_BYTES", std::to_string(k_jpeg.size() * 3 / 2)}});
+
+    REQUIRE(live.post_file(1, k_owner, k_jpeg, "image/jpeg", "Our pizza menu") == 200);
+    REQUIRE(live.wait_for_bodies(k_owner, 1));
+    REQUIRE(live.count("SELECT COUNT(*) FROM knowledge_attachments") == 1);
+    REQUIRE(live.post_file(2, k_owner, "We open at 9.\n", "text/plain") == 200);
+    REQUIRE(live.wait_for_bodies(k_owner, 2));
+    CHECK_THAT(
+        live.bodies_to(k_owner)[1],
+        Contains(fmt::format("the business's media quota of {} bytes is used up", k_jpeg.size() * 3 / 2)));
+    CHECK(live.media.requests().size() == 1); // the text file was never fetched
+    CHECK(live.count("SELECT COUNT(*) FROM media WHERE state = 'failed'") == 1);
+    CHECK(kb_texts(live.daemon()) == std::vector<std::string>{"Our pizza menu"});
+}
+
 TEST_CASE("with pdftotext missing the owner is told what to do and nothing is added", "[media][upload]") {
     KnowledgeLive live(Env{{"SBC_PDFTOTEXT", "/nonexistent/bin/pdftotext"}});
 
