@@ -849,6 +849,9 @@ std::vector<Result<Outcome>> Pipeline::handle_inbox(const std::vector<store::Inb
     writes.reserve(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
         writes.emplace_back([&, i](Database& db) -> Result<Outcome> {
+            if (rows[i].unreadable) {
+                return Error{1, *rows[i].unreadable};
+            }
             Outcome outcome;
             if (!store::delete_inbox(db, rows[i].id)) {
                 outcome.kind = Outcome::Kind::duplicate; // handled already

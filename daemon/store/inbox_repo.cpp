@@ -17,11 +17,19 @@ std::optional<std::string> media_json(const InboxRow& row) {
     return items.dump();
 }
 
-void read_media(const std::string& text, InboxRow& row) {
-    auto items = nlohmann::json::parse(text);
-    for (const auto& item : items) {
-        row.media.emplace_back(item.at(0).get<std::string>(), item.at(1).get<std::string>());
+// False when the text is not what media_json writes: the row cannot be handled as it came.
+bool read_media(const std::string& text, InboxRow& row) {
+    auto items = nlohmann::json::parse(text, nullptr, false);
+    if (!items.is_array()) {
+        return false;
     }
+    for (const auto& item : items) {
+        if (!item.is_array() || item.size() != 2 || !item[0].is_string() || !item[1].is_string()) {
+            return false;
+        }
+        row.media.emplace_back(item[0].get<std::string>(), item[1].get<std::string>());
+    }
+    return true;
 }
 
 } // namespace
@@ -66,8 +74,8 @@ std::vector<InboxRow> next_inbox(Database& db, int limit) {
         row.body = s->text(4);
         row.profile_name = s->text(5);
         row.num_media = s->integer(6);
-        if (!s->is_null(7)) {
-            read_media(s->text(7), row);
+        if (!s->is_null(7) && !read_media(s->text(7), row)) {
+            row.unreadable = "its media list cannot be read: " + s->text(7).substr(0, 200);
         }
         row.received_at = s->int64(8);
         rows.push_back(std::move(row));

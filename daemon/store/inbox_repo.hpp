@@ -24,6 +24,9 @@ struct InboxRow {
     int num_media = 0;
     std::vector<std::pair<std::string, std::string>> media; // URL and declared content type
     std::int64_t received_at = 0;
+    // Set by next_inbox when the stored row cannot be read back (a damaged database): the row fails, and is
+    // set aside after a few attempts instead of stopping the rows behind it.
+    std::optional<std::string> unreadable;
 };
 
 // Stores the webhook; false when a row with its MessageSid is there already (Twilio retried it).

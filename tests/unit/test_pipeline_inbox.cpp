@@ -203,6 +203,31 @@ TEST_CASE("a deferred webhook keeps its media and profile name", "[pipeline][inb
           std::vector<std::string>{"Ana"});
 }
 
+TEST_CASE("a row whose media list cannot be read back fails alone, and the rows behind it are handled",
+          "[pipeline][inbox]") {
+    Bench bench;
+    bench.handle("SM1", "Look at this");
+    bench.handle("SM2", "Do you deliver downtown?");
+    REQUIRE(bench.store
+                .write([](Database& db) -> sbc::Status {
+                    db.exec("UPDATE inbox SET num_media = 1, media = '[[\"https://api.twilio.com/m\"' "
+                            "WHERE message_sid = 'SM1'");
+                    return sbc::ok_status();
+                })
+                .ok());
+    auto rows = bench.waiting();
+    REQUIRE(rows.size() == 2);
+    REQUIRE(rows[0].unreadable);
+    CHECK(*rows[0].unreadable == "its media list cannot be read: [[\"https://api.twilio.com/m\"");
+    CHECK_FALSE(rows[1].unreadable);
+    auto results = bench.pipeline.handle_inbox(rows);
+    REQUIRE_FALSE(results[0].ok());
+    CHECK(results[0].error().message == *rows[0].unreadable);
+    REQUIRE(results[1].ok());
+    CHECK(results[1]->classification == "question");
+    CHECK(bench.column("SELECT message_sid FROM inbox") == std::vector<std::string>{"SM1"});
+}
+
 TEST_CASE("send-test is never deferred: sbcctl shows what it became", "[pipeline][inbox]") {
     Bench bench;
     auto in = Bench::inbound("SMtest1", "Do you deliver downtown?");
