@@ -95,9 +95,34 @@ std::optional<std::int64_t> insert_inbound(Database& db, Message& m) {
     return m.id;
 }
 
+namespace {
+
+// How many of the latest messages to a person the chaining looks at: the one still in the outbox that a new
+// message must wait for is the latest queued, and only messages never queued (refused, test) can come after
+// it.
+constexpr int k_recent_outbound = 8;
+
+// The latest message to this person (from this business) that is still in the outbox, if any.
+std::optional<std::int64_t> unfinished_before(Database& db, const Message& m) {
+    // Through messages_by_customer: the outbox may hold a burst's replies, and this runs for each new one.
+    auto s = db.cached("SELECT r.id FROM (SELECT id FROM messages WHERE business_id IS ?1 AND customer = ?2 "
+                       "AND direction = 'out' ORDER BY created_at DESC, id DESC LIMIT ?3) r "
+                       "JOIN outbox o ON o.message_id = r.id ORDER BY r.id DESC LIMIT 1");
+    s->bind(1, m.business_rowid).bind(2, m.customer).bind(3, k_recent_outbound);
+    if (!s->step()) {
+        return std::nullopt;
+    }
+    return s->int64(0);
+}
+
+} // namespace
+
 std::int64_t insert_outbound(Database& db, Message& m, bool queue,
                              std::optional<std::int64_t> after_message) {
     m.direction = "out";
+    if (queue && !after_message) {
+        after_message = unfinished_before(db, m);
+    }
     insert_message(db, m);
     if (queue) {
         auto s = db.cached("INSERT INTO outbox (message_id, after_message, next_attempt_at, created_at) "

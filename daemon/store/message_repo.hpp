@@ -45,7 +45,9 @@ struct Message {
 std::optional<std::int64_t> insert_inbound(Database& db, Message& message);
 // Inserts an outbound message. With `queue` it also gets an outbox row due now; without, it is only logged
 // (refused, test) with the status it carries. `after_message` keeps the parts of a long reply in order: the
-// row is not sent before that message has left the outbox.
+// row is not sent before that message has left the outbox. Without it, a queued message waits behind the
+// latest message to the same person that is still in the outbox, so that a conversation's messages reach
+// Twilio in the order they were written, a retried one included.
 std::int64_t insert_outbound(Database& db, Message& message, bool queue,
                              std::optional<std::int64_t> after_message = std::nullopt);
 

@@ -234,3 +234,48 @@ TEST_CASE("a customer's next reply waits for the call of the one before, other c
     CHECK(std::stoll(message_id_of(sent[2])) > std::stoll(message_id_of(sent[0])));
     CHECK(sent[2].arrived > held[0].arrived);
 }
+
+// A reply written while a long one is still going out, part by part, waits for its last part; so does a reply
+// behind one that Twilio refused for now and that is retried.
+TEST_CASE("a customer's next reply waits for every part of a long one and for a retried one",
+          "[faults][twilio][order]") {
+    constexpr const char* k_customer = "+15550000003";
+    constexpr const char* k_delivery = "We deliver downtown until 10pm";
+    LiveDaemon live(fault_env({{"SBC_SEND_TIMEOUT_MS", "120000"}}));
+    set_up(live);
+    std::string menu = "Menu:";
+    for (int i = 0; i < 200; ++i) {
+        menu += fmt::format(" pizza{} margherita", i);
+    }
+    REQUIRE(menu.size() > 3200);
+    live.add_knowledge("pizza-palace", menu);
+    live.add_knowledge("pizza-palace", "Gift cards are sold at the counter");
+    auto& fake = live.twilio();
+    auto db = live.daemon().database();
+
+    fake.push_fault(FakeFault::held());
+    REQUIRE(live.message(make_sid(1), k_customer, k_number, "margherita menu").status == 200);
+    REQUIRE(fake.wait_for_requests(1, std::chrono::seconds(30)));
+    REQUIRE(live.message(make_sid(2), k_customer, k_number, "Do you deliver downtown?").status == 200);
+    fake.release_held();
+    REQUIRE(wait_until([&] { return query_int(db, k_unfinished_sql) == 0; }, std::chrono::seconds(30)));
+    auto sent = fake.requests();
+    REQUIRE(sent.size() == 4); // the menu in three parts, then the answer about delivery
+    for (std::size_t i = 0; i < 3; ++i) {
+        CHECK(sent[i].form.first("Body").value_or("").find("margherita") != std::string::npos);
+    }
+    CHECK(sent[3].form.first("Body").value_or("") == k_delivery);
+
+    // Twilio answers 500 to the next reply: the one after it waits for its retry.
+    fake.push_fault(FakeFault::server_error());
+    REQUIRE(live.message(make_sid(3), k_customer, k_number, "Do you deliver downtown tonight?").status ==
+            200);
+    REQUIRE(live.message(make_sid(4), k_customer, k_number, "Can I buy a gift card?").status == 200);
+    REQUIRE(wait_until([&] { return query_int(db, k_unfinished_sql) == 0; }, std::chrono::seconds(30)));
+    sent = fake.requests();
+    REQUIRE(sent.size() == 7);
+    CHECK(sent[4].fault == FakeFault::Kind::server_error);
+    CHECK(sent[5].form.first("Body").value_or("") == k_delivery);
+    CHECK(message_id_of(sent[5]) == message_id_of(sent[4]));
+    CHECK(sent[6].form.first("Body").value_or("") == "Gift cards are sold at the counter");
+}
