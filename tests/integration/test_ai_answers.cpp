@@ -246,9 +246,9 @@ TEST_CASE("AI: latency of the LLM path over the fake", "[.ai-latency]") {
 // settings), and the next question is composed after it, with that answer in the conversation.
 TEST_CASE("AI: a customer's answers follow the order of the questions while the provider is slow",
           "[ai][order]") {
-    AiLive live(AiOptions{.budget_ms = 10000});
+    AiLive live(AiOptions{.budget_ms = 20000});
     live.ai.set_reply("Yes! We deliver downtown until 10pm.");
-    live.ai.push_fault(FakeAiFault::slow(std::chrono::milliseconds(1500)));
+    live.ai.push_fault(FakeAiFault::slow(std::chrono::milliseconds(4000)));
 
     REQUIRE(live.ask(k_customer, "Do you deliver downtown?").status == 200);
     REQUIRE(live.ai.wait_for_chats(1, std::chrono::seconds(10)));
