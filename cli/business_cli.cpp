@@ -146,6 +146,7 @@ void print_business_stats(const nlohmann::json& reply) {
         {"prompt tokens", stats_count(arguments, "prompt_tokens")},
         {"completion tokens", stats_count(arguments, "completion_tokens")},
         {"embedding calls", stats_count(arguments, "embedding_calls")},
+        {"embedding failures", stats_count(arguments, "embedding_failures")},
         {"embedding tokens", stats_count(arguments, "embedding_tokens")},
         {"estimated cost", estimated_cost(arguments)},
         {"rating question", arguments.value("satisfaction_survey", false) ? "on" : "off"},

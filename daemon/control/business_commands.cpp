@@ -321,6 +321,7 @@ Response business_stats(Context& ctx, Arguments& args) {
         {"completion_tokens", usage.chat.completion_tokens},
         {"chat_cost_usd", usage.chat.cost_usd},
         {"embedding_calls", usage.embedding.calls},
+        {"embedding_failures", usage.embedding.failures},
         {"embedding_tokens", usage.embedding.prompt_tokens},
         {"embedding_cost_usd", usage.embedding.cost_usd},
         {"estimated_cost_usd", usage.chat.cost_usd + usage.embedding.cost_usd},

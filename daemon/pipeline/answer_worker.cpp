@@ -213,6 +213,9 @@ std::optional<answer::QueryVector> embed_question(const config::Config& config, 
         breaker.record_failure(result.retry_after);
         log_warn("answer", "question embedding failed for message {} ({}): built-in retrieval only{}",
                  job.message_id, result.error, breaker.is_open() ? "; embeddings breaker open" : "");
+        auto failed = embedding_call(config, config.openai_embedding_model, 0);
+        failed.failed = true; // counted in business stats, as a failed chat completion is
+        calls.push_back(failed);
         return std::nullopt;
     }
     breaker.record_success();

@@ -25,6 +25,22 @@ constexpr auto k_poll = 250ms;
 // One batch request at most; shutdown waits for it.
 constexpr auto k_request_timeout = 10s;
 
+// A failed request in the provider ledger, a row for each business whose entries it carried, so that business
+// stats show the failures beside the calls.
+void record_failure(store::Store& store, const config::Config& config, const std::string& model,
+                    const std::vector<store::PendingEmbedding>& pending) {
+    auto recorded = store.write([&](store::Database& db) -> Status {
+        for (auto call : embedding_calls(config, model, pending, 0, time_format::now_ms())) {
+            call.failed = true;
+            store::record_call(db, call);
+        }
+        return ok_status();
+    });
+    if (!recorded) {
+        log_debug("embed", "cannot record the failed request: {}", recorded.error().message);
+    }
+}
+
 } // namespace
 
 Embedder::Embedder(store::Store& store, const config::Live& live)
@@ -114,6 +130,7 @@ void Embedder::run() {
                 m_breaker.record_failure(result.retry_after); // a 429's Retry-After holds the next call
                 log_warn("embed", "embeddings provider failed ({}): {} entries wait{}", result.error,
                          inputs.size(), m_breaker.is_open() ? "; circuit breaker open" : "");
+                record_failure(m_store, *config, model, *pending);
                 continue;
             }
             m_breaker.record_success();

@@ -120,6 +120,12 @@ TEST_CASE("embeddings: imported entries get vectors in batches, edits are re-emb
     REQUIRE(wait_until(
         [&] { return live.daemon().log().find("embeddings provider failed") != std::string::npos; }));
     CHECK(live.count("SELECT COUNT(*) FROM knowledge_vectors") == 4);
+    // The failed request is in the ledger, for the business whose entry it carried.
+    REQUIRE(wait_until([&] {
+        return live.count("SELECT COUNT(*) FROM llm_usage WHERE kind = 'embedding' AND failed = 1") > 0;
+    }));
+    CHECK(live.daemon().ctl_json({"business", "stats", "pizza-palace"})["arguments"]["embedding_failures"] >=
+          1);
     // sbcctl status shows the entry still waiting for its vector, as JSON and as text.
     auto status = live.ctl({"--json", "status"});
     REQUIRE(status.exit_code == 0);
@@ -208,6 +214,11 @@ TEST_CASE("embeddings: a failing or slow embeddings endpoint falls back to the l
     CHECK(log.find(k_api_key) == std::string::npos);
     CHECK(live.bodies_to("+15552224444").size() == 1);
     live.ai.clear_faults();
+    // The two failed question embeddings are in the business's stats, costing nothing.
+    auto stats = live.daemon().ctl_json({"business", "stats", "pizza-palace"})["arguments"];
+    CHECK(stats["embedding_failures"] == 2);
+    CHECK(live.count("SELECT COUNT(*) FROM llm_usage WHERE kind = 'embedding' AND failed = 1 AND "
+                     "prompt_tokens = 0 AND cost_usd = 0 AND message_id IS NOT NULL") == 2);
 }
 
 TEST_CASE("embeddings: hybrid without an embedding model stays builtin, on the HTTP worker",
