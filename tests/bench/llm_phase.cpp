@@ -91,8 +91,10 @@ void phase_llm(Run& run, const std::string& dir, const test::Env& passed_on) {
     fmt::print("built-in answers: webhook -> reply {}\n", describe(plain));
     fmt::print("LLM answers ({} of {} questions went to the provider): webhook -> reply {}\n", chats, n,
                describe(composed));
-    fmt::print("the LLM path adds {:.3f} ms at the median, {:.3f} ms at p99\n", composed.p50 - plain.p50,
-               composed.p99 - plain.p99);
+    // p50 and p95: with 100 questions a side, p99 is one reply's outlier, and the difference of two such
+    // outliers came out negative (-0.77 ms) in a run.
+    fmt::print("the LLM path adds {:.3f} ms at the median, {:.3f} ms at p95\n", composed.p50 - plain.p50,
+               composed.p95 - plain.p95);
     if (chats == 0) {
         run.problem("llm phase: no question reached the fake provider");
     }
@@ -102,7 +104,7 @@ void phase_llm(Run& run, const std::string& dir, const test::Env& passed_on) {
                     composed);
     rep.add({"llm.added_p50_ms", "llm phase: LLM path adds, p50", composed.p50 - plain.p50, "ms", 3,
              std::nullopt});
-    rep.add({"llm.added_p99_ms", "llm phase: LLM path adds, p99", composed.p99 - plain.p99, "ms", 3,
+    rep.add({"llm.added_p95_ms", "llm phase: LLM path adds, p95", composed.p95 - plain.p95, "ms", 3,
              std::nullopt});
     int code = sbcd.stop();
     if (code != 0) {
