@@ -427,11 +427,19 @@ bool Sender::can_take_handed() const {
 }
 
 void Sender::finish_conversation(const store::Message& m) {
+    bool someone_waits = false;
     {
         std::lock_guard lock(m_mutex);
-        m_in_flight.erase(conversation_of(m));
+        auto conversation = conversation_of(m);
+        m_in_flight.erase(conversation);
+        someone_waits = std::any_of(m_handed.begin(), m_handed.end(), [&](const store::Claim& claim) {
+            return conversation_of(claim.message) == conversation;
+        });
     }
-    m_cv.notify_all();
+    // Only then: waking every idle sender after each send would cost each of them a context switch.
+    if (someone_waits) {
+        m_cv.notify_all();
+    }
 }
 
 void Sender::pause_until(std::int64_t at_ms) {
