@@ -52,6 +52,9 @@ void apply_quick(Options& o, const CLI::App& app) {
     if (unset("--requests")) {
         o.requests = 2000;
     }
+    if (unset("--ingest-rounds")) {
+        o.ingest_rounds = 1;
+    }
     if (unset("--rate-seconds")) {
         o.rate_seconds = 3;
     }
@@ -105,6 +108,10 @@ Options parse(int argc, char** argv) {
         ->check(CLI::Range(1, 100))
         ->capture_default_str();
     app.add_option("--requests,-n", o.requests, "webhooks of the full-speed ingest run")
+        ->capture_default_str();
+    app.add_option("--ingest-rounds", o.ingest_rounds,
+                   "times phase 2 takes turns between sbcd and the bare server (the median is reported)")
+        ->check(CLI::Range(1, 15))
         ->capture_default_str();
     app.add_option("--connections,-c", o.connections, "keep-alive connections of the ingest runs")
         ->check(CLI::Range(1, 256))
@@ -239,6 +246,7 @@ void describe_machine(Report& report, const Options& o, const std::string& data_
                                 {"businesses", o.businesses},
                                 {"entries", o.entries},
                                 {"requests", o.requests},
+                                {"ingest_rounds", o.ingest_rounds},
                                 {"connections", o.connections},
                                 {"rate", o.rate},
                                 {"rate_seconds", o.rate_seconds},

@@ -29,8 +29,9 @@ struct Options {
     int setup_connections = 4;
     int requests = 20000; // phase 2, for sbcd and again for the bare server
     int warmup = 400;
-    int connections = 8; // parse() sets sbcd's default http.threads
-    double rate = 200;   // phase 3
+    int ingest_rounds = 3; // phase 2 takes turns this many times and reports the median round
+    int connections = 8;   // parse() sets sbcd's default http.threads
+    double rate = 200;     // phase 3
     double rate_seconds = 15;
     double reply_rate = 20; // phase 4
     int reply_messages = 400;

@@ -7,7 +7,9 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <sys/resource.h>
 #include <thread>
+#include <unistd.h>
 
 namespace sbc::bench {
 namespace {
@@ -22,6 +24,33 @@ std::string tail(const std::string& path, std::size_t bytes) {
 }
 
 } // namespace
+
+double cpu_seconds_of(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(in, line);
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis start at 3.
+    auto close = line.rfind(')');
+    if (close == std::string::npos) {
+        return 0;
+    }
+    std::istringstream fields(line.substr(close + 1));
+    std::string field;
+    double ticks = 0;
+    for (int n = 3; n <= 15 && fields >> field; ++n) {
+        if (n == 14 || n == 15) { // utime, stime
+            ticks += std::stod(field);
+        }
+    }
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double own_cpu_seconds() {
+    rusage use{};
+    getrusage(RUSAGE_SELF, &use);
+    auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+    return seconds(use.ru_utime) + seconds(use.ru_stime);
+}
 
 MemoryUse memory_of(pid_t pid) {
     std::ifstream status("/proc/" + std::to_string(pid) + "/status");

@@ -16,6 +16,12 @@ struct MemoryUse {
 };
 MemoryUse memory_of(pid_t pid);
 
+// CPU time a process has used so far, user and system, all its threads (/proc/<pid>/stat, in clock ticks of
+// 10 ms); 0 when unreadable.
+double cpu_seconds_of(pid_t pid);
+// The same for this process (the load generator and the fake Twilio), from getrusage.
+double own_cpu_seconds();
+
 class Sbcd {
   public:
     // Starts `binary` on `dir` (data in dir/data unless env sets SBC_DATA_DIR, socket dir/sbcd.sock, log
