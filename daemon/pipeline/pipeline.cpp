@@ -109,11 +109,7 @@ std::optional<std::string> attachment_path(Database& db, const Business& b, std:
     if (kind != "answer" || !entry_number) {
         return std::nullopt;
     }
-    auto entry = store::find_entry(db, b.rowid, *entry_number);
-    if (!entry) {
-        return std::nullopt;
-    }
-    auto attachment = store::find_attachment(db, entry->rowid);
+    auto attachment = store::find_attachment_of_entry(db, b.rowid, *entry_number);
     if (!attachment) {
         return std::nullopt;
     }

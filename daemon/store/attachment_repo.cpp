@@ -54,21 +54,36 @@ std::optional<std::string> remove_attachment(Database& db, std::int64_t entry_ro
 }
 
 std::optional<Attachment> find_attachment(Database& db, std::int64_t entry_rowid) {
-    auto s = db.prepare(std::string(k_select) + "WHERE entry_id = ?");
-    s.bind(1, entry_rowid);
-    if (!s.step()) {
+    static const std::string sql = std::string(k_select) + "WHERE entry_id = ?";
+    auto s = db.cached(sql);
+    s->bind(1, entry_rowid);
+    if (!s->step()) {
         return std::nullopt;
     }
-    return read_row(s);
+    return read_row(*s);
+}
+
+std::optional<Attachment> find_attachment_of_entry(Database& db, std::int64_t business_rowid,
+                                                   std::int64_t number) {
+    static const std::string sql =
+        std::string(k_select) +
+        "WHERE entry_id = (SELECT id FROM knowledge WHERE business_id = ? AND number = ?)";
+    auto s = db.cached(sql);
+    s->bind(1, business_rowid).bind(2, number);
+    if (!s->step()) {
+        return std::nullopt;
+    }
+    return read_row(*s);
 }
 
 std::optional<Attachment> find_attachment_by_token(Database& db, std::string_view token) {
-    auto s = db.prepare(std::string(k_select) + "WHERE token = ?");
-    s.bind(1, token);
-    if (!s.step()) {
+    static const std::string sql = std::string(k_select) + "WHERE token = ?";
+    auto s = db.cached(sql);
+    s->bind(1, token);
+    if (!s->step()) {
         return std::nullopt;
     }
-    return read_row(s);
+    return read_row(*s);
 }
 
 std::map<std::int64_t, Attachment> attachments_of(Database& db, std::int64_t business_rowid) {

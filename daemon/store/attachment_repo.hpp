@@ -32,6 +32,9 @@ std::optional<std::string> set_attachment(Database& db, const Attachment& attach
 // Removes the entry's attachment; returns its file, nullopt when it had none.
 std::optional<std::string> remove_attachment(Database& db, std::int64_t entry_rowid);
 std::optional<Attachment> find_attachment(Database& db, std::int64_t entry_rowid);
+// The attachment of entry `number` of a business (one indexed read: every built-in answer asks).
+std::optional<Attachment> find_attachment_of_entry(Database& db, std::int64_t business_rowid,
+                                                   std::int64_t number);
 // The attachment whose public token this is; nullopt for any other string.
 std::optional<Attachment> find_attachment_by_token(Database& db, std::string_view token);
 // The attachments of a business's entries, by entry rowid (for lists).
