@@ -30,6 +30,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fmt/format.h>
+#include <iterator>
 #include <stdexcept>
 
 namespace sbc::pipeline {
@@ -647,6 +648,17 @@ std::optional<Business> answer_target(Database& db, const Inbound& in) {
     return target;
 }
 
+// Which writes of a batch committed.
+template <typename T>
+std::vector<bool> committed(const std::vector<Result<T>>& results) {
+    std::vector<bool> out;
+    out.reserve(results.size());
+    for (const auto& r : results) {
+        out.push_back(static_cast<bool>(r));
+    }
+    return out;
+}
+
 store::InboxRow inbox_row_of(const Inbound& in) {
     store::InboxRow row;
     row.message_sid = in.sid;
@@ -739,6 +751,20 @@ void Pipeline::hand_over(std::vector<store::Claim> claims, bool committed) {
         m_hand_over(std::move(claims));
     }
     m_unhanded -= n; // with the sender now, or never made (rolled back)
+}
+
+void Pipeline::hand_over_batch(std::vector<std::vector<store::Claim>>& claims,
+                               const std::vector<bool>& committed) {
+    std::vector<store::Claim> all;
+    for (std::size_t i = 0; i < claims.size(); ++i) {
+        if (!committed[i]) {
+            hand_over(std::move(claims[i]), false);
+            continue;
+        }
+        all.insert(all.end(), std::make_move_iterator(claims[i].begin()),
+                   std::make_move_iterator(claims[i].end()));
+    }
+    hand_over(std::move(all), true);
 }
 
 template <typename F>
@@ -860,10 +886,10 @@ std::vector<Result<Outcome>> Pipeline::handle_inbox(const std::vector<store::Inb
         });
     }
     auto results = m_store.write_each(writes);
-    for (std::size_t i = 0; i < results.size(); ++i) {
-        hand_over(std::move(claims[i]), static_cast<bool>(results[i]));
-        if (results[i]) {
-            announce(*results[i]);
+    hand_over_batch(claims, committed(results));
+    for (const auto& result : results) {
+        if (result) {
+            announce(*result);
         }
     }
     return results;
@@ -885,9 +911,7 @@ std::vector<Result<bool>> Pipeline::finish_answers(const std::vector<Answered>& 
         });
     }
     auto results = m_store.write_each(writes);
-    for (std::size_t i = 0; i < results.size(); ++i) {
-        hand_over(std::move(claims[i]), static_cast<bool>(results[i]));
-    }
+    hand_over_batch(claims, committed(results));
     return results;
 }
 

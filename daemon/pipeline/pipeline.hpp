@@ -169,6 +169,9 @@ class Pipeline {
     // Gives the replies a write claimed to the sender when it committed; either way they no longer count as
     // on their way (m_unhanded).
     void hand_over(std::vector<store::Claim> claims, bool committed);
+    // hand_over() for the writes of one commit (write_each): their claims reach the senders together, in
+    // order, which wakes the idle senders once per batch instead of once per write.
+    void hand_over_batch(std::vector<std::vector<store::Claim>>& claims, const std::vector<bool>& committed);
     // Runs write(db, claims) -> Result<T> as one store write; what it put in `claims` (claim_for_sender) goes
     // to the sender once committed.
     template <typename F>
