@@ -85,6 +85,11 @@ twilio::OutboundMessage to_outbound(const store::Message& m, const config::Confi
     return out;
 }
 
+// The key of a conversation: our number and the customer's.
+std::string conversation_of(const store::Message& m) {
+    return m.our_number + ' ' + m.customer;
+}
+
 std::string describe(const SendOutcome& o) {
     if (o.error_code != 0) {
         return "Twilio error " + std::to_string(o.error_code) + ": " + o.error_message;
@@ -126,8 +131,8 @@ Sender::~Sender() {
     // without calling them ambiguous.
     if (!m_handed.empty()) {
         auto released = m_store.write([&](store::Database& db) -> Status {
-            for (const auto& claim : m_handed) {
-                store::release_claim(db, claim);
+            for (const auto& handed : m_handed) {
+                store::release_claim(db, handed.claim);
             }
             return ok_status();
         });
@@ -144,7 +149,8 @@ void Sender::hand_over(std::vector<store::Claim> claims) {
     {
         std::lock_guard lock(m_mutex);
         for (auto& claim : claims) {
-            m_handed.push_back(std::move(claim));
+            auto conversation = conversation_of(claim.message);
+            m_handed.push_back({std::move(claim), std::move(conversation)});
         }
         m_handed_count.store(m_handed.size(), std::memory_order_relaxed);
     }
@@ -400,18 +406,10 @@ void Sender::wait_for_work(std::optional<std::int64_t> due) {
     m_cv.wait_for(lock, std::chrono::milliseconds(wait), [&] { return m_stopping || can_take_handed(); });
 }
 
-namespace {
-
-std::string conversation_of(const store::Message& m) {
-    return m.our_number + ' ' + m.customer;
-}
-
-} // namespace
-
 std::optional<store::Claim> Sender::take_handed() {
     for (auto it = m_handed.begin(); it != m_handed.end(); ++it) {
-        if (m_in_flight.insert(conversation_of(it->message)).second) {
-            store::Claim claim = std::move(*it);
+        if (m_in_flight.insert(it->conversation).second) {
+            store::Claim claim = std::move(it->claim);
             m_handed.erase(it);
             m_handed_count.store(m_handed.size(), std::memory_order_relaxed);
             return claim;
@@ -421,9 +419,8 @@ std::optional<store::Claim> Sender::take_handed() {
 }
 
 bool Sender::can_take_handed() const {
-    return std::any_of(m_handed.begin(), m_handed.end(), [&](const store::Claim& claim) {
-        return !m_in_flight.contains(conversation_of(claim.message));
-    });
+    return std::any_of(m_handed.begin(), m_handed.end(),
+                       [&](const Handed& handed) { return !m_in_flight.contains(handed.conversation); });
 }
 
 void Sender::finish_conversation(const store::Message& m) {
@@ -432,8 +429,8 @@ void Sender::finish_conversation(const store::Message& m) {
         std::lock_guard lock(m_mutex);
         auto conversation = conversation_of(m);
         m_in_flight.erase(conversation);
-        someone_waits = std::any_of(m_handed.begin(), m_handed.end(), [&](const store::Claim& claim) {
-            return conversation_of(claim.message) == conversation;
+        someone_waits = std::any_of(m_handed.begin(), m_handed.end(), [&](const Handed& handed) {
+            return handed.conversation == conversation;
         });
     }
     // Only then: waking every idle sender after each send would cost each of them a context switch.

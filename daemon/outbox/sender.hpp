@@ -99,7 +99,13 @@ class Sender {
     std::mutex m_mutex; // guards the members below
     std::condition_variable m_cv;
     bool m_stopping = false;
-    std::deque<store::Claim> m_handed;
+    // A claim in the hand-over queue, with its conversation's key, made once: the queue is searched by
+    // conversation after every call.
+    struct Handed {
+        store::Claim claim;
+        std::string conversation;
+    };
+    std::deque<Handed> m_handed;
     std::atomic<std::size_t> m_handed_count{0};  // m_handed.size(), for has_room()
     std::unordered_set<std::string> m_in_flight; // conversations with a call in progress
     std::vector<std::thread> m_threads;
