@@ -174,7 +174,11 @@ std::int64_t Sender::backoff_ms(std::int64_t attempts, std::int64_t retry_after_
 namespace {
 
 // The MessageSid of the inbound message a reply answers: the request ID of the webhook that brought it.
-std::string request_of(store::Store& store, const store::Message& m) {
+std::string request_of(store::Store& store, const store::Claim& claim) {
+    const auto& m = claim.message;
+    if (!claim.request_id.empty()) {
+        return claim.request_id;
+    }
     if (!m.reply_to) {
         return "out-" + std::to_string(m.id);
     }
@@ -188,7 +192,7 @@ std::string request_of(store::Store& store, const store::Message& m) {
 
 void Sender::deliver(Delivery& d, std::vector<Unrecorded>& unrecorded) {
     const auto& m = d.claim.message;
-    log::RequestScope request(request_of(m_store, m));
+    log::RequestScope request(request_of(m_store, d.claim));
     auto now = time_format::now_ms();
     if (d.client == nullptr) {
         log_info("outbox", "dry-run (no Twilio credentials): to {} from {}: {}", m.customer, m.our_number,

@@ -56,6 +56,9 @@ struct Claim {
     std::int64_t attempts = 0; // including this one
     bool ambiguous = false;    // an earlier attempt may have reached Twilio
     Message message;
+    // The MessageSid of the inbound message it answers, when the claim's writer knew it (the webhook's own
+    // transaction): the sender's log lines carry it without a read. Empty: the sender looks it up.
+    std::string request_id;
 };
 
 // Marks up to `limit` due rows as being sent (leased until now + lease_ms, so a crash leaves them to
