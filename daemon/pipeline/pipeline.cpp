@@ -891,7 +891,7 @@ std::vector<Result<Outcome>> Pipeline::handle_inbox(const std::vector<store::Inb
             return outcome;
         });
     }
-    auto results = m_store.write_each(writes);
+    auto results = m_store.write_batch(writes);
     hand_over_batch(claims, committed(results));
     for (const auto& result : results) {
         if (result) {
@@ -916,7 +916,7 @@ std::vector<Result<bool>> Pipeline::finish_answers(const std::vector<Answered>& 
                                 claims[i]);
         });
     }
-    auto results = m_store.write_each(writes);
+    auto results = m_store.write_batch(writes);
     hand_over_batch(claims, committed(results));
     return results;
 }

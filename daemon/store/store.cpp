@@ -54,7 +54,7 @@ Store::~Store() {
     m_readers.clear();
 }
 
-std::vector<Status> Store::submit_all(std::vector<std::function<bool(Database&)>> runs) {
+std::vector<Status> Store::submit_all(std::vector<std::function<bool(Database&)>> runs, Lane lane) {
     std::list<Job> jobs(runs.size()); // a Job cannot move: its waiter's mutex is in it
     std::size_t i = 0;
     for (auto& job : jobs) {
@@ -66,8 +66,9 @@ std::vector<Status> Store::submit_all(std::vector<std::function<bool(Database&)>
             return std::vector<Status>(jobs.size(),
                                        Error{1, "sbcd is shutting down; the change was not made"});
         }
+        auto& queue = lane == Lane::batch ? m_batch_queue : m_queue;
         for (auto& job : jobs) {
-            m_queue.push_back(&job);
+            queue.push_back(&job);
         }
     }
     m_queue_cv.notify_one();
@@ -80,19 +81,34 @@ std::vector<Status> Store::submit_all(std::vector<std::function<bool(Database&)>
     return statuses;
 }
 
+void Store::take_group(std::vector<Job*>& group) {
+    while (!m_queue.empty() && group.size() < k_max_group) {
+        group.push_back(m_queue.front());
+        m_queue.pop_front();
+    }
+    // The rest of a batch goes in the next commit, which follows at once.
+    std::size_t share = group.empty() ? k_max_group : k_batch_share;
+    for (std::size_t n = 0; n < share && !m_batch_queue.empty() && group.size() < k_max_group; ++n) {
+        group.push_back(m_batch_queue.front());
+        m_batch_queue.pop_front();
+    }
+}
+
+std::size_t Store::queued() const {
+    std::lock_guard lock(m_mutex);
+    return m_queue.size() + m_batch_queue.size();
+}
+
 void Store::writer_loop() {
     std::vector<Job*> group;
     for (;;) {
         {
             std::unique_lock lock(m_mutex);
-            m_queue_cv.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
-            if (m_queue.empty()) {
+            m_queue_cv.wait(lock, [&] { return m_stopping || !m_queue.empty() || !m_batch_queue.empty(); });
+            if (m_queue.empty() && m_batch_queue.empty()) {
                 return; // stopping, and everything queued has been written
             }
-            while (!m_queue.empty() && group.size() < k_max_group) {
-                group.push_back(m_queue.front());
-                m_queue.pop_front();
-            }
+            take_group(group);
         }
         run_group(group);
         {

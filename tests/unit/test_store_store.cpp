@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <fmt/format.h>
+#include <functional>
 #include <latch>
 #include <set>
 #include <stdexcept>
@@ -269,4 +271,100 @@ TEST_CASE("wait_for_commit gives up at the deadline when nothing is written", "[
     REQUIRE(store.wait_for_commit(seen, std::chrono::milliseconds(5)) == seen);
     REQUIRE(store.wait_for_commit(seen + 100, std::chrono::milliseconds(0)) ==
             seen); // any other count returns at once
+}
+
+namespace {
+
+// Polls `done` until it holds or 10 s have passed.
+bool eventually(const std::function<bool()>& done) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
+}
+
+} // namespace
+
+TEST_CASE("a write that waits shares its commit with only a few writes of a queued batch", "[store]") {
+    TempDir dir;
+    Store store(dir.file("sbc.db"));
+    // A first write holds the writer until the batch and the waiting write are both queued behind it.
+    std::latch release(1);
+    std::atomic<bool> holding{false};
+    std::atomic<int> failures{0}; // Catch's REQUIRE is for the test's own thread
+    std::thread holder([&] {
+        auto held = store.write([&](Database& db) -> Result<std::int64_t> {
+            holding = true;
+            release.wait();
+            return insert_event(db, "holder");
+        });
+        failures += held.ok() ? 0 : 1;
+    });
+    REQUIRE(eventually([&] { return holding.load(); }));
+
+    constexpr std::size_t k_batch = 20;
+    std::vector<std::uint64_t> batch_commit(k_batch);
+    std::thread batch([&] {
+        std::vector<std::function<Result<std::int64_t>(Database&)>> writes;
+        for (std::size_t i = 0; i < k_batch; ++i) {
+            writes.emplace_back([&, i](Database& db) -> Result<std::int64_t> {
+                batch_commit[i] = store.commit_count();
+                return insert_event(db, "batch");
+            });
+        }
+        for (const auto& result : store.write_batch(writes)) {
+            failures += result.ok() ? 0 : 1;
+        }
+    });
+    REQUIRE(eventually([&] { return store.queued() == k_batch; }));
+    std::uint64_t waiting_commit = 0;
+    std::thread waiting([&] {
+        auto written = store.write([&](Database& db) -> Result<std::int64_t> {
+            waiting_commit = store.commit_count();
+            return insert_event(db, "waiting");
+        });
+        failures += written.ok() ? 0 : 1;
+    });
+    REQUIRE(eventually([&] { return store.queued() == k_batch + 1; }));
+    release.count_down();
+    holder.join();
+    batch.join();
+    waiting.join();
+    REQUIRE(failures == 0);
+
+    // The waiting write went first, with the batch's first k_batch_share writes; the rest followed in the
+    // next commit, on their own.
+    for (std::size_t i = 0; i < k_batch; ++i) {
+        INFO("batch write " << i);
+        if (i < Store::k_batch_share) {
+            REQUIRE(batch_commit[i] == waiting_commit);
+        } else {
+            REQUIRE(batch_commit[i] == waiting_commit + 1);
+        }
+    }
+    REQUIRE(count_action(store, "batch") == static_cast<std::int64_t>(k_batch));
+}
+
+TEST_CASE("a batch alone is written in one commit", "[store]") {
+    TempDir dir;
+    Store store(dir.file("sbc.db"));
+    std::vector<std::uint64_t> commit(40);
+    std::vector<std::function<Result<std::int64_t>(Database&)>> writes;
+    for (std::size_t i = 0; i < commit.size(); ++i) {
+        writes.emplace_back([&, i](Database& db) -> Result<std::int64_t> {
+            commit[i] = store.commit_count();
+            return insert_event(db, "batch");
+        });
+    }
+    for (const auto& result : store.write_batch(writes)) {
+        REQUIRE(result.ok());
+    }
+    for (auto c : commit) {
+        REQUIRE(c == commit.front());
+    }
+    REQUIRE(count_action(store, "batch") == 40);
 }
