@@ -18,6 +18,14 @@ Attachment read_row(Statement& s) {
     return a;
 }
 
+// The attachment of the statement's first row; nullopt when it has none.
+std::optional<Attachment> first_row(Statement& s) {
+    if (!s.step()) {
+        return std::nullopt;
+    }
+    return read_row(s);
+}
+
 } // namespace
 
 std::string public_path(const Attachment& attachment) {
@@ -57,10 +65,7 @@ std::optional<Attachment> find_attachment(Database& db, std::int64_t entry_rowid
     static const std::string sql = std::string(k_select) + "WHERE entry_id = ?";
     auto s = db.cached(sql);
     s->bind(1, entry_rowid);
-    if (!s->step()) {
-        return std::nullopt;
-    }
-    return read_row(*s);
+    return first_row(*s);
 }
 
 std::optional<Attachment> find_attachment_of_entry(Database& db, std::int64_t business_rowid,
@@ -70,20 +75,14 @@ std::optional<Attachment> find_attachment_of_entry(Database& db, std::int64_t bu
         "WHERE entry_id = (SELECT id FROM knowledge WHERE business_id = ? AND number = ?)";
     auto s = db.cached(sql);
     s->bind(1, business_rowid).bind(2, number);
-    if (!s->step()) {
-        return std::nullopt;
-    }
-    return read_row(*s);
+    return first_row(*s);
 }
 
 std::optional<Attachment> find_attachment_by_token(Database& db, std::string_view token) {
     static const std::string sql = std::string(k_select) + "WHERE token = ?";
     auto s = db.cached(sql);
     s->bind(1, token);
-    if (!s->step()) {
-        return std::nullopt;
-    }
-    return read_row(*s);
+    return first_row(*s);
 }
 
 std::map<std::int64_t, Attachment> attachments_of(Database& db, std::int64_t business_rowid) {
