@@ -1,12 +1,11 @@
 #include "daemon/store/migrations.hpp"
 #include "daemon/store/store.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/webhook.hpp"
 
 #include <atomic>
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <fmt/format.h>
-#include <functional>
 #include <latch>
 #include <set>
 #include <stdexcept>
@@ -19,6 +18,7 @@ using sbc::Result;
 using sbc::store::Database;
 using sbc::store::Store;
 using sbc::test::TempDir;
+using sbc::test::wait_until;
 
 namespace {
 
@@ -273,22 +273,6 @@ TEST_CASE("wait_for_commit gives up at the deadline when nothing is written", "[
             seen); // any other count returns at once
 }
 
-namespace {
-
-// Polls `done` until it holds or 10 s have passed.
-bool eventually(const std::function<bool()>& done) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    return true;
-}
-
-} // namespace
-
 TEST_CASE("a write that waits shares its commit with only a few writes of a queued batch", "[store]") {
     TempDir dir;
     Store store(dir.file("sbc.db"));
@@ -304,7 +288,7 @@ TEST_CASE("a write that waits shares its commit with only a few writes of a queu
         });
         failures += held.ok() ? 0 : 1;
     });
-    REQUIRE(eventually([&] { return holding.load(); }));
+    REQUIRE(wait_until([&] { return holding.load(); }));
 
     constexpr std::size_t k_batch = 20;
     std::vector<std::uint64_t> batch_commit(k_batch);
@@ -320,7 +304,7 @@ TEST_CASE("a write that waits shares its commit with only a few writes of a queu
             failures += result.ok() ? 0 : 1;
         }
     });
-    REQUIRE(eventually([&] { return store.queued() == k_batch; }));
+    REQUIRE(wait_until([&] { return store.queued() == k_batch; }));
     std::uint64_t waiting_commit = 0;
     std::thread waiting([&] {
         auto written = store.write([&](Database& db) -> Result<std::int64_t> {
@@ -329,7 +313,7 @@ TEST_CASE("a write that waits shares its commit with only a few writes of a queu
         });
         failures += written.ok() ? 0 : 1;
     });
-    REQUIRE(eventually([&] { return store.queued() == k_batch + 1; }));
+    REQUIRE(wait_until([&] { return store.queued() == k_batch + 1; }));
     release.count_down();
     holder.join();
     batch.join();
