@@ -86,8 +86,8 @@ class AnswerWorker {
     void retry_later(Queue& queue, Pending job);
     void run_builtin();
     void run_provider();
-    // Answers the jobs and writes the answers with one commit; returns the jobs to try again (the store
-    // failed).
+    // Answers the jobs and writes the answers in one Store::write_batch; returns the jobs to try again (the
+    // store failed).
     std::vector<Pending> answer_builtin(const std::vector<Pending>& jobs);
     // Answers one job; false when the store failed and the job must be tried again.
     bool answer_with_provider(std::int64_t job_id, ProviderClients& clients);

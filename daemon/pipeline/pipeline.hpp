@@ -139,7 +139,7 @@ class Pipeline {
     // Writes the composed reply to a job's question and removes the job, in one transaction, then hands the
     // reply to the sender. A job already finished is left alone (ok, nothing written).
     Result<bool> finish_answer(const store::AnswerJob& job, const Composed& composed);
-    // The same for several jobs at once, sharing one commit (each is written or fails on its own); the
+    // The same for several jobs at once, in one Store::write_batch (each is written or fails on its own); the
     // results are in the order of `answered`.
     using Answered = std::pair<store::AnswerJob, Composed>;
     std::vector<Result<bool>> finish_answers(const std::vector<Answered>& answered);
@@ -169,7 +169,7 @@ class Pipeline {
     // Gives the replies a write claimed to the sender when it committed; either way they no longer count as
     // on their way (m_unhanded).
     void hand_over(std::vector<store::Claim> claims, bool committed);
-    // hand_over() for the writes of one commit (write_each): their claims reach the senders together, in
+    // hand_over() for the writes of one Store::write_batch: their claims reach the senders together, in
     // order, which wakes the idle senders once per batch instead of once per write.
     void hand_over_batch(std::vector<std::vector<store::Claim>>& claims, const std::vector<bool>& committed);
     // Runs write(db, claims) -> Result<T> as one store write; what it put in `claims` (claim_for_sender) goes
