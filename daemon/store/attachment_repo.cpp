@@ -6,7 +6,7 @@ namespace {
 constexpr const char* k_select =
     "SELECT entry_id, business_id, file, content_type, bytes, token, created_at FROM knowledge_attachments ";
 
-Attachment read_row(Statement& s) {
+Attachment read_attachment(Statement& s) {
     Attachment a;
     a.entry_rowid = s.int64(0);
     a.business_rowid = s.int64(1);
@@ -23,7 +23,7 @@ std::optional<Attachment> first_row(Statement& s) {
     if (!s.step()) {
         return std::nullopt;
     }
-    return read_row(s);
+    return read_attachment(s);
 }
 
 } // namespace
@@ -90,7 +90,7 @@ std::map<std::int64_t, Attachment> attachments_of(Database& db, std::int64_t bus
     s.bind(1, business_rowid);
     std::map<std::int64_t, Attachment> out;
     while (s.step()) {
-        auto a = read_row(s);
+        auto a = read_attachment(s);
         out.emplace(a.entry_rowid, std::move(a));
     }
     return out;

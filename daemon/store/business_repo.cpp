@@ -5,11 +5,11 @@
 namespace sbc::store {
 namespace {
 
-constexpr const char* k_columns =
+constexpr const char* k_business_columns =
     "id, slug, name, whatsapp_number, owner_phone, shared, paused, greeting, hours, "
     "timezone, fallback, created_at, updated_at";
 
-Business read_row(Statement& s) {
+Business read_business(Statement& s) {
     Business b;
     b.rowid = s.int64(0);
     b.id = s.text(1);
@@ -27,22 +27,22 @@ Business read_row(Statement& s) {
     return b;
 }
 
-std::vector<Business> read_all(Statement& s) {
+std::vector<Business> read_businesses(Statement& s) {
     std::vector<Business> out;
     while (s.step()) {
-        out.push_back(read_row(s));
+        out.push_back(read_business(s));
     }
     return out;
 }
 
-// Binds the columns an insert and an update both write, in k_columns order after the id: ?1 to ?10.
+// Binds the columns an insert and an update both write, in k_business_columns order after the id: ?1 to ?10.
 void bind_fields(Statement& s, const Business& b) {
     s.bind(1, b.id).bind(2, b.name).bind(3, b.number).bind(4, b.owner).bind(5, b.shared ? 1 : 0);
     s.bind(6, b.paused ? 1 : 0).bind(7, b.greeting).bind(8, b.hours).bind(9, b.timezone).bind(10, b.fallback);
 }
 
 std::string select(const char* where) {
-    return std::string("SELECT ") + k_columns + " FROM businesses " + where;
+    return std::string("SELECT ") + k_business_columns + " FROM businesses " + where;
 }
 
 } // namespace
@@ -54,7 +54,7 @@ std::optional<Business> find_business(Database& db, std::string_view slug) {
     if (!s->step()) {
         return std::nullopt;
     }
-    return read_row(*s);
+    return read_business(*s);
 }
 
 std::optional<Business> find_business_by_rowid(Database& db, std::int64_t rowid) {
@@ -64,14 +64,14 @@ std::optional<Business> find_business_by_rowid(Database& db, std::int64_t rowid)
     if (!s->step()) {
         return std::nullopt;
     }
-    return read_row(*s);
+    return read_business(*s);
 }
 
 std::vector<Business> businesses_on_number(Database& db, std::string_view number) {
     static const std::string sql = select("WHERE whatsapp_number = ? ORDER BY id");
     auto s = db.cached(sql);
     s->bind(1, number);
-    return read_all(*s);
+    return read_businesses(*s);
 }
 
 bool number_registered(Database& db, std::string_view number) {
@@ -83,7 +83,7 @@ bool number_registered(Database& db, std::string_view number) {
 std::vector<Business> list_businesses(Database& db) {
     static const std::string sql = select("ORDER BY slug");
     auto s = db.cached(sql);
-    return read_all(*s);
+    return read_businesses(*s);
 }
 
 std::int64_t count_businesses(Database& db) {

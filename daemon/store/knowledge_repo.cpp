@@ -9,9 +9,9 @@
 namespace sbc::store {
 namespace {
 
-constexpr const char* k_columns = "id, business_id, number, text, tags, source, created_at, updated_at";
+constexpr const char* k_entry_columns = "id, business_id, number, text, tags, source, created_at, updated_at";
 
-Entry read_row(Statement& s, int first = 0) {
+Entry read_entry(Statement& s, int first = 0) {
     Entry e;
     e.rowid = s.int64(first + 0);
     e.business_rowid = s.int64(first + 1);
@@ -24,10 +24,10 @@ Entry read_row(Statement& s, int first = 0) {
     return e;
 }
 
-std::vector<Entry> read_all(Statement& s) {
+std::vector<Entry> read_entries(Statement& s) {
     std::vector<Entry> out;
     while (s.step()) {
-        out.push_back(read_row(s));
+        out.push_back(read_entry(s));
     }
     return out;
 }
@@ -94,23 +94,23 @@ void insert_entry(Database& db, Entry& e) {
 
 std::optional<Entry> find_entry(Database& db, std::int64_t business_rowid, std::int64_t number) {
     static const std::string sql =
-        fmt::format("SELECT {} FROM knowledge WHERE business_id = ? AND number = ?", k_columns);
+        fmt::format("SELECT {} FROM knowledge WHERE business_id = ? AND number = ?", k_entry_columns);
     auto s = db.cached(sql);
     s->bind(1, business_rowid).bind(2, number);
     if (!s->step()) {
         return std::nullopt;
     }
-    return read_row(*s);
+    return read_entry(*s);
 }
 
 std::optional<Entry> find_entry_by_rowid(Database& db, std::int64_t rowid) {
-    static const std::string sql = fmt::format("SELECT {} FROM knowledge WHERE id = ?", k_columns);
+    static const std::string sql = fmt::format("SELECT {} FROM knowledge WHERE id = ?", k_entry_columns);
     auto s = db.cached(sql);
     s->bind(1, rowid);
     if (!s->step()) {
         return std::nullopt;
     }
-    return read_row(*s);
+    return read_entry(*s);
 }
 
 std::vector<std::int64_t> entries_matching(Database& db, std::int64_t business_rowid, std::string_view term,
@@ -136,32 +136,34 @@ bool has_entry_text(Database& db, std::int64_t business_rowid, std::string_view 
 }
 
 std::optional<Entry> find_entry_by_text(Database& db, std::int64_t business_rowid, std::string_view text) {
-    static const std::string sql = fmt::format(
-        "SELECT {} FROM knowledge WHERE business_id = ? AND text = ? ORDER BY number LIMIT 1", k_columns);
+    static const std::string sql =
+        fmt::format("SELECT {} FROM knowledge WHERE business_id = ? AND text = ? ORDER BY number LIMIT 1",
+                    k_entry_columns);
     auto s = db.cached(sql);
     s->bind(1, business_rowid).bind(2, text);
     if (!s->step()) {
         return std::nullopt;
     }
-    return read_row(*s);
+    return read_entry(*s);
 }
 
 std::vector<Entry> list_entries(Database& db, std::int64_t business_rowid, std::int64_t limit,
                                 std::int64_t offset) {
     static const std::string sql = fmt::format(
-        "SELECT {} FROM knowledge WHERE business_id = ? ORDER BY number LIMIT ? OFFSET ?", k_columns);
+        "SELECT {} FROM knowledge WHERE business_id = ? ORDER BY number LIMIT ? OFFSET ?", k_entry_columns);
     auto s = db.cached(sql);
     s->bind(1, business_rowid).bind(2, limit).bind(3, offset);
-    return read_all(*s);
+    return read_entries(*s);
 }
 
 std::vector<Entry> entries_after(Database& db, std::int64_t business_rowid, std::int64_t after,
                                  std::int64_t limit) {
-    static const std::string sql = fmt::format(
-        "SELECT {} FROM knowledge WHERE business_id = ? AND number > ? ORDER BY number LIMIT ?", k_columns);
+    static const std::string sql =
+        fmt::format("SELECT {} FROM knowledge WHERE business_id = ? AND number > ? ORDER BY number LIMIT ?",
+                    k_entry_columns);
     auto s = db.cached(sql);
     s->bind(1, business_rowid).bind(2, after).bind(3, limit);
-    return read_all(*s);
+    return read_entries(*s);
 }
 
 std::int64_t count_entries(Database& db, std::int64_t business_rowid) {

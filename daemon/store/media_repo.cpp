@@ -3,12 +3,12 @@
 namespace sbc::store {
 namespace {
 
-constexpr const char* k_columns =
+constexpr const char* k_media_columns =
     "md.id, md.message_id, md.business_id, md.position, md.url, md.content_type, md.state, md.file, "
     "md.bytes, md.attempts, md.next_attempt_at, md.last_error, md.created_at, md.updated_at, m.customer, "
     "m.message_sid";
 
-Media read_row(Statement& s) {
+Media read_media_row(Statement& s) {
     Media m;
     m.id = s.int64(0);
     m.message_id = s.int64(1);
@@ -37,17 +37,17 @@ Media read_row(Statement& s) {
     return m;
 }
 
-std::vector<Media> read_all(Statement& s) {
+std::vector<Media> read_media_rows(Statement& s) {
     std::vector<Media> out;
     while (s.step()) {
-        out.push_back(read_row(s));
+        out.push_back(read_media_row(s));
     }
     return out;
 }
 
 std::string select(const std::string& where) {
-    return std::string("SELECT ") + k_columns + " FROM media md JOIN messages m ON m.id = md.message_id " +
-           where;
+    return std::string("SELECT ") + k_media_columns +
+           " FROM media md JOIN messages m ON m.id = md.message_id " + where;
 }
 
 } // namespace
@@ -68,7 +68,7 @@ std::vector<Media> due_media(Database& db, std::int64_t now_ms, int limit) {
     auto s =
         db.prepare(select("WHERE md.state = 'pending' AND md.next_attempt_at <= ? ORDER BY md.id LIMIT ?"));
     s.bind(1, now_ms).bind(2, limit);
-    return read_all(s);
+    return read_media_rows(s);
 }
 
 std::optional<std::int64_t> next_media_due(Database& db) {
@@ -128,7 +128,7 @@ std::optional<Media> find_media(Database& db, std::int64_t id) {
     if (!s.step()) {
         return std::nullopt;
     }
-    return read_row(s);
+    return read_media_row(s);
 }
 
 std::vector<std::pair<std::int64_t, std::string>> stored_media_files(Database& db) {
@@ -143,7 +143,7 @@ std::vector<std::pair<std::int64_t, std::string>> stored_media_files(Database& d
 std::vector<Media> list_media(Database& db, std::optional<std::int64_t> business_rowid, int limit) {
     auto s = db.prepare(select("WHERE (?1 IS NULL OR md.business_id = ?1) ORDER BY md.id DESC LIMIT ?2"));
     s.bind(1, business_rowid).bind(2, limit);
-    return read_all(s);
+    return read_media_rows(s);
 }
 
 std::int64_t stored_media_bytes(Database& db, std::int64_t business_rowid) {
@@ -160,7 +160,7 @@ std::vector<Media> customer_media_created_before(Database& db, std::int64_t befo
     auto s = db.prepare(select("WHERE md.state = 'stored' AND md.created_at < ? AND m.kind != 'owner-media' "
                                "ORDER BY md.id LIMIT ?"));
     s.bind(1, before_ms).bind(2, limit);
-    return read_all(s);
+    return read_media_rows(s);
 }
 
 bool delete_media(Database& db, std::int64_t id) {

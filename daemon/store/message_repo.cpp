@@ -5,7 +5,7 @@
 namespace sbc::store {
 namespace {
 
-constexpr const char* k_columns =
+constexpr const char* k_message_columns =
     "m.id, m.business_id, m.direction, m.message_sid, m.customer, m.our_number, m.body, m.kind, m.status, "
     "m.error_code, m.error_message, m.reply_to, m.entry_number, m.score, m.content_sid, m.content_vars, "
     "m.created_at, m.updated_at, m.sent_at, m.attempts, m.ambiguous, m.media_path";
@@ -18,7 +18,7 @@ std::optional<T> opt(Statement& s, int c, T (Statement::*get)(int) const) {
     return (s.*get)(c);
 }
 
-Message read_row(Statement& s, int f = 0) {
+Message read_message(Statement& s, int f = 0) {
     Message m;
     m.id = s.int64(f + 0);
     m.business_rowid = opt(s, f + 1, &Statement::int64);
@@ -309,24 +309,24 @@ bool apply_status(Database& db, const std::string& sid, const std::string& statu
 }
 
 std::optional<Message> find_message(Database& db, std::int64_t id) {
-    static const std::string sql = fmt::format("SELECT {} FROM messages m WHERE m.id = ?", k_columns);
+    static const std::string sql = fmt::format("SELECT {} FROM messages m WHERE m.id = ?", k_message_columns);
     auto s = db.cached(sql);
     s->bind(1, id);
     if (!s->step()) {
         return std::nullopt;
     }
-    return read_row(*s);
+    return read_message(*s);
 }
 
 std::optional<Message> find_message_by_sid(Database& db, std::string_view sid) {
     static const std::string sql =
-        fmt::format("SELECT {} FROM messages m WHERE m.message_sid = ?", k_columns);
+        fmt::format("SELECT {} FROM messages m WHERE m.message_sid = ?", k_message_columns);
     auto s = db.cached(sql);
     s->bind(1, sid);
     if (!s->step()) {
         return std::nullopt;
     }
-    return read_row(*s);
+    return read_message(*s);
 }
 
 bool message_sid_stored(Database& db, std::string_view sid) {
@@ -337,18 +337,18 @@ bool message_sid_stored(Database& db, std::string_view sid) {
 
 std::vector<Message> replies_to(Database& db, std::int64_t inbound_id) {
     static const std::string sql =
-        fmt::format("SELECT {} FROM messages m WHERE m.reply_to = ? ORDER BY m.id", k_columns);
+        fmt::format("SELECT {} FROM messages m WHERE m.reply_to = ? ORDER BY m.id", k_message_columns);
     auto s = db.cached(sql);
     s->bind(1, inbound_id);
     std::vector<Message> out;
     while (s->step()) {
-        out.push_back(read_row(*s));
+        out.push_back(read_message(*s));
     }
     return out;
 }
 
 std::vector<Message> list_messages(Database& db, const LogFilter& f) {
-    std::string sql = fmt::format("SELECT {} FROM messages m WHERE m.id > ?1", k_columns);
+    std::string sql = fmt::format("SELECT {} FROM messages m WHERE m.id > ?1", k_message_columns);
     if (f.business_rowid) {
         sql += " AND m.business_id = ?2";
     }
@@ -364,7 +364,7 @@ std::vector<Message> list_messages(Database& db, const LogFilter& f) {
     s->bind(1, f.after_id).bind(2, f.business_rowid).bind(3, f.customer).bind(4, f.since_ms).bind(5, f.limit);
     std::vector<Message> out;
     while (s->step()) {
-        out.push_back(read_row(*s));
+        out.push_back(read_message(*s));
     }
     return out;
 }
