@@ -43,17 +43,11 @@ Result<std::string> read_all(const std::string& path) {
     return content;
 }
 
-std::string lowercase(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
-
 Format detect_format(const std::string& path, std::string_view content) {
     auto dot = path.rfind('.');
     auto slash = path.rfind('/');
     if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) {
-        std::string extension = lowercase(path.substr(dot + 1));
+        std::string extension = text::ascii_lower(path.substr(dot + 1));
         if (extension == "csv") {
             return Format::csv;
         }
@@ -123,7 +117,7 @@ std::optional<CsvColumns> map_header(const CsvRecord& header, ImportFile& out) {
     std::set<std::string> seen;
     bool ok = true;
     for (std::size_t i = 0; i < header.fields.size(); ++i) {
-        std::string name = lowercase(text::trim(header.fields[i]));
+        std::string name = text::ascii_lower(text::trim(header.fields[i]));
         std::optional<std::size_t>* slot = name == "text"       ? &columns.text
                                            : name == "question" ? &columns.question
                                            : name == "answer"   ? &columns.answer

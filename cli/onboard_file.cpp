@@ -19,16 +19,10 @@ constexpr std::array<std::string_view, 11> k_columns = {"id",       "name",   "n
                                                         "greeting", "hours",  "timezone", "fallback",
                                                         "shared",   "paused", "knowledge"};
 
-std::string lowercase(std::string_view view) {
-    std::string s(view);
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
-
 // "yes"/"true"/"1" and "no"/"false"/"0" become booleans; anything else goes to sbcd as text, which refuses
 // it for that row with the argument's name.
 nlohmann::json switch_value(const std::string& cell) {
-    auto v = lowercase(text::trim(cell));
+    auto v = text::ascii_lower(text::trim(cell));
     if (v == "yes" || v == "true" || v == "1") {
         return true;
     }
@@ -65,7 +59,7 @@ void read_csv_rows(const std::string& path, std::string_view content, OnboardFil
     std::vector<std::string> names;
     std::set<std::string> seen;
     for (const auto& field : header.fields) {
-        auto name = lowercase(text::trim(field));
+        auto name = text::ascii_lower(text::trim(field));
         if (std::find(k_columns.begin(), k_columns.end(), name) == k_columns.end()) {
             out.problems.push_back(
                 fmt::format("{}:{}: unknown column \"{}\" (the columns are id, name, number, "
@@ -160,7 +154,7 @@ std::string format_of(const std::string& path, const std::string& format) {
         return format;
     }
     auto dot = path.rfind('.');
-    auto extension = dot == std::string::npos ? "" : lowercase(path.substr(dot + 1));
+    auto extension = dot == std::string::npos ? "" : text::ascii_lower(path.substr(dot + 1));
     return extension == "jsonl" || extension == "ndjson" || extension == "json" ? "jsonl" : "csv";
 }
 

@@ -115,4 +115,27 @@ std::string_view trim(std::string_view s) {
     return s.substr(b, e - b + 1);
 }
 
+std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return out;
+}
+
+std::string preview(std::string_view text, std::size_t max_chars) {
+    std::string out;
+    std::size_t chars = 0;
+    for (char c : text) {
+        bool start = (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        if (start && ++chars > max_chars) {
+            return out + "…";
+        }
+        out.push_back(c == '\n' ? ' ' : c);
+    }
+    return out;
+}
+
 } // namespace sbc::text

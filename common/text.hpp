@@ -1,5 +1,5 @@
 #pragma once
-// Small text helpers both binaries need: UTF-8 validation, slugs, trimming.
+// Small text helpers both binaries need: UTF-8 validation, slugs, trimming, previews.
 
 #include "common/result.hpp"
 
@@ -22,5 +22,12 @@ Result<std::string> slugify(std::string_view name);
 Status check_slug(std::string_view id);
 
 std::string_view trim(std::string_view s);
+
+// A-Z as a-z; other bytes, UTF-8 included, as they are (for keywords, headers and file names).
+std::string ascii_lower(std::string_view s);
+
+// The start of a text on one line, for a short confirmation: at most `max_chars` characters (code points),
+// line breaks as spaces, and "…" when something was cut.
+std::string preview(std::string_view text, std::size_t max_chars);
 
 } // namespace sbc::text

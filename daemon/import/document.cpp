@@ -16,12 +16,6 @@ namespace {
 
 constexpr std::size_t k_display_chars = 60;
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
-
 // A PDF's bytes in a private temporary file for pdftotext, removed when this goes.
 class TempPdf {
   public:
@@ -116,7 +110,7 @@ std::optional<DocumentKind> kind_for_name(std::string_view file_name) {
     if (dot == std::string_view::npos) {
         return std::nullopt;
     }
-    auto extension = lower(file_name.substr(dot + 1));
+    auto extension = text::ascii_lower(file_name.substr(dot + 1));
     if (extension == "txt" || extension == "text") {
         return DocumentKind::text;
     }

@@ -160,12 +160,6 @@ void add_passage(std::vector<std::string>& out, const std::string& passage, cons
     }
 }
 
-std::string lower(std::string_view s) {
-    std::string out(text::trim(s));
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
-
 std::optional<std::size_t> column(const std::vector<std::string>& header, std::string_view name) {
     for (std::size_t i = 0; i < header.size(); ++i) {
         if (header[i] == name) {
@@ -289,7 +283,7 @@ Result<std::vector<std::string>> split_csv(std::string_view text) {
     }
     std::vector<std::string> header;
     for (const auto& name : document.records.front().fields) {
-        header.push_back(lower(name));
+        header.push_back(text::ascii_lower(text::trim(name)));
     }
     auto text_column = column(header, "text");
     auto question = column(header, "question");

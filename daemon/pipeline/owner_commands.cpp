@@ -22,16 +22,7 @@ constexpr std::size_t k_max_entry_chars = 4000;
 constexpr std::size_t k_preview_chars = 80;
 
 std::string preview(std::string_view text) {
-    std::string out;
-    std::size_t chars = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        bool start = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
-        if (start && ++chars > k_preview_chars) {
-            return out + "…";
-        }
-        out.push_back(text[i] == '\n' ? ' ' : text[i]);
-    }
-    return out;
+    return text::preview(text, k_preview_chars);
 }
 
 std::optional<std::string> entry_text_problem(std::string_view text) {

@@ -20,20 +20,8 @@
 namespace sbc::pipeline {
 namespace {
 
-constexpr std::size_t k_preview_chars = 60;
-
-std::string preview(std::string_view text) {
-    std::string out;
-    std::size_t chars = 0;
-    for (char c : text) {
-        bool start = (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-        if (start && ++chars > k_preview_chars) {
-            return out + "…";
-        }
-        out.push_back(c == '\n' ? ' ' : c);
-    }
-    return out;
-}
+// An added entry's text in the owner's summary: shorter than a command's, because a file adds many.
+constexpr std::size_t k_entry_preview_chars = 60;
 
 // "Added 12 entries from menu.pdf (3 were already there) — !list to see them."
 std::string summary(const import::Added& added, const std::string& name) {
@@ -146,7 +134,7 @@ void OwnerUploads::stored(const store::Media& media, const std::string& path) {
                 return fmt::format(
                     "Added #{} with your photo: {}. Customers whose question it answers get the "
                     "photo too. !delete {} removes it.",
-                    e.number, preview(e.text), e.number);
+                    e.number, text::preview(e.text, k_entry_preview_chars), e.number);
             });
         if (!written || !attached) {
             // Not recorded: the copy is nobody's; the next start-up sweep would remove it, do it now.

@@ -517,8 +517,7 @@ void handle_question(Step& st, const Business& b, const std::optional<answer::An
 
 // On a shared number: the business this customer chose, or the menu.
 std::optional<Business> route_shared(Step& st, const std::vector<Business>& choices) {
-    std::string body(text::trim(st.in.body));
-    std::transform(body.begin(), body.end(), body.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::string body = text::ascii_lower(text::trim(st.in.body));
     auto chosen = store::chosen_business(st.db, st.in.to, st.in.from);
     if (body == "menu" || !chosen) {
         std::optional<std::size_t> pick;

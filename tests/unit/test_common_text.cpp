@@ -143,3 +143,17 @@ TEST_CASE("trim removes spaces, tabs and line ends on both sides only", "[common
     REQUIRE(trim("") == "");
     REQUIRE(trim("x") == "x");
 }
+
+TEST_CASE("ascii_lower lowers A-Z and leaves other bytes as they are", "[common][text]") {
+    REQUIRE(sbc::text::ascii_lower("Menu.PDF") == "menu.pdf");
+    REQUIRE(sbc::text::ascii_lower("ÉCOLE Straße") == "École straße");
+    REQUIRE(sbc::text::ascii_lower("") == "");
+}
+
+TEST_CASE("preview keeps whole characters, joins lines and marks a cut", "[common][text]") {
+    REQUIRE(sbc::text::preview("Open 9-5\nMon-Fri", 80) == "Open 9-5 Mon-Fri");
+    REQUIRE(sbc::text::preview("abcdef", 3) == "abc…");
+    REQUIRE(sbc::text::preview("abc", 3) == "abc");
+    // Five characters of two bytes each: a cut after three never splits a character.
+    REQUIRE(sbc::text::preview("ééééé", 3) == "ééé…");
+}
