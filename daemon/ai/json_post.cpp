@@ -1,23 +1,16 @@
 #include "daemon/ai/json_post.hpp"
 
+#include "common/text.hpp"
+#include "daemon/curl/easy.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <curl/curl.h>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
 namespace sbc::ai {
 namespace {
-
-void init_curl_once() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-            throw std::runtime_error("libcurl failed to initialise (curl_global_init)");
-        }
-    });
-}
 
 std::size_t append_body(char* data, std::size_t size, std::size_t count, void* out) {
     static_cast<std::string*>(out)->append(data, size * count);
@@ -29,10 +22,7 @@ std::size_t read_header(char* data, std::size_t size, std::size_t count, void* o
     std::string_view line(data, size * count);
     constexpr std::string_view name = "retry-after:";
     if (line.size() > name.size()) {
-        std::string lower(line.substr(0, name.size()));
-        std::transform(lower.begin(), lower.end(), lower.begin(),
-                       [](unsigned char c) { return std::tolower(c); });
-        if (lower == name) {
+        if (text::ascii_lower(line.substr(0, name.size())) == name) {
             auto value = line.substr(name.size());
             while (!value.empty() && value.front() == ' ') {
                 value.remove_prefix(1);
@@ -67,8 +57,7 @@ std::string provider_message(const std::string& body) {
 
 JsonPoster::JsonPoster(std::string url, const std::string& api_key)
     : m_url(std::move(url)), m_authorization(api_key.empty() ? "" : "Authorization: Bearer " + api_key) {
-    init_curl_once();
-    m_curl = curl_easy_init();
+    m_curl = curl::new_easy().release();
     if (m_curl == nullptr) {
         throw std::runtime_error("libcurl could not create a handle");
     }

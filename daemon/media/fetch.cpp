@@ -1,5 +1,6 @@
 #include "daemon/media/fetch.hpp"
 
+#include "daemon/curl/easy.hpp"
 #include "daemon/media/media_types.hpp"
 
 #include <cerrno>
@@ -9,20 +10,10 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <memory>
-#include <mutex>
 #include <unistd.h>
 
 namespace sbc::media {
 namespace {
-
-struct CurlDeleter {
-    void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-
-void init_curl_once() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 // What the callbacks see and decide while the answer streams in.
 struct Transfer {
@@ -161,8 +152,7 @@ FetchOutcome classify(CURLcode code, const Transfer& t, const char* curl_error) 
 } // namespace
 
 FetchOutcome fetch(const FetchRequest& request) {
-    init_curl_once();
-    std::unique_ptr<CURL, CurlDeleter> handle(curl_easy_init());
+    auto handle = curl::new_easy();
     if (!handle) {
         return fail(FetchOutcome::Kind::retry, "libcurl could not create a handle");
     }

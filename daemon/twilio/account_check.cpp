@@ -1,20 +1,16 @@
 #include "daemon/twilio/account_check.hpp"
 
+#include "daemon/curl/easy.hpp"
 #include "daemon/http/form_parser.hpp"
 
 #include <curl/curl.h>
 #include <fmt/format.h>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
 namespace sbc::twilio {
 namespace {
-
-struct CurlDeleter {
-    void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
 
 std::size_t append_body(char* data, std::size_t size, std::size_t count, void* out) {
     auto* body = static_cast<std::string*>(out);
@@ -75,15 +71,13 @@ AccountCheck verdict_for(int status, const std::string& body, const std::string&
 
 AccountCheck check_account(const std::string& api_base_url, const std::string& account_sid,
                            const std::string& auth_token, long timeout_ms) {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     std::string base = api_base_url;
     while (!base.empty() && base.back() == '/') {
         base.pop_back();
     }
     std::string url =
         fmt::format("{}/2010-04-01/Accounts/{}.json", base, http::percent_encode_form(account_sid));
-    std::unique_ptr<CURL, CurlDeleter> handle(curl_easy_init());
+    auto handle = curl::new_easy();
     if (!handle) {
         return {AccountCheck::Verdict::fail, 0, "libcurl could not create a handle", "reinstall libcurl"};
     }

@@ -1,5 +1,6 @@
 #include "daemon/twilio/messages_client.hpp"
 
+#include "daemon/curl/easy.hpp"
 #include "daemon/http/form_parser.hpp"
 
 #include <algorithm>
@@ -8,7 +9,6 @@
 #include <ctime>
 #include <curl/curl.h>
 #include <fmt/format.h>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -26,25 +26,6 @@ constexpr const char* k_user_agent = "sbcd/" SBC_VERSION;
 #else
 constexpr const char* k_user_agent = "sbcd";
 #endif
-
-struct CurlDeleter {
-    void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-using CurlHandle = std::unique_ptr<CURL, CurlDeleter>;
-
-struct SlistDeleter {
-    void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
-
-void init_curl_once() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-            throw std::runtime_error("libcurl failed to initialise (curl_global_init)");
-        }
-    });
-}
 
 // What one transfer collected through libcurl's callbacks.
 struct Exchange {
@@ -341,15 +322,14 @@ bool is_opt_out_code(int twilio_code) {
 struct MessagesClient::Impl {
     Config config;
     std::string url;
-    CurlHandle handle;
+    curl::Easy handle;
     char error_buffer[CURL_ERROR_SIZE] = {};
 
     SendOutcome perform(const std::string& body, const OutboundMessage& message);
 };
 
 MessagesClient::MessagesClient(Config config) : m_impl(std::make_unique<Impl>()) {
-    init_curl_once();
-    m_impl->handle.reset(curl_easy_init());
+    m_impl->handle = curl::new_easy();
     if (!m_impl->handle) {
         throw std::runtime_error("libcurl could not create a handle for the Twilio API client");
     }
@@ -385,7 +365,7 @@ SendOutcome MessagesClient::Impl::perform(const std::string& body, const Outboun
     Exchange exchange;
     exchange.upload = body;
 
-    HeaderList headers;
+    curl::HeaderList headers;
     auto append = [&headers](const std::string& line) {
         curl_slist* grown = curl_slist_append(headers.get(), line.c_str());
         if (grown != nullptr) {
