@@ -7,6 +7,7 @@
 #include "cli/import_file.hpp"
 #include "cli/output.hpp"
 #include "cli/request.hpp"
+#include "cli/request_batches.hpp"
 #include "common/protocol.hpp"
 
 #include <charconv>
@@ -18,9 +19,6 @@ namespace sbc::cli {
 
 namespace {
 
-// A request stays well under sbcd's 4 MiB line limit, and one batch is one short transaction in sbcd.
-constexpr std::size_t k_max_batch_bytes = 1024 * 1024;
-constexpr std::size_t k_max_batch_entries = 1000;
 // Problems listed on the terminal before "and N more": enough to see the pattern, not a flood.
 constexpr std::size_t k_max_problems_shown = 20;
 constexpr int k_export_page = 1000;
@@ -39,20 +37,20 @@ nlohmann::json entry_json(const ImportEntry& entry) {
 }
 
 std::vector<Batch> make_batches(const std::vector<ImportEntry>& entries, std::size_t envelope_bytes) {
-    std::vector<Batch> batches;
-    std::size_t bytes = 0;
+    std::vector<nlohmann::json> jsons;
+    std::vector<std::size_t> sizes;
     for (const auto& entry : entries) {
-        nlohmann::json json = entry_json(entry);
-        std::size_t size = json.dump().size() + 1; // and a comma
-        if (batches.empty() || batches.back().entries.size() >= k_max_batch_entries ||
-            bytes + size + envelope_bytes > k_max_batch_bytes) {
-            batches.push_back(
-                Batch{nlohmann::json::array(), {}, static_cast<std::size_t>(&entry - entries.data())});
-            bytes = 0;
+        jsons.push_back(entry_json(entry));
+        sizes.push_back(jsons.back().dump().size() + 1); // and a comma
+    }
+    std::vector<Batch> batches;
+    for (auto [first, last] : request_batches(sizes, envelope_bytes)) {
+        Batch batch{nlohmann::json::array(), {}, first};
+        for (std::size_t i = first; i < last; ++i) {
+            batch.entries.push_back(std::move(jsons[i]));
+            batch.lines.push_back(entries[i].line);
         }
-        batches.back().entries.push_back(std::move(json));
-        batches.back().lines.push_back(entry.line);
-        bytes += size;
+        batches.push_back(std::move(batch));
     }
     return batches;
 }

@@ -7,6 +7,7 @@
 #include "cli/onboard_file.hpp"
 #include "cli/output.hpp"
 #include "cli/request.hpp"
+#include "cli/request_batches.hpp"
 #include "common/protocol.hpp"
 
 #include <CLI/CLI.hpp>
@@ -16,26 +17,6 @@
 
 namespace sbc::cli {
 namespace {
-
-// sbcd takes at most 1000 rows per request; a batch also stays well under the 4 MiB request limit.
-constexpr std::size_t k_max_batch_rows = 1000;
-constexpr std::size_t k_max_batch_bytes = 1024 * 1024;
-
-std::vector<std::pair<std::size_t, std::size_t>> batches_of(const std::vector<OnboardRow>& rows) {
-    std::vector<std::pair<std::size_t, std::size_t>> out; // [first, last)
-    std::size_t bytes = 0;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        std::size_t size = rows[i].object.dump().size() + 1;
-        if (out.empty() || out.back().second - out.back().first >= k_max_batch_rows ||
-            bytes + size > k_max_batch_bytes) {
-            out.emplace_back(i, i);
-            bytes = 0;
-        }
-        out.back().second = i + 1;
-        bytes += size;
-    }
-    return out;
-}
 
 std::string row_line(const nlohmann::json& row) {
     std::string status = row.value("status", "");
@@ -93,7 +74,11 @@ CommandAction define_onboard(CLI::App& command, const GlobalOptions& options,
         std::map<std::string, long long> summary = {
             {"created", 0}, {"updated", 0}, {"unchanged", 0}, {"error", 0}};
         int result = protocol::k_ok;
-        for (auto [first, last] : batches_of(file->rows)) {
+        std::vector<std::size_t> sizes;
+        for (const auto& row : file->rows) {
+            sizes.push_back(row.object.dump().size() + 1);
+        }
+        for (auto [first, last] : request_batches(sizes)) {
             nlohmann::json businesses = nlohmann::json::array();
             for (std::size_t i = first; i < last; ++i) {
                 businesses.push_back(file->rows[i].object);
