@@ -15,10 +15,6 @@
 namespace sbc::answer {
 namespace {
 
-bool ends_with(std::string_view w, std::string_view suffix) {
-    return w.size() >= suffix.size() && w.substr(w.size() - suffix.size()) == suffix;
-}
-
 bool vowel(char c) {
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
 }
@@ -43,7 +39,7 @@ void undouble(std::string& w) {
 
 // Strips `suffix` when what remains is a plausible stem (three letters with a vowel).
 bool strip(std::string& w, std::string_view suffix, std::string_view replacement = {}) {
-    if (!ends_with(w, suffix) || w.size() - suffix.size() < 3 ||
+    if (!w.ends_with(suffix) || w.size() - suffix.size() < 3 ||
         !has_vowel(std::string_view(w).substr(0, w.size() - suffix.size()))) {
         return false;
     }
@@ -198,7 +194,7 @@ bool clock_time(std::string_view w) {
         return false;
     }
     return w.find(':') != std::string_view::npos || w.find('-') != std::string_view::npos ||
-           ends_with(w, "am") || ends_with(w, "pm");
+           w.ends_with("am") || w.ends_with("pm");
 }
 
 // "15 euros", "$20", "8€": an entry that gives an amount of money is about a price, whatever else it says.
@@ -222,7 +218,7 @@ bool number_word(std::string_view w) {
 
 // "6yo"
 bool age_word(std::string_view w) {
-    return w.size() >= 3 && ends_with(w, "yo") && is_number(w.substr(0, w.size() - 2));
+    return w.size() >= 3 && w.ends_with("yo") && is_number(w.substr(0, w.size() - 2));
 }
 
 // "6 year old", "6 yr old", "6yo", "six-year-old": a child's age.
@@ -267,12 +263,12 @@ std::string stem(std::string_view word) {
     if (w.size() <= 3) {
         return w;
     }
-    if (ends_with(w, "ies") && w.size() > 4) {
+    if (w.ends_with("ies") && w.size() > 4) {
         w.resize(w.size() - 3);
         w += 'y';
-    } else if (ends_with(w, "sses")) {
+    } else if (w.ends_with("sses")) {
         w.resize(w.size() - 2);
-    } else if (ends_with(w, "s") && !ends_with(w, "ss") && !ends_with(w, "us") && !ends_with(w, "is") &&
+    } else if (w.ends_with("s") && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") &&
                w.size() > 3) {
         w.pop_back();
     }
@@ -285,20 +281,20 @@ std::string stem(std::string_view word) {
     // The noun in "-al" of a verb: "arrival" meets "arrive", "removal" "remove", "renewal" "renew",
     // "refusal" "refuse". Only these endings: "-al" alone would take "dental" to "dent".
     for (std::string_view ending : {"ival", "oval", "ewal", "usal", "osal"}) {
-        if (ends_with(w, ending) && w.size() >= 6) {
+        if (w.ends_with(ending) && w.size() >= 6) {
             w.resize(w.size() - 2);
             break;
         }
     }
     // "cancelled"/"canceled", "travelling"/"traveling": British doubles the l that American does not; a
     // long word's final double l is made single ("install" and "installed" both become "instal").
-    if (w.size() >= 6 && ends_with(w, "ll")) {
+    if (w.size() >= 6 && w.ends_with("ll")) {
         w.pop_back();
     }
-    if (ends_with(w, "e") && w.size() > 3) {
+    if (w.ends_with("e") && w.size() > 3) {
         w.pop_back();
     }
-    if (ends_with(w, "y") && w.size() > 3 && !vowel(w[w.size() - 2])) {
+    if (w.ends_with("y") && w.size() > 3 && !vowel(w[w.size() - 2])) {
         w.back() = 'i'; // "delivery" already lost it; "family"/"families" -> "famili"
     }
     return w;

@@ -7,14 +7,6 @@
 namespace sbc::answer {
 namespace {
 
-bool starts_with(std::string_view w, std::string_view prefix) {
-    return w.size() >= prefix.size() && w.substr(0, prefix.size()) == prefix;
-}
-
-bool ends_with(std::string_view w, std::string_view suffix) {
-    return w.size() >= suffix.size() && w.substr(w.size() - suffix.size()) == suffix;
-}
-
 // British stems whose "our" is American "or", matched as a word's beginning ("colours", "favourite").
 // Listed rather than ruled: "hour", "four", "your", "tour", "flour" and "pour" keep theirs.
 constexpr std::array<std::string_view, 17> k_our = {
@@ -53,17 +45,17 @@ constexpr std::array<std::string_view, 8> k_ise_endings = {"isations", "isation"
 std::string american_spelling(std::string_view word) {
     std::string w(word);
     for (const auto& [british, american] : k_words) {
-        if (starts_with(w, british)) {
+        if (w.starts_with(british)) {
             return std::string(american) + w.substr(british.size());
         }
     }
     for (auto stem : k_our) {
-        if (starts_with(w, stem)) {
+        if (w.starts_with(stem)) {
             return std::string(stem.substr(0, stem.size() - 2)) + "r" + w.substr(stem.size());
         }
     }
     for (auto stem : k_re) {
-        if (starts_with(w, stem)) {
+        if (w.starts_with(stem)) {
             return std::string(stem.substr(0, stem.size() - 2)) + "er" + w.substr(stem.size());
         }
     }
@@ -71,7 +63,7 @@ std::string american_spelling(std::string_view word) {
     // "noise" and "promise" are left alone. The longer words it changes that have no "-ize" form
     // ("exercise", "advertise") are changed the same way in questions and entries, so they still meet.
     for (auto ending : k_ise_endings) {
-        if (ends_with(w, ending)) {
+        if (w.ends_with(ending)) {
             std::size_t stem_size = w.size() - ending.size();
             if (stem_size >= 5) {
                 w[stem_size + 1] = 'z';
@@ -82,7 +74,7 @@ std::string american_spelling(std::string_view word) {
     // "traveller" -> "traveler": British doubles the final l of an unstressed syllable, American does not
     // ("cancelled", "travelling" meet their American forms in stem(), which drops the l of a long "-ll").
     for (std::string_view ending : {"ller", "llers"}) {
-        if (ends_with(w, ending) && w.size() - ending.size() >= 4) {
+        if (w.ends_with(ending) && w.size() - ending.size() >= 4) {
             char before = w[w.size() - ending.size() - 1];
             bool single_vowel = before == 'e' || before == 'a' || before == 'o' || before == 'i';
             if (single_vowel) {
