@@ -1,26 +1,18 @@
 #include "tests/support/fake_media.hpp"
 
+#include "tests/support/basic_auth.hpp"
+
 #include <fmt/format.h>
 #include <httplib.h>
 #include <map>
 #include <mutex>
-#include <openssl/evp.h>
 #include <stdexcept>
 #include <thread>
 
 namespace sbc::test {
 namespace {
 
-constexpr const char* k_ready_path = "/__fake_media/ready";
-
-std::string base64(std::string_view data) {
-    std::string out(4 * ((data.size() + 2) / 3), '\0');
-    int n =
-        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                        reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
+constexpr const char* k_media_ready_path = "/__fake_media/ready";
 
 } // namespace
 
@@ -59,9 +51,9 @@ struct FakeMedia::Impl {
 
 FakeMedia::FakeMedia(std::string account_sid, std::string auth_token) : m_impl(std::make_unique<Impl>()) {
     Impl& impl = *m_impl;
-    impl.expected_authorization = "Basic " + base64(account_sid + ":" + auth_token);
+    impl.expected_authorization = basic_authorization(account_sid, auth_token);
     impl.server.set_keep_alive_timeout(1);
-    impl.server.Get(k_ready_path, [](const httplib::Request&, httplib::Response& res) {
+    impl.server.Get(k_media_ready_path, [](const httplib::Request&, httplib::Response& res) {
         res.set_content("ok", "text/plain");
     });
     impl.server.Get(".*",
@@ -74,7 +66,7 @@ FakeMedia::FakeMedia(std::string account_sid, std::string auth_token) : m_impl(s
     // stop() is a no-op until the accept loop runs, so wait for it to serve one request before returning.
     httplib::Client probe("127.0.0.1", impl.port);
     probe.set_connection_timeout(5);
-    auto ready = probe.Get(k_ready_path);
+    auto ready = probe.Get(k_media_ready_path);
     if (!ready || ready->status != 200) {
         impl.server.stop();
         impl.thread.join();

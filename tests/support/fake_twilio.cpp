@@ -1,5 +1,7 @@
 #include "tests/support/fake_twilio.hpp"
 
+#include "tests/support/basic_auth.hpp"
+
 #include <arpa/inet.h>
 #include <condition_variable>
 #include <csignal>
@@ -11,7 +13,6 @@
 #include <mutex>
 #include <netinet/in.h>
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 #include <random>
 #include <stdexcept>
 #include <sys/socket.h>
@@ -22,7 +23,7 @@ namespace {
 
 constexpr std::size_t k_max_body_bytes = 1024 * 1024;
 constexpr std::size_t k_max_body_chars = 1600;
-constexpr const char* k_ready_path = "/__fake_twilio/ready";
+constexpr const char* k_twilio_ready_path = "/__fake_twilio/ready";
 constexpr std::string_view k_accounts_prefix = "/2010-04-01/Accounts/";
 constexpr std::string_view k_messages_suffix = "/Messages.json";
 
@@ -37,15 +38,6 @@ bool iequals(std::string_view a, std::string_view b) {
         }
     }
     return true;
-}
-
-std::string base64(std::string_view data) {
-    std::string out(4 * ((data.size() + 2) / 3), '\0');
-    int n =
-        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                        reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
 }
 
 std::size_t utf8_length(std::string_view s) {
@@ -450,7 +442,7 @@ FakeTwilio::FakeTwilio(Options options) : m_impl(std::make_unique<Impl>()) {
     ignore_sigpipe_once();
     Impl& impl = *m_impl;
     impl.options = std::move(options);
-    impl.expected_authorization = "Basic " + base64(impl.options.account_sid + ":" + impl.options.auth_token);
+    impl.expected_authorization = basic_authorization(impl.options.account_sid, impl.options.auth_token);
     impl.instance_id = std::random_device{}();
     impl.instance_id = (impl.instance_id << 32) ^ std::random_device{}();
 
@@ -466,7 +458,7 @@ FakeTwilio::FakeTwilio(Options options) : m_impl(std::make_unique<Impl>()) {
         res.status = 500;
         res.set_content(error_json(500, 20500, "fake Twilio handler threw", false, ""), "application/json");
     });
-    server.Get(k_ready_path,
+    server.Get(k_twilio_ready_path,
                [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
     // The ContentReader overloads skip cpp-httplib's 8 KiB limit on form bodies: long messages must get
     // through.
@@ -490,7 +482,7 @@ FakeTwilio::FakeTwilio(Options options) : m_impl(std::make_unique<Impl>()) {
     httplib::Client probe("127.0.0.1", impl.port);
     probe.set_connection_timeout(5);
     probe.set_read_timeout(5);
-    auto ready = probe.Get(k_ready_path);
+    auto ready = probe.Get(k_twilio_ready_path);
     if (!ready || ready->status != 200) {
         server.stop();
         impl.thread.join();

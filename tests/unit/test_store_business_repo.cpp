@@ -12,10 +12,10 @@ using sbc::store::DbError;
 namespace {
 
 // A migrated database file in a temporary directory.
-struct Db {
+struct BusinessDb {
     sbc::test::TempDir dir;
     Database db{dir.file("sbc.db"), true};
-    Db() { sbc::store::migrate(db); }
+    BusinessDb() { sbc::store::migrate(db); }
 };
 
 Business make_business(const std::string& id, const std::string& number = "+14155238886") {
@@ -42,7 +42,7 @@ std::vector<std::string> ids(const std::vector<Business>& list) {
 } // namespace
 
 TEST_CASE("insert_business stores every field and find_business reads them back", "[store][business]") {
-    Db t;
+    BusinessDb t;
     auto b = make_business("pizza");
     b.shared = true;
     b.paused = true;
@@ -73,13 +73,13 @@ TEST_CASE("insert_business stores every field and find_business reads them back"
 }
 
 TEST_CASE("find_business returns nothing for an unknown id", "[store][business]") {
-    Db t;
+    BusinessDb t;
     REQUIRE_FALSE(sbc::store::find_business(t.db, "nope").has_value());
     REQUIRE_FALSE(sbc::store::find_business_by_rowid(t.db, 42).has_value());
 }
 
 TEST_CASE("business ids are unique", "[store][business]") {
-    Db t;
+    BusinessDb t;
     auto a = make_business("pizza");
     sbc::store::insert_business(t.db, a);
     auto b = make_business("pizza", "+15550000000");
@@ -88,7 +88,7 @@ TEST_CASE("business ids are unique", "[store][business]") {
 }
 
 TEST_CASE("list_businesses is ordered by id and count_businesses counts them", "[store][business]") {
-    Db t;
+    BusinessDb t;
     REQUIRE(sbc::store::list_businesses(t.db).empty());
     for (const char* id : {"zeta", "alpha", "mid"}) {
         auto b = make_business(id);
@@ -99,7 +99,7 @@ TEST_CASE("list_businesses is ordered by id and count_businesses counts them", "
 }
 
 TEST_CASE("businesses_on_number finds every business on a number, oldest first", "[store][business]") {
-    Db t;
+    BusinessDb t;
     for (const char* id : {"second-on-a", "other", "third-on-a"}) {
         auto b = make_business(id, std::string(id) == "other" ? "+15550000000" : "+14155238886");
         sbc::store::insert_business(t.db, b);
@@ -113,7 +113,7 @@ TEST_CASE("businesses_on_number finds every business on a number, oldest first",
 }
 
 TEST_CASE("update_business writes every field and bumps updated_at", "[store][business]") {
-    Db t;
+    BusinessDb t;
     auto b = make_business("pizza");
     sbc::store::insert_business(t.db, b);
     auto created = b.created_at;
@@ -146,7 +146,7 @@ TEST_CASE("update_business writes every field and bumps updated_at", "[store][bu
 }
 
 TEST_CASE("delete_business removes it and its knowledge", "[store][business]") {
-    Db t;
+    BusinessDb t;
     auto pizza = make_business("pizza");
     auto other = make_business("other", "+15550000000");
     sbc::store::insert_business(t.db, pizza);

@@ -13,13 +13,13 @@ using sbc::store::Hit;
 namespace {
 
 // A migrated database with two businesses, "pizza" and "sushi".
-struct Db {
+struct KnowledgeDb {
     sbc::test::TempDir dir;
     Database db{dir.file("sbc.db"), true};
     std::int64_t pizza = 0;
     std::int64_t sushi = 0;
 
-    Db() {
+    KnowledgeDb() {
         sbc::store::migrate(db);
         pizza = add_business("pizza", "+14155238886");
         sushi = add_business("sushi", "+14155230000");
@@ -79,7 +79,7 @@ using Numbers = std::vector<std::int64_t>;
 } // namespace
 
 TEST_CASE("insert_entry numbers entries 1, 2, 3 per business independently", "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     REQUIRE(t.add(t.pizza, "p1").number == 1);
     REQUIRE(t.add(t.pizza, "p2").number == 2);
     REQUIRE(t.add(t.sushi, "s1").number == 1);
@@ -91,7 +91,7 @@ TEST_CASE("insert_entry numbers entries 1, 2, 3 per business independently", "[s
 }
 
 TEST_CASE("insert_entry fills rowid and timestamps", "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     auto e = t.add(t.pizza, "We deliver", "delivery");
     REQUIRE(e.rowid > 0);
     REQUIRE(e.created_at > 0);
@@ -100,7 +100,7 @@ TEST_CASE("insert_entry fills rowid and timestamps", "[store][knowledge]") {
 
 TEST_CASE("a removed entry's number is not given to the next entry while higher ones exist",
           "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     t.add(t.pizza, "one");
     auto two = t.add(t.pizza, "two");
     t.add(t.pizza, "three");
@@ -109,7 +109,7 @@ TEST_CASE("a removed entry's number is not given to the next entry while higher 
 }
 
 TEST_CASE("find_entry finds by business and number only", "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     t.add(t.pizza, "pizza one", "tag");
     t.add(t.sushi, "sushi one");
     auto found = sbc::store::find_entry(t.db, t.pizza, 1);
@@ -124,7 +124,7 @@ TEST_CASE("find_entry finds by business and number only", "[store][knowledge]") 
 }
 
 TEST_CASE("list_entries pages by limit and offset in number order", "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     for (int i = 1; i <= 5; ++i) {
         t.add(t.pizza, "entry " + std::to_string(i));
     }
@@ -137,7 +137,7 @@ TEST_CASE("list_entries pages by limit and offset in number order", "[store][kno
 }
 
 TEST_CASE("entries_after pages by the last number seen", "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     for (int i = 1; i <= 5; ++i) {
         t.add(t.pizza, "entry " + std::to_string(i));
     }
@@ -150,7 +150,7 @@ TEST_CASE("entries_after pages by the last number seen", "[store][knowledge]") {
 }
 
 TEST_CASE("has_entry_text matches the exact text of the same business", "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     t.add(t.pizza, "We deliver until 10pm");
     REQUIRE(sbc::store::has_entry_text(t.db, t.pizza, "We deliver until 10pm"));
     REQUIRE_FALSE(sbc::store::has_entry_text(t.db, t.pizza, "we deliver until 10pm"));
@@ -159,7 +159,7 @@ TEST_CASE("has_entry_text matches the exact text of the same business", "[store]
 }
 
 TEST_CASE("search finds entries by words in text or tags, best first", "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     t.add(t.pizza, "We are open from noon to midnight", "hours");
     t.add(t.pizza, "Delivery is free downtown", "delivery");
     t.add(t.pizza, "Delivery costs 5 euros outside downtown; delivery takes 30 minutes", "delivery");
@@ -174,7 +174,7 @@ TEST_CASE("search finds entries by words in text or tags, best first", "[store][
 }
 
 TEST_CASE("search returns at most limit hits", "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     for (int i = 0; i < 5; ++i) {
         t.add(t.pizza, "pizza number " + std::to_string(i));
     }
@@ -182,7 +182,7 @@ TEST_CASE("search returns at most limit hits", "[store][knowledge]") {
 }
 
 TEST_CASE("search never returns another business's entries", "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     t.add(t.pizza, "We deliver pizza until 10pm");
     t.add(t.sushi, "We deliver sushi until 11pm");
     t.add(t.sushi, "Delivery by bike");
@@ -193,7 +193,7 @@ TEST_CASE("search never returns another business's entries", "[store][knowledge]
 }
 
 TEST_CASE("search keeps businesses apart whose rowids share digits", "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     std::int64_t b11 = 0;
     for (int i = 3; i <= 11; ++i) {
         b11 = t.add_business("b" + std::to_string(i), "+1415523" + std::to_string(1000 + i));
@@ -207,7 +207,7 @@ TEST_CASE("search keeps businesses apart whose rowids share digits", "[store][kn
 }
 
 TEST_CASE("search treats FTS5 syntax in terms as plain text", "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     t.add(t.pizza, "Opening hours: noon OR later, near the station");
     for (const std::vector<std::string>& terms :
          std::vector<std::vector<std::string>>{{"\""},
@@ -238,7 +238,7 @@ TEST_CASE("search treats FTS5 syntax in terms as plain text", "[store][knowledge
 }
 
 TEST_CASE("search stems English words with the porter tokenizer", "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     t.add(t.pizza, "We deliver downtown");
     t.add(t.pizza, "Opening hours are on the door");
     for (const char* word : {"deliver", "delivers", "delivered", "delivering", "DELIVER"}) {
@@ -252,7 +252,7 @@ TEST_CASE("search stems English words with the porter tokenizer", "[store][knowl
 }
 
 TEST_CASE("porter stemming keeps the noun delivery apart from the verb deliver", "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     t.add(t.pizza, "We deliver downtown");
     t.add(t.pizza, "Delivery is free");
     // Porter reduces deliver/delivered/delivering to "deliv" but delivery/deliveries to "deliveri".
@@ -262,14 +262,14 @@ TEST_CASE("porter stemming keeps the noun delivery apart from the verb deliver",
 }
 
 TEST_CASE("search ignores accents", "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     t.add(t.pizza, "Caf\xC3\xA9 cr\xC3\xA8me");
     REQUIRE(t.search(t.pizza, {"cafe"}) == Numbers{1});
     REQUIRE(t.search(t.pizza, {"CR\xC3\x88ME"}) == Numbers{1});
 }
 
 TEST_CASE("update_entry_text keeps the full-text index in sync", "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     auto e = t.add(t.pizza, "We close at midnight", "hours");
     e.text = "Breakfast served from seven";
     e.tags = "food";
@@ -284,7 +284,7 @@ TEST_CASE("update_entry_text keeps the full-text index in sync", "[store][knowle
 }
 
 TEST_CASE("delete_entry removes the entry from the full-text index", "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     auto e = t.add(t.pizza, "Parking behind the shop");
     t.add(t.pizza, "Free parking on Sundays");
     sbc::store::delete_entry(t.db, e.rowid);
@@ -296,7 +296,7 @@ TEST_CASE("delete_entry removes the entry from the full-text index", "[store][kn
 }
 
 TEST_CASE("deleting a business takes its entries out of the full-text index", "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     t.add(t.pizza, "Margherita and marinara");
     t.add(t.pizza, "Gluten free marinara on request");
     t.add(t.sushi, "Nigiri and marinara sauce, oddly");
@@ -310,7 +310,7 @@ TEST_CASE("deleting a business takes its entries out of the full-text index", "[
 
 TEST_CASE("search scores are FTS5's bm25() when the business's knowledge is the whole index",
           "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     t.add(t.pizza, "We deliver downtown until 10pm, delivery is free downtown", "delivery");
     t.add(t.pizza, "Parking downtown is free after 6pm");
     t.add(t.pizza, "Gift cards are sold at the counter", "gift cards");
@@ -331,7 +331,7 @@ TEST_CASE("search scores are FTS5's bm25() when the business's knowledge is the 
 
 TEST_CASE("a business's search ranking does not depend on other businesses' knowledge",
           "[store][knowledge]") {
-    Db t;
+    KnowledgeDb t;
     t.add(t.pizza, "Gift cards are sold at the counter");
     t.add(t.pizza, "Parking is free after 6pm, parking behind the shop");
     t.add(t.pizza, "We deliver downtown");

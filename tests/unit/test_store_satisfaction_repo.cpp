@@ -17,11 +17,11 @@ constexpr std::int64_t k_margin = 10 * k_minute;
 constexpr std::int64_t k_now = 1'800'000'000'000;
 
 // A migrated database with one business that asks for ratings.
-struct Db {
+struct SatisfactionDb {
     sbc::test::TempDir dir;
     Database db{dir.file("sbc.db"), true};
     std::int64_t business = 0;
-    Db() {
+    SatisfactionDb() {
         sbc::store::migrate(db);
         sbc::store::Business b;
         b.id = "pizza";
@@ -51,7 +51,7 @@ using Phones = std::vector<std::string>;
 } // namespace
 
 TEST_CASE("a conversation is due once quiet, inside the window with the margin", "[store][satisfaction]") {
-    Db t;
+    SatisfactionDb t;
     t.question("+15550000001", k_now - k_quiet);              // just quiet
     t.question("+15550000002", k_now - k_quiet + 1);          // not yet quiet
     t.question("+15550000003", k_now - k_window + k_margin);  // too close to the window's end
@@ -61,14 +61,14 @@ TEST_CASE("a conversation is due once quiet, inside the window with the margin",
 }
 
 TEST_CASE("a later message of any kind keeps the conversation open", "[store][satisfaction]") {
-    Db t;
+    SatisfactionDb t;
     t.question("+15550000001", k_now - 2 * k_quiet);
     sbc::store::touch_customer(t.db, t.business, "+15550000001", "", k_now - k_minute); // e.g. "thanks"
     CHECK(t.due().empty());
 }
 
 TEST_CASE("a conversation is asked about once, a new question starts a new one", "[store][satisfaction]") {
-    Db t;
+    SatisfactionDb t;
     t.question("+15550000001", k_now - 2 * k_quiet);
     REQUIRE(t.due() == Phones{"+15550000001"});
     sbc::store::mark_survey_asked(t.db, t.business, "+15550000001", k_now);
@@ -84,7 +84,7 @@ TEST_CASE("a conversation is asked about once, a new question starts a new one",
 }
 
 TEST_CASE("a question after the rating question ends its wait", "[store][satisfaction]") {
-    Db t;
+    SatisfactionDb t;
     t.question("+15550000001", k_now - 2 * k_quiet);
     sbc::store::mark_survey_asked(t.db, t.business, "+15550000001", k_now);
     t.question("+15550000001", k_now + k_minute);
@@ -94,7 +94,7 @@ TEST_CASE("a question after the rating question ends its wait", "[store][satisfa
 TEST_CASE("no rating question when the switch is off, after opt-out, for a paused business or an open "
           "hand-off",
           "[store][satisfaction]") {
-    Db t;
+    SatisfactionDb t;
     t.question("+15550000001", k_now - 2 * k_quiet);
     sbc::store::set_survey_enabled(t.db, t.business, false);
     CHECK(t.due().empty());
@@ -117,7 +117,7 @@ TEST_CASE("no rating question when the switch is off, after opt-out, for a pause
 
 TEST_CASE("satisfaction is the mean of the business's ratings, none before the first",
           "[store][satisfaction]") {
-    Db t;
+    SatisfactionDb t;
     CHECK(sbc::store::satisfaction(t.db, t.business).ratings == 0);
     CHECK_FALSE(sbc::store::satisfaction(t.db, t.business).average);
     sbc::store::record_rating(t.db, t.business, "+15550000001", 5, std::nullopt, k_now, k_now);

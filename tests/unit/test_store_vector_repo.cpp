@@ -10,12 +10,12 @@ using namespace sbc;
 
 namespace {
 
-struct Db {
+struct VectorDb {
     test::TempDir dir;
     store::Database db{dir.file("sbc.db"), true};
     store::Business business;
 
-    Db() {
+    VectorDb() {
         store::migrate(db);
         business.id = "shop";
         business.name = "Shop";
@@ -42,7 +42,7 @@ struct Db {
 } // namespace
 
 TEST_CASE("vectors: pending until stored, with the model, dimensions and content hash", "[store]") {
-    Db d;
+    VectorDb d;
     auto a = d.add("We deliver downtown", "delivery");
     d.add("Gift cards at the counter");
     auto pending = store::pending_embeddings(d.db, "m1", 10);
@@ -69,7 +69,7 @@ TEST_CASE("vectors: pending until stored, with the model, dimensions and content
 }
 
 TEST_CASE("vectors: an edit drops the vector, and a vector of the old text is refused", "[store]") {
-    Db d;
+    VectorDb d;
     auto e = d.add("We open at 9");
     std::string old_input = store::embedding_input(e.text, e.tags);
     REQUIRE(store::store_embedding(d.db, e.rowid, "m1", store::content_hash(old_input), {1, 0}, 1));
