@@ -5,6 +5,9 @@
 #   scripts/build.sh --sanitize   AddressSanitizer + UndefinedBehaviorSanitizer build into build-asan/
 #   scripts/build.sh --tsan       ThreadSanitizer build into build-tsan/
 #
+# The sanitizer builds exist to run the tests, and are unity builds (several .cpp files per compiler run:
+# about a third less compile time); the release build compiles file by file, so an edit rebuilds one file.
+#
 # Environment: SBC_BUILD_DIR overrides the build folder; SBC_JOBS the parallel jobs (default: nproc).
 set -euo pipefail
 
@@ -12,19 +15,22 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 sanitize=OFF
 tsan=OFF
+unity=OFF
 build_dir=build
 while (($#)); do
     case "$1" in
     --sanitize)
         sanitize=ON
+        unity=ON
         build_dir=build-asan
         ;;
     --tsan)
         tsan=ON
+        unity=ON
         build_dir=build-tsan
         ;;
     -h | --help)
-        sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *)
@@ -44,6 +50,6 @@ fi
 
 # Re-running configure on an existing tree is cheap and picks up new options and files.
 cmake -S . -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSBC_SANITIZE="$sanitize" \
-    -DSBC_TSAN="$tsan"
+    -DSBC_TSAN="$tsan" -DCMAKE_UNITY_BUILD="$unity"
 cmake --build "$build_dir" -j "$jobs"
 echo "build.sh: built $build_dir/ (ASan+UBSan $sanitize, TSan $tsan)"

@@ -77,7 +77,7 @@ if [[ ! -f "$build_dir/CMakeCache.txt" ]] && command -v ninja >/dev/null 2>&1; t
     generator=(-G Ninja)
 fi
 CC=clang CXX=clang++ cmake -S . -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DSBC_FUZZ=ON -DSBC_BUILD_TESTS=OFF
+    -DSBC_FUZZ=ON -DSBC_BUILD_TESTS=OFF -DCMAKE_UNITY_BUILD=ON
 build_targets=()
 for target in "${targets[@]}"; do
     build_targets+=("fuzz_$target")
