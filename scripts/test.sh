@@ -13,6 +13,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 started=$SECONDS
+
+# A step's heading with the time spent so far, so that a slow CI run shows which step took the time.
+step() {
+    echo "==> $1 (at $((SECONDS - started)) s)"
+}
 total_passed=0
 total_failed=0
 failures=()
@@ -22,7 +27,7 @@ run_ctest() {
     local build_dir=$1 name=$2
     shift 2
     local log="$build_dir/ctest-output.log"
-    echo "==> tests ($name): ctest --test-dir $build_dir"
+    step "tests ($name): ctest --test-dir $build_dir"
     local status=0
     local labels=(-LE long)
     if [[ "${SBC_LONG_TESTS:-0}" == 1 ]]; then
@@ -78,11 +83,11 @@ run_asan() {
     fi
 }
 
-echo "==> dependencies"
+step "dependencies"
 scripts/install-deps.sh
 
 skip_sanitize=${SBC_SKIP_SANITIZE:-0}
-echo "==> build (release)"
+step "build (release)"
 if scripts/build.sh; then
     run_ctest build release "$@"
 else
@@ -91,17 +96,17 @@ else
 fi
 
 if [[ "$skip_sanitize" == 1 ]]; then
-    echo "==> sanitizer pass skipped (SBC_SKIP_SANITIZE=1)"
+    step "sanitizer pass skipped (SBC_SKIP_SANITIZE=1)"
 elif [[ "$skip_sanitize" == build ]]; then
-    echo "==> sanitizer pass skipped: the release build failed"
+    step "sanitizer pass skipped: the release build failed"
 else
-    echo "==> build (AddressSanitizer + UndefinedBehaviorSanitizer)"
+    step "build (AddressSanitizer + UndefinedBehaviorSanitizer)"
     if scripts/build.sh --sanitize; then
         run_asan "$@"
     else
         failures+=("sanitizer build")
     fi
-    echo "==> build (ThreadSanitizer)"
+    step "build (ThreadSanitizer)"
     if scripts/build.sh --tsan; then
         run_tsan "$@"
     else
@@ -112,9 +117,9 @@ fi
 # Every libFuzzer target for a short while (docs/fuzzing.md); a crash is saved in fuzz/regressions/<target>/.
 # libFuzzer's own sanitizer settings apply, not the test passes' ones.
 if [[ "${SBC_SKIP_FUZZ:-0}" == 1 ]]; then
-    echo "==> fuzzing skipped (SBC_SKIP_FUZZ=1)"
+    step "fuzzing skipped (SBC_SKIP_FUZZ=1)"
 else
-    echo "==> fuzzing (scripts/fuzz.sh --seconds 15)"
+    step "fuzzing (scripts/fuzz.sh --seconds 15)"
     if ! env -u ASAN_OPTIONS -u UBSAN_OPTIONS scripts/fuzz.sh --seconds 15; then
         failures+=("fuzzing (scripts/fuzz.sh, above)")
     fi
