@@ -8,7 +8,7 @@
 using namespace sbc::test;
 using namespace sbc::test::cli;
 
-namespace {
+namespace test_admin_api {
 
 constexpr const char* k_token = "test-admin-token-0123456789abcdef";
 
@@ -46,8 +46,6 @@ const std::string k_pizza_json =
 long long count_of(const Daemon& daemon, const std::string& table) {
     return query_int(daemon.database(), "SELECT COUNT(*) FROM " + table);
 }
-
-} // namespace
 
 TEST_CASE("admin API is off without a token", "[admin-api]") {
     TempDir dir;
@@ -139,3 +137,5 @@ TEST_CASE("admin API registers idempotently, validates like sbcctl, and manages 
     // Audited as the API, like sbcctl's changes are audited as sbcctl.
     CHECK(query_int(daemon.database(), "SELECT COUNT(*) FROM events WHERE actor = 'admin-api'") == 3);
 }
+
+} // namespace test_admin_api

@@ -13,7 +13,7 @@
 using namespace sbc::test;
 using Catch::Matchers::Contains;
 
-namespace {
+namespace test_ai_answers {
 
 constexpr const char* k_number = "+14155238886";
 constexpr const char* k_owner = "+15550001111";
@@ -62,8 +62,6 @@ struct AiLive : WithFakeAi, LiveDaemon {
         return LiveDaemon::ask_and_wait(from, body, to);
     }
 };
-
-} // namespace
 
 TEST_CASE("AI: the prompt holds this business's entries and this customer's turns, never another business's",
           "[ai]") {
@@ -272,3 +270,5 @@ TEST_CASE("AI: a customer's answers follow the order of the questions while the 
     CHECK(messages[4] == nlohmann::json({{"role", "assistant"}, {"content", bodies[1]}}));
     CHECK(messages[5] == nlohmann::json({{"role", "user"}, {"content", "Can I buy a gift card?"}}));
 }
+
+} // namespace test_ai_answers

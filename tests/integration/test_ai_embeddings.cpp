@@ -16,7 +16,7 @@
 using namespace sbc::test;
 using namespace sbc::test::cli;
 
-namespace {
+namespace test_ai_embeddings {
 
 constexpr const char* k_customer = "+15552223333";
 constexpr const char* k_api_key = "sk-test-EMBED-0123456789SECRET";
@@ -70,8 +70,6 @@ struct EmbedLive : WithFakeAi, LiveDaemon {
         return LiveDaemon::ask_and_wait(from, body, to);
     }
 };
-
-} // namespace
 
 TEST_CASE("embeddings: imported entries get vectors in batches, edits are re-embedded, restarts resume",
           "[ai][embeddings]") {
@@ -326,3 +324,5 @@ TEST_CASE("embeddings: the tokens of a batch are shared by its businesses, a que
     CHECK_THAT(table.out, Contains("EMBEDDING TOKENS") && Contains("CHAT TOKENS"));
     CHECK(live.daemon().log().find(k_api_key) == std::string::npos);
 }
+
+} // namespace test_ai_embeddings

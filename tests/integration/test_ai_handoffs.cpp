@@ -10,7 +10,7 @@
 using namespace sbc::test;
 using Catch::Matchers::Contains;
 
-namespace {
+namespace test_ai_handoffs {
 
 constexpr const char* k_number = "+14155238886";
 constexpr const char* k_owner = "+15550001111";
@@ -31,8 +31,6 @@ struct HandoffLive : LiveDaemon {
         return bodies_to(to).back();
     }
 };
-
-} // namespace
 
 TEST_CASE("hand-offs: !reply sends the owner's text to the customer and closes the hand-off",
           "[ai][handoff]") {
@@ -89,3 +87,5 @@ TEST_CASE("hand-offs: sbcctl handoffs names an unknown business", "[ai][handoff]
     CHECK(r.exit_code != 0);
     CHECK_THAT(r.err, Contains("nope"));
 }
+
+} // namespace test_ai_handoffs

@@ -14,7 +14,7 @@
 using namespace sbc::test;
 using namespace sbc::test::cli;
 
-namespace {
+namespace test_cli_backup {
 
 constexpr const char* k_inbound = "/webhooks/twilio/whatsapp";
 
@@ -55,8 +55,6 @@ void corrupt(const std::string& path, std::size_t offset, std::size_t length) {
     std::string garbage(length, '\xA5');
     f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
 }
-
-} // namespace
 
 TEST_CASE("backup under webhook load is consistent and verified", "[cli][backup]") {
     TempDir dir;
@@ -213,3 +211,5 @@ TEST_CASE("backup verify rejects damaged files with a clear message and works wi
     CHECK(missing.exit_code == 5);
     CHECK_THAT(missing.err, Contains("no such file"));
 }
+
+} // namespace test_cli_backup

@@ -6,13 +6,11 @@
 using namespace sbc::test;
 using namespace sbc::test::cli;
 
-namespace {
+namespace test_cli_business {
 
 const std::set<std::string> k_business_keys = {
     "id",    "name",     "number",   "owner",           "shared",     "paused",    "greeting",
     "hours", "timezone", "fallback", "knowledge_count", "created_at", "updated_at"};
-
-} // namespace
 
 TEST_CASE("business register prints one line naming the business and its normalised number", "[cli]") {
     TempDir dir;
@@ -278,3 +276,5 @@ TEST_CASE("two businesses registered --shared may share a number, a third withou
     CHECK(third.exit_code == 6);
     CHECK(count(daemon, "SELECT COUNT(*) FROM businesses") == 2);
 }
+
+} // namespace test_cli_business

@@ -8,7 +8,7 @@
 using namespace sbc::test;
 using namespace sbc::test::cli;
 
-namespace {
+namespace test_cli_doctor {
 
 // The status doctor printed for a check: the first word of the line whose second word is `name`.
 std::string status_of(const std::string& out, const std::string& name) {
@@ -22,8 +22,6 @@ std::string status_of(const std::string& out, const std::string& name) {
     }
     return "(no line)";
 }
-
-} // namespace
 
 TEST_CASE("doctor: every check passes with good credentials, checked against the Twilio API",
           "[cli][doctor]") {
@@ -101,3 +99,5 @@ TEST_CASE("doctor: without sbcd the socket and daemon checks fail and say what t
     REQUIRE(one_line(j.out));
     CHECK(nlohmann::json::parse(j.out)["result"] == 1);
 }
+
+} // namespace test_cli_doctor

@@ -9,7 +9,7 @@
 using namespace sbc::test;
 using namespace sbc::test::cli;
 
-namespace {
+namespace test_cli_errors {
 
 // sbcctl on a socket nobody serves: a usage error must be found before sbcctl tries to connect.
 RunResult offline(const TempDir& dir, const std::vector<std::string>& args) {
@@ -17,8 +17,6 @@ RunResult offline(const TempDir& dir, const std::vector<std::string>& args) {
     argv.insert(argv.end(), args.begin(), args.end());
     return run(argv);
 }
-
-} // namespace
 
 TEST_CASE("a phone number that is not E.164 is refused (exit 5) saying why", "[cli]") {
     TempDir dir;
@@ -232,3 +230,5 @@ TEST_CASE("a socket left by a killed sbcd: exit 3, connection refused", "[cli]")
     CHECK_THAT(r.err, Contains("cannot reach sbcd at " + daemon.socket() + ": Connection refused"));
     CHECK_THAT(r.err, Contains("is sbcd running?"));
 }
+
+} // namespace test_cli_errors

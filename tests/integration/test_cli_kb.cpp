@@ -6,7 +6,7 @@
 using namespace sbc::test;
 using namespace sbc::test::cli;
 
-namespace {
+namespace test_cli_kb {
 
 const std::set<std::string> k_entry_keys = {"number", "business",   "text",      "tags",
                                             "source", "created_at", "updated_at"};
@@ -41,8 +41,6 @@ struct Two {
 };
 
 using Entry = std::tuple<std::string, std::string, std::string>;
-
-} // namespace
 
 TEST_CASE("kb add stores the entry, indexes it, and prints its number", "[cli]") {
     Two t;
@@ -362,3 +360,5 @@ TEST_CASE("an import file with invalid UTF-8 or an empty text is refused naming 
     CHECK_THAT(r.err, Contains(path + ":4: "));
     CHECK(knowledge_of(t.daemon, "pizza-palace") == 0);
 }
+
+} // namespace test_cli_kb

@@ -9,7 +9,7 @@
 
 using namespace sbc::test;
 
-namespace {
+namespace test_cli_messages {
 
 struct Demo {
     TempDir dir;
@@ -23,8 +23,6 @@ struct Demo {
                     .exit_code == 0);
     }
 };
-
-} // namespace
 
 TEST_CASE("send-test prints the reply a customer would get", "[cli][messages]") {
     Demo d;
@@ -78,3 +76,5 @@ TEST_CASE("logs shows the message log, --follow streams until interrupted", "[cl
     REQUIRE(wait_until([&] { return read_file(out).find("We deliver downtown") != std::string::npos; }));
     CHECK(follow.stop(SIGINT) == 0);
 }
+
+} // namespace test_cli_messages

@@ -8,7 +8,7 @@
 using namespace sbc::test;
 using namespace sbc::test::cli;
 
-namespace {
+namespace test_cli_onboard {
 
 std::string hundred_csv() {
     std::string csv = "id,name,number,owner,hours,knowledge\n";
@@ -23,8 +23,6 @@ std::string hundred_csv() {
 long long rows_in(const Daemon& daemon, const std::string& table) {
     return query_int(daemon.database(), "SELECT COUNT(*) FROM " + table);
 }
-
-} // namespace
 
 TEST_CASE("onboard registers 100 businesses with knowledge, and a second run changes nothing",
           "[cli][onboard]") {
@@ -127,3 +125,5 @@ TEST_CASE("onboard --dry-run reports what would change and changes nothing", "[c
     CHECK(rows_in(daemon, "businesses") == 2);
     CHECK(rows_in(daemon, "knowledge") == 1);
 }
+
+} // namespace test_cli_onboard

@@ -13,7 +13,7 @@
 using namespace sbc::test;
 using namespace sbc::test::cli;
 
-namespace {
+namespace test_cli_usage {
 
 std::string this_month() {
     std::time_t now = std::time(nullptr);
@@ -29,8 +29,6 @@ long long sent_from(const FakeTwilio& fake, const std::string& number) {
     }
     return n;
 }
-
-} // namespace
 
 TEST_CASE("usage counts messages per business and prices them", "[cli][usage]") {
     LiveDaemon live({{"SBC_BILLING_CURRENCY", "EUR"},
@@ -137,3 +135,5 @@ TEST_CASE("usage: a database of schema 11 keeps its LLM totals in the one ledger
     CHECK(usage.doc["arguments"]["businesses"][0]["llm_tokens"] == 250);
     CHECK(usage.doc["arguments"]["businesses"][0]["embedding_tokens"] == 0);
 }
+
+} // namespace test_cli_usage

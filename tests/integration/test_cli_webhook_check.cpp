@@ -12,7 +12,7 @@
 using namespace sbc::test;
 using namespace sbc::test::cli;
 
-namespace {
+namespace test_cli_webhook_check {
 
 Env env_with_base(const FakeTwilio& twilio, const std::string& base) {
     Env env = twilio_env(twilio, {{"WEBHOOK_BASE_URL", base}});
@@ -33,8 +33,6 @@ int post_signed(int port, const std::string& target, const std::string& signed_u
                            "application/x-www-form-urlencoded");
     return res ? res->status : 0;
 }
-
-} // namespace
 
 TEST_CASE("webhook check: the URL each number needs, and nothing refused", "[cli][webhook]") {
     TempDir dir;
@@ -148,3 +146,5 @@ TEST_CASE("signatures: a query string and %-escapes are checked exactly as Twili
                       make_sid(4)) == 200);
     CHECK(query_int(daemon.database(), "SELECT COUNT(*) FROM messages WHERE direction = 'in'") == 2);
 }
+
+} // namespace test_cli_webhook_check

@@ -16,7 +16,7 @@
 using namespace sbc::test;
 using namespace sbc::test::cli;
 
-namespace {
+namespace test_daemon_lifecycle {
 
 std::string trim(const std::string& s) {
     auto begin = s.find_first_not_of(" \t");
@@ -93,8 +93,6 @@ std::vector<CommandRow> command_rows(const std::string& out) {
     }
     return rows;
 }
-
-} // namespace
 
 TEST_CASE("sbcctl --version and sbcd --version print the version and exit 0", "[lifecycle]") {
     auto ctl = run({SBCCTL_PATH, "--version"});
@@ -353,3 +351,5 @@ TEST_CASE("every daemon command has an sbcctl command, documented in man/sbcctl.
         }
     }
 }
+
+} // namespace test_daemon_lifecycle

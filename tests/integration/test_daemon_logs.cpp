@@ -12,7 +12,7 @@
 using namespace sbc::test;
 using namespace sbc::test::cli;
 
-namespace {
+namespace test_daemon_logs {
 
 // The complete lines of the file (one being written at this moment is left for the next read).
 std::vector<nlohmann::json> json_lines(std::string text) {
@@ -23,8 +23,6 @@ std::vector<nlohmann::json> json_lines(std::string text) {
     }
     return out;
 }
-
-} // namespace
 
 TEST_CASE("JSON log lines in a file, tied by request ID, reopened on SIGHUP", "[integration][logs]") {
     TempDir dir;
@@ -73,3 +71,5 @@ TEST_CASE("JSON log lines in a file, tied by request ID, reopened on SIGHUP", "[
     }));
     CHECK_THAT(read_file(dir.file("sbcd-json.log.1")), !Contains("reopened"));
 }
+
+} // namespace test_daemon_logs

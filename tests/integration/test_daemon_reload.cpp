@@ -12,7 +12,7 @@
 using namespace sbc::test;
 using namespace sbc::test::cli;
 
-namespace {
+namespace test_daemon_reload {
 
 constexpr const char* k_inbound = "/webhooks/twilio/whatsapp";
 
@@ -28,8 +28,6 @@ void reload(Daemon& daemon, NotifySocket& systemd, const std::string& summary) {
 long long db_count(const Daemon& daemon, const std::string& sql) {
     return query_int(daemon.database(), sql);
 }
-
-} // namespace
 
 TEST_CASE("SIGHUP applies the new configuration, names what needs a restart, refuses a broken one",
           "[integration][reload]") {
@@ -95,3 +93,5 @@ TEST_CASE("SIGHUP applies the new configuration, names what needs a restart, ref
     CHECK(post_form(daemon.http_port(), k_inbound, fourth, "").status == 403);
     CHECK(daemon.ctl_json({"status"})["arguments"]["twilio"]["mode"] == "live");
 }
+
+} // namespace test_daemon_reload

@@ -20,7 +20,7 @@
 using namespace sbc::test;
 using Catch::Matchers::Contains;
 
-namespace {
+namespace test_fault_disk {
 
 constexpr const char* k_number = "+14155238886";
 constexpr const char* k_owner = "+15550001111";
@@ -202,8 +202,6 @@ void webhooks_while_the_disk_fails(const std::string& errno_name, const std::str
     CHECK(d.daemon().stop() == 0); // a clean stop (and, in the sanitized build, no report)
 }
 
-} // namespace
-
 TEST_CASE("a full disk: webhooks get 503, none is lost, sbcd carries on when space returns",
           "[faults][disk]") {
     webhooks_while_the_disk_fails("ENOSPC", "database or disk is full");
@@ -365,3 +363,5 @@ TEST_CASE("sbcd does not start on a database it cannot write, and says why", "[f
     auto log = daemon.log();
     CHECK_THAT(log, Contains("cannot start") && Contains("/data/sbc.db") && Contains(says));
 }
+
+} // namespace test_fault_disk

@@ -17,7 +17,7 @@
 
 using namespace sbc::test;
 
-namespace {
+namespace test_fault_sigkill {
 
 constexpr const char* k_number = "+14155238886";
 
@@ -130,8 +130,6 @@ void check_nothing_lost(const Daemon& restarted, const FakeTwilio& fake,
     }
 }
 
-} // namespace
-
 TEST_CASE("SIGKILL during a load of webhooks loses no acknowledged message", "[faults][sigkill]") {
     TempDir dir;
     FakeTwilio fake;
@@ -162,3 +160,5 @@ TEST_CASE("long: five SIGKILLs under load while Twilio fails a fifth of the call
     Daemon restarted(dir, fault_env(fake));
     check_nothing_lost(restarted, fake, acked_sids);
 }
+
+} // namespace test_fault_sigkill

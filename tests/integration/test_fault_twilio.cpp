@@ -16,7 +16,7 @@
 
 using namespace sbc::test;
 
-namespace {
+namespace test_fault_twilio {
 
 constexpr const char* k_number = "+14155238886";
 constexpr int k_send_timeout_ms = 300;
@@ -136,8 +136,6 @@ void run_with_faults(int messages, unsigned percent, std::uint64_t seed) {
         }
     }
 }
-
-} // namespace
 
 TEST_CASE("under random Twilio faults every reply is delivered, twice only where recorded ambiguous",
           "[faults][twilio]") {
@@ -279,3 +277,5 @@ TEST_CASE("a customer's next reply waits for every part of a long one and for a 
     CHECK(message_id_of(sent[5]) == message_id_of(sent[4]));
     CHECK(sent[6].form.first("Body").value_or("") == "Gift cards are sold at the counter");
 }
+
+} // namespace test_fault_twilio

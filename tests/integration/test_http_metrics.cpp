@@ -10,7 +10,7 @@
 using namespace sbc::test;
 using namespace sbc::test::cli;
 
-namespace {
+namespace test_http_metrics {
 
 constexpr const char* k_inbound = "/webhooks/twilio/whatsapp";
 
@@ -29,8 +29,6 @@ PromScrape scrape(int port, std::string* content_type = nullptr) {
     }
     return {};
 }
-
-} // namespace
 
 TEST_CASE("/metrics reports a scripted run in Prometheus text format", "[integration][metrics]") {
     LiveDaemon live({{"SBC_RETRY_BASE_MS", "10"}, {"SBC_METRICS_MAX_BUSINESSES", "1"}});
@@ -137,3 +135,5 @@ TEST_CASE("the Prometheus reader of the tests refuses malformed text", "[integra
     auto ok = parse_prometheus("# HELP a b\n# TYPE a gauge\na{l=\"x\\\"y\\\\z\\n\"} 2.5\n");
     CHECK(ok.value("a", {{"l", "x\"y\\z\n"}}) == 2.5);
 }
+
+} // namespace test_http_metrics

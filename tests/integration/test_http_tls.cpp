@@ -11,7 +11,7 @@
 using namespace sbc::test;
 using namespace sbc::test::cli;
 
-namespace {
+namespace test_http_tls {
 
 // A self-signed P-256 certificate for 127.0.0.1 and its key, written into dir; fails the test when the
 // openssl command is missing (scripts/install-deps.sh installs it).
@@ -29,8 +29,6 @@ std::pair<std::string, std::string> make_certificate(const TempDir& dir) {
 Env tls_env(const FakeTwilio& twilio, const std::string& cert, const std::string& key) {
     return twilio_env(twilio, {{"SBC_TLS_CERT_FILE", cert}, {"SBC_TLS_KEY_FILE", key}});
 }
-
-} // namespace
 
 TEST_CASE("tls: sbcd serves HTTPS with the configured certificate", "[http][tls]") {
     TempDir dir;
@@ -84,3 +82,5 @@ TEST_CASE("tls: a certificate without its key is a configuration error", "[http]
     CHECK(r.exit_code != 0);
     CHECK_THAT(r.out + r.err, Contains("set both http.tls_cert_file and http.tls_key_file"));
 }
+
+} // namespace test_http_tls

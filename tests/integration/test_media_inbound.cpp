@@ -13,7 +13,7 @@
 using namespace sbc::test;
 namespace fs = std::filesystem;
 
-namespace {
+namespace test_media_inbound {
 
 constexpr const char* k_number = "+14155238886";
 constexpr const char* k_owner = "+15550001111";
@@ -73,8 +73,6 @@ std::vector<std::string> files_under(const std::string& dir) {
     }
     return out;
 }
-
-} // namespace
 
 TEST_CASE("a customer's photo is downloaded with Basic auth, stored under a generated name and answered",
           "[media]") {
@@ -266,3 +264,5 @@ TEST_CASE("the business's media answer, the owner's notice, and sbcctl media lis
     CHECK(live.daemon().ctl({"media", "remove", "abc"}).exit_code == 2);
     CHECK(live.count("SELECT COUNT(*) FROM media") == 0);
 }
+
+} // namespace test_media_inbound

@@ -17,7 +17,7 @@ using namespace sbc::test;
 using namespace sbc::test::cli;
 namespace fs = std::filesystem;
 
-namespace {
+namespace test_media_knowledge {
 
 constexpr const char* k_number = "+14155238886";
 constexpr const char* k_owner = "+15550001111";
@@ -79,8 +79,6 @@ void check_media_names(const Daemon& daemon) {
         }
     }
 }
-
-} // namespace
 
 TEST_CASE("an owner's PDF and CSV become knowledge entries and the owner hears how many", "[media][upload]") {
     KnowledgeLive live;
@@ -441,3 +439,5 @@ TEST_CASE("path tricks in names from requests never reach outside the data direc
     CHECK(query_int(live.daemon().database(),
                     "SELECT COUNT(*) FROM media WHERE file LIKE '%..%' OR file LIKE '/%'") == 0);
 }
+
+} // namespace test_media_knowledge

@@ -8,7 +8,7 @@
 
 using namespace sbc::test;
 
-namespace {
+namespace test_pipeline_retrieval {
 
 constexpr const char* k_number = "+14155238886";
 constexpr const char* k_owner = "+15550001111";
@@ -30,8 +30,6 @@ struct Shop : LiveDaemon {
         return ask_and_wait(from, body, k_number);
     }
 };
-
-} // namespace
 
 TEST_CASE("a customer's own words find the owner's entry through sbcd", "[pipeline][retrieval]") {
     Shop shop;
@@ -92,3 +90,5 @@ TEST_CASE("!synonym teaches a word end to end and sbcctl lists and removes it",
           0);
     CHECK(shop.ask(k_customer, "any coupons?") == "Gift cards from 20 euros, buy them at the counter.");
 }
+
+} // namespace test_pipeline_retrieval

@@ -13,7 +13,7 @@
 using Catch::Matchers::Contains;
 using namespace sbc::test;
 
-namespace {
+namespace test_pipeline_webhooks {
 
 constexpr const char* k_number = "+14155238886";
 constexpr const char* k_owner = "+15550001111";
@@ -71,8 +71,6 @@ bool any_body_contains(const std::vector<FakeRequest>& requests, const std::stri
     }
     return false;
 }
-
-} // namespace
 
 TEST_CASE("a signed question gets exactly one correct reply through the Messages API", "[pipeline]") {
     Live live;
@@ -508,3 +506,5 @@ TEST_CASE("replies waiting for a busy sender at shutdown go out after restart, n
     CHECK(live_after.count("SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status = 'queued' AND "
                            "attempts = 1 AND ambiguous = 0") == 2);
 }
+
+} // namespace test_pipeline_webhooks

@@ -13,7 +13,7 @@
 using namespace sbc::test;
 using namespace sbc::test::cli;
 
-namespace {
+namespace test_satisfaction {
 
 constexpr const char* k_admin_token = "satisfaction-admin-token-0123456789";
 constexpr const char* k_alice = "+15552220001";
@@ -44,8 +44,6 @@ struct SurveyLive : LiveDaemon {
 bool is_rating_question(const std::string& body) {
     return body.find("How would you rate your conversation with Pizza Palace?") != std::string::npos;
 }
-
-} // namespace
 
 TEST_CASE("satisfaction: a quiet conversation is asked once, the rating shows in stats and the API",
           "[satisfaction]") {
@@ -144,3 +142,5 @@ TEST_CASE("satisfaction: a message that is not a rating is answered as a questio
     // It was answered as a question (and starts a new conversation), not taken as a rating.
     CHECK(live.count("SELECT COUNT(*) FROM messages WHERE direction = 'in' AND kind = 'question'") == 2);
 }
+
+} // namespace test_satisfaction
