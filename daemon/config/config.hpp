@@ -58,6 +58,8 @@ struct Config {
     // While this many webhooks or more are in hand, a new one is acknowledged once stored as it came and is
     // handled right after, in arrival order (0: always; -1: the number of CPU cores).
     int http_defer_after = -1;
+    // How long a deferred webhook waits for its burst to end before the inbox thread handles it anyway.
+    int http_burst_wait_ms = 3000;
     int breaker_failures = 3;         // consecutive provider failures that open the circuit breaker
     int breaker_cooldown_ms = 60000;  // how long an open breaker waits before one trial call
     double price_input_per_mtok = 0;  // US dollars per million prompt tokens, for the cost estimate

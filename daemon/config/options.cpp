@@ -313,6 +313,11 @@ std::vector<Option> make_options() {
             "while this many webhooks or more are in hand, a new one is acknowledged once stored as it came "
             "and handled (classified, answered) right after, in arrival order: bursts are acknowledged at "
             "the speed of one insert (0: always; -1: the number of CPU cores)")),
+        reload(integer(
+            "http.burst_wait_ms", "SBC_HTTP_BURST_WAIT_MS", &Config::http_burst_wait_ms, 0, 60000,
+            "how long a webhook deferred by http.defer_after waits for its burst to end before it is handled "
+            "anyway: for this long the acknowledgements have the CPU and the writer to themselves; under a "
+            "longer overload replies keep pace and acknowledgements slow down")),
         restart(integer("http.threads", "SBC_HTTP_THREADS", &Config::http_threads, 1, 256,
                         "HTTP worker threads")),
         reload(boolean("http.insecure_skip_signature_check", "SBC_INSECURE_SKIP_SIGNATURE_CHECK",

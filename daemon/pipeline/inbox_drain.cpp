@@ -15,8 +15,6 @@ namespace {
 // Rows handed to the store at once (Store::write_batch): one commit when nothing else waits; while
 // webhooks wait for theirs, a commit takes 8 of the rows, so that none waits behind all 64 (about 13 ms).
 constexpr int k_batch = 64;
-// How long a stored webhook may wait for a burst to end before it is handled anyway.
-constexpr std::int64_t k_max_wait_ms = 1000;
 // How often a waiting drain looks whether the burst is over.
 constexpr std::chrono::milliseconds k_burst_poll{2};
 // After a failure: 10 ms, doubling up to 2 s, so that a failing disk is not hammered.
@@ -67,7 +65,8 @@ bool InboxDrain::pause(std::chrono::milliseconds how_long) {
 }
 
 bool InboxDrain::wait_out_burst(std::int64_t oldest_received_ms) {
-    while (m_pipeline.deferring() && time_format::now_ms() - oldest_received_ms < k_max_wait_ms) {
+    while (m_pipeline.deferring() &&
+           time_format::now_ms() - oldest_received_ms < m_pipeline.burst_wait_ms()) {
         if (!pause(k_burst_poll)) {
             return false;
         }

@@ -808,6 +808,10 @@ bool Pipeline::deferring() const {
     return steady_ms() - m_deferred_at_ms.load() < k_burst_quiet_ms;
 }
 
+std::int64_t Pipeline::burst_wait_ms() const {
+    return m_config.get()->http_burst_wait_ms;
+}
+
 void Pipeline::announce(const Outcome& outcome) {
     if (outcome.answer_job && m_job_queued) {
         m_job_queued(*outcome.answer_job, outcome.answer_lane, outcome.answer_customer);

@@ -135,6 +135,8 @@ class Pipeline {
     // Whether a webhook was deferred for the load (not only to wait its turn behind the inbox) in the last
     // few milliseconds: a burst is on, and InboxDrain leaves the CPU and the writer to the acknowledgements.
     bool deferring() const;
+    // How long a deferred webhook waits for its burst to end (http.burst_wait_ms).
+    std::int64_t burst_wait_ms() const;
 
     // Writes the composed reply to a job's question and removes the job, in one transaction, then hands the
     // reply to the sender. A job already finished is left alone (ok, nothing written).

@@ -14,10 +14,13 @@
 #include "tests/support/process.hpp"
 #include "tests/support/webhook.hpp"
 
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 using sbc::Result;
@@ -302,5 +305,31 @@ TEST_CASE("the inbox thread handles what waits, and sets aside a row that keeps 
     // A set-aside row no longer makes new messages wait behind it.
     bench.defer_after(64);
     CHECK(bench.handle("SM4", "thanks").kind == Outcome::Kind::processed);
+    drain.reset();
+}
+
+// A burst that does not end (a webhook deferred every millisecond): the inbox thread waits for it only
+// http.burst_wait_ms, then handles the oldest rows while the burst goes on, so that replies keep pace.
+TEST_CASE("under an endless burst the inbox thread waits http.burst_wait_ms, not for the end",
+          "[pipeline][inbox]") {
+    Bench bench;
+    auto config = deferring_config(0);
+    config.http_burst_wait_ms = 200;
+    bench.live.replace(config);
+    std::atomic<int> handled{0};
+    std::unique_ptr<sbc::pipeline::InboxDrain> drain;
+    bench.pipeline.on_inbox_queued([&drain] { drain->wake(); });
+    drain = std::make_unique<sbc::pipeline::InboxDrain>(bench.store, bench.pipeline,
+                                                        [&](const Outcome&) { ++handled; });
+    auto start = std::chrono::steady_clock::now();
+    auto deadline = start + std::chrono::seconds(20);
+    int sent = 0;
+    while (handled == 0 && std::chrono::steady_clock::now() < deadline) {
+        REQUIRE(bench.handle("SM" + std::to_string(++sent), "Do you deliver downtown?").kind ==
+                Outcome::Kind::deferred);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    CHECK(handled > 0);
+    CHECK(std::chrono::steady_clock::now() < deadline);
     drain.reset();
 }
