@@ -190,6 +190,30 @@ std::string load_average() {
     return one + " " + five + " " + fifteen;
 }
 
+// The CPU ticks of all cores so far (user through steal, /proc/stat's first line) and the steal among them:
+// the time a hypervisor gave this VM's CPUs to others. A run with a large share is not comparable with one
+// without (the runs of 2 December at 22:17 lost 29% and came out two to three times slower).
+struct CpuTicks {
+    long long total = 0;
+    long long steal = 0;
+};
+
+CpuTicks cpu_ticks() {
+    std::ifstream in("/proc/stat");
+    std::string cpu;
+    in >> cpu;
+    CpuTicks t;
+    for (int field = 0; field < 8; ++field) { // user nice system idle iowait irq softirq steal
+        long long value = 0;
+        in >> value;
+        t.total += value;
+        if (field == 7) {
+            t.steal = value;
+        }
+    }
+    return t;
+}
+
 std::string local_time() {
     std::time_t now = std::time(nullptr);
     char buffer[64];
@@ -373,6 +397,7 @@ int main(int argc, char** argv) {
     Report report;
     Run run{options, report};
     auto started = Clock::now();
+    auto ticks_at_start = cpu_ticks();
     try {
         std::filesystem::create_directories(options.workdir);
         sbc::test::TempDir dir;
@@ -394,10 +419,18 @@ int main(int argc, char** argv) {
     }
     double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     std::string load = load_average();
+    auto ticks = cpu_ticks();
+    double steal_percent = ticks.total > ticks_at_start.total
+                               ? 100.0 * static_cast<double>(ticks.steal - ticks_at_start.steal) /
+                                     static_cast<double>(ticks.total - ticks_at_start.total)
+                               : 0;
     report.set_info("load_average_end", load);
     report.set_info("run_seconds", seconds);
-    fmt::print("\n== sbc_bench results ({}; load average at the end {}; run took {:.0f} s)\n\n{}",
-               local_time(), load, seconds, report.table());
+    report.set_info("cpu_steal_percent", steal_percent);
+    fmt::print(
+        "\n== sbc_bench results ({}; load average at the end {}; CPU stolen by the hypervisor {:.1f}%; "
+        "run took {:.0f} s)\n\n{}",
+        local_time(), load, steal_percent, seconds, report.table());
     if (report.any_target_failed()) {
         fmt::print("\nFAIL marks a target the team has yet to meet; it does not fail the run.\n");
     }
