@@ -8,7 +8,8 @@
 
 namespace sbc::cli {
 
-// sbcd takes at most 1000 rows per request, and one batch is one short transaction there.
+// sbcd takes at most 1000 businesses per onboarding request; entries are sent as many at a time, so that one
+// batch is one short transaction there.
 inline constexpr std::size_t k_max_batch_rows = 1000;
 // A request stays well under sbcd's 4 MiB line limit.
 inline constexpr std::size_t k_max_batch_bytes = 1024 * 1024;

@@ -361,4 +361,32 @@ TEST_CASE("an import file with invalid UTF-8 or an empty text is refused naming 
     CHECK(knowledge_of(t.daemon, "pizza-palace") == 0);
 }
 
+// sbcd refuses a request over 4 MiB: sbcctl splits a larger file into several requests (at most 1,000
+// entries and about 1 MiB each, each one short transaction in sbcd), and all of it arrives.
+TEST_CASE("kb import splits a file of many entries, or of many bytes, into requests sbcd accepts", "[cli]") {
+    Two t;
+    std::string many;
+    for (int i = 1; i <= 2500; ++i) {
+        many += "{\"text\": \"Entry number " + std::to_string(i) + " of the big menu\"}\n";
+    }
+    auto r = t.import("pizza-palace", "many.jsonl", many);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("2500 added, 0 unchanged"));
+    CHECK(knowledge_of(t.daemon, "pizza-palace") == 2500);
+
+    // 800 entries of 3,000 two-byte characters: about 4.8 MB, more than one request may carry.
+    std::string accents;
+    for (int i = 0; i < 3000; ++i) {
+        accents += "é";
+    }
+    std::string large;
+    for (int i = 1; i <= 800; ++i) {
+        large += "{\"text\": \"" + std::to_string(i) + " " + accents + "\"}\n";
+    }
+    auto big = t.import("coffee-corner", "large.jsonl", large);
+    CHECK(big.exit_code == 0);
+    CHECK_THAT(big.out, Contains("800 added, 0 unchanged"));
+    CHECK(knowledge_of(t.daemon, "coffee-corner") == 800);
+}
+
 } // namespace test_cli_kb
