@@ -65,8 +65,8 @@ bool InboxDrain::pause(std::chrono::milliseconds how_long) {
 }
 
 bool InboxDrain::wait_out_burst(std::int64_t oldest_received_ms) {
-    while (m_pipeline.deferring() &&
-           time_format::now_ms() - oldest_received_ms < m_pipeline.burst_wait_ms()) {
+    auto wait_ms = m_pipeline.burst_wait_ms();
+    while (m_pipeline.deferring() && time_format::now_ms() - oldest_received_ms < wait_ms) {
         if (!pause(k_burst_poll)) {
             return false;
         }

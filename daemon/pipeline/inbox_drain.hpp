@@ -3,8 +3,8 @@
 // Pipeline::handle_inbox, oldest first, in batches that share a commit, and counts what each became.
 // While webhooks still arrive faster than they are acknowledged it waits, so that the writer stores the burst
 // first; but never longer than http.burst_wait_ms after the oldest arrived, so that under a sustained
-// overload replies keep pace and acknowledgements slow down instead. At start it handles what a crash or a stop left.
-// It runs at the lowest CPU priority, like the built-in answer workers, for the same reason.
+// overload replies keep pace and acknowledgements slow down instead. At start it handles what a crash or a
+// stop left. It runs at the lowest CPU priority, like the built-in answer workers, for the same reason.
 
 #include "daemon/pipeline/pipeline.hpp"
 
