@@ -25,12 +25,8 @@ namespace {
 
 bool is_form(std::string_view content_type) {
     auto semicolon = content_type.find(';');
-    auto media = text::trim(content_type.substr(0, semicolon));
-    std::string lower;
-    for (char c : media) {
-        lower.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
-    }
-    return lower == "application/x-www-form-urlencoded";
+    return text::ascii_lower(text::trim(content_type.substr(0, semicolon))) ==
+           "application/x-www-form-urlencoded";
 }
 
 // "https://host:8443/prefix" -> {"https", "host:8443", "/prefix"}; an unparsable URL gives empty parts.

@@ -3,7 +3,6 @@
 #include "common/text.hpp"
 
 #include <array>
-#include <cctype>
 #include <string>
 
 namespace sbc::pipeline {
@@ -40,12 +39,9 @@ std::optional<int> count_stars(std::string_view s) {
 } // namespace
 
 std::optional<int> parse_rating(std::string_view body) {
-    std::string s(text::trim(body));
+    std::string s = text::ascii_lower(text::trim(body));
     while (!s.empty() && (s.back() == '.' || s.back() == '!')) {
         s.pop_back();
-    }
-    for (auto& c : s) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     if (s.empty()) {
         return std::nullopt;
