@@ -172,11 +172,13 @@ int run(const config::Config& initial, const config::Sources& sources) {
         systemd.notify("STATUS=opening the database");
         prepare_data_dir(config.data_dir);
         auto db_path = (std::filesystem::path(config.data_dir) / "sbc.db").string();
-        auto store = std::make_unique<store::Store>(db_path, config.store_synchronous == "normal"
-                                                                 ? store::Store::Durability::normal
-                                                                 : store::Store::Durability::full);
-        log_info("store", "database {} at schema version {}, synchronous={}", db_path,
-                 store->schema_version(), config.store_synchronous);
+        store::Store::Options store_options;
+        store_options.durability = config.store_synchronous == "normal" ? store::Store::Durability::normal
+                                                                        : store::Store::Durability::full;
+        store_options.group_window = std::chrono::microseconds(config.store_group_window_us);
+        auto store = std::make_unique<store::Store>(db_path, store_options);
+        log_info("store", "database {} at schema version {}, synchronous={}, group window {} us", db_path,
+                 store->schema_version(), config.store_synchronous, config.store_group_window_us);
 
         warn_about(config);
         load_wordnet(config.wordnet_dir);

@@ -301,6 +301,11 @@ std::vector<Option> make_options() {
             "survives an sbcd crash or SIGKILL, but the last commits before a power loss can be lost "
             "(several times the webhook throughput)",
             check_synchronous)),
+        restart(integer(
+            "store.group_window_us", "SBC_GROUP_WINDOW_US", &Config::store_group_window_us, 0, 100000,
+            "under a burst of webhooks, how long (microseconds) a commit may wait for the webhooks expected "
+            "meanwhile, so that they share its fsync: fewer commits leave more CPU to the acknowledgements "
+            "(0: commit what is queued at once)")),
         restart(string("http.tls_cert_file", "SBC_TLS_CERT_FILE", &Config::tls_cert_file,
                        "PEM certificate (chain) for serving HTTPS; with http.tls_key_file, sbcd speaks HTTPS "
                        "instead of HTTP")),

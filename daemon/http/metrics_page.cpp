@@ -111,6 +111,11 @@ std::string prometheus_metrics(StatusSources& s) {
               static_cast<double>(figures->knowledge));
         gauge(out, "sbc_businesses", "registered businesses", static_cast<double>(figures->businesses));
     }
+    counter(out, "sbc_store_commits_total", "database commits (each fsynced with store.synchronous=full)",
+            static_cast<double>(s.store.commit_count()));
+    counter(out, "sbc_store_writes_total",
+            "writes those commits carried; writes per commit is the group commit's group size",
+            static_cast<double>(s.store.write_count()));
     gauge(out, "sbc_uptime_seconds", "seconds since sbcd started",
           std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count());
     return out.text();

@@ -26,9 +26,12 @@ void Store::Job::Done::acquire() {
     cv.wait(lock, [this] { return set; });
 }
 
-Store::Store(std::string path, Durability durability) : m_path(std::move(path)) {
+Store::Store(std::string path) : Store(std::move(path), Options{}) {}
+
+Store::Store(std::string path, Options options)
+    : m_path(std::move(path)), m_group_window(options.group_window) {
     m_writer_db = std::make_unique<Database>(m_path, true);
-    if (durability == Durability::normal) {
+    if (options.durability == Durability::normal) {
         m_writer_db->exec("PRAGMA synchronous=NORMAL");
     }
     migrate(*m_writer_db);
@@ -57,9 +60,12 @@ Store::~Store() {
 std::vector<Status> Store::submit_all(std::vector<std::function<bool(Database&)>> runs, Lane lane) {
     std::list<Job> jobs(runs.size()); // a Job cannot move: its waiter's mutex is in it
     std::size_t i = 0;
+    auto now = std::chrono::steady_clock::now();
     for (auto& job : jobs) {
         job.run = std::move(runs[i++]);
+        job.queued_at = now;
     }
+    bool wake = false;
     {
         std::lock_guard lock(m_mutex);
         if (m_stopping) {
@@ -70,8 +76,11 @@ std::vector<Status> Store::submit_all(std::vector<std::function<bool(Database&)>
         for (auto& job : jobs) {
             queue.push_back(&job);
         }
+        wake = !m_gathering || m_queue.size() >= m_group_target;
     }
-    m_queue_cv.notify_one();
+    if (wake) {
+        m_queue_cv.notify_one();
+    }
     std::vector<Status> statuses;
     statuses.reserve(jobs.size());
     for (auto& job : jobs) {
@@ -94,6 +103,31 @@ void Store::take_group(std::vector<Job*>& group) {
     }
 }
 
+void Store::gather(std::unique_lock<std::mutex>& lock) {
+    auto now = std::chrono::steady_clock::now();
+    // A pause of two windows since the last take ends a burst: a lone write then commits at once.
+    if (m_queue.empty() || m_queue.size() >= m_group_target || now - m_last_take > 2 * m_group_window) {
+        return;
+    }
+    m_gathering = true;
+    m_queue_cv.wait_until(lock, m_queue.front()->queued_at + m_group_window,
+                          [&] { return m_stopping || m_queue.size() >= m_group_target; });
+    m_gathering = false;
+}
+
+void Store::note_take(std::size_t waiting) {
+    auto now = std::chrono::steady_clock::now();
+    double us = std::chrono::duration<double, std::micro>(now - m_last_take).count();
+    double rate = us > 0 ? static_cast<double>(waiting) / us : 0;
+    // After a pause the burst is over: the rate starts again from this take.
+    bool paused = now - m_last_take > 2 * m_group_window;
+    m_last_take = now;
+    m_waiting_per_us = paused ? rate : (m_waiting_per_us + rate) / 2;
+    // Fewer than two writes expected in a window: nothing to share a commit with, so none waits.
+    auto expected = m_waiting_per_us * static_cast<double>(m_group_window.count());
+    m_group_target = expected < 2 ? 0 : static_cast<std::size_t>(std::min(expected, double(k_max_group)));
+}
+
 std::size_t Store::queued() const {
     std::lock_guard lock(m_mutex);
     return m_queue.size() + m_batch_queue.size();
@@ -108,12 +142,16 @@ void Store::writer_loop() {
             if (m_queue.empty() && m_batch_queue.empty()) {
                 return; // stopping, and everything queued has been written
             }
+            gather(lock);
+            auto waiting = m_queue.size();
             take_group(group);
+            note_take(waiting - m_queue.size());
         }
         run_group(group);
         {
             std::lock_guard lock(m_mutex);
             ++m_commits;
+            m_writes += group.size();
         }
         for (Job* job : group) {
             job->done.release(); // the job may be gone once released: nothing touches it after this
@@ -205,6 +243,11 @@ Status Store::check_writes() {
 std::uint64_t Store::commit_count() const {
     std::lock_guard lock(m_mutex);
     return m_commits;
+}
+
+std::uint64_t Store::write_count() const {
+    std::lock_guard lock(m_mutex);
+    return m_writes;
 }
 
 std::uint64_t Store::wait_for_commit(std::uint64_t seen, std::chrono::milliseconds timeout) const {

@@ -1,7 +1,8 @@
 #pragma once
 // The store: one SQLite file, one writer thread that commits queued writes in groups, and a pool of reader
 // connections. Every write is atomic on its own (a savepoint inside the group's transaction) and its caller
-// returns only after the group's COMMIT, so nothing is acknowledged before it is durable.
+// returns only after the group's COMMIT, so nothing is acknowledged before it is durable. Under a burst the
+// writer waits up to a group window for the writes it expects, so that more of them share each fsync.
 
 #include "common/result.hpp"
 #include "daemon/store/checkpointer.hpp"
@@ -32,9 +33,17 @@ class Store {
                 // last commits before a power loss or kernel crash can be lost; fsync only at checkpoints
     };
 
+    struct Options {
+        Durability durability = Durability::full;
+        // Under a burst, how long a commit may wait for the waiting writes expected in that time, so that
+        // they share its fsync (config store.group_window_us). Zero: every commit takes what is queued.
+        std::chrono::microseconds group_window{0};
+    };
+
     // Opens or creates the database at `path`, migrates it and starts the writer. Throws on failure
     // (start-up).
-    explicit Store(std::string path, Durability durability = Durability::full);
+    explicit Store(std::string path);
+    Store(std::string path, Options options);
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
     // Finishes every queued write, then closes.
@@ -98,6 +107,9 @@ class Store {
 
     // Counts commits; wait_for_commit() returns when it passes `seen` or at the deadline. For long polls.
     std::uint64_t commit_count() const;
+    // Writes that those commits carried (committed or rolled back on their own): writes per commit is the
+    // size of the groups (the metrics page).
+    std::uint64_t write_count() const;
     std::uint64_t wait_for_commit(std::uint64_t seen, std::chrono::milliseconds timeout) const;
 
     // Ends every wait_for_commit() now and from now on (shutdown: long polls must not hold it up).
@@ -142,6 +154,7 @@ class Store {
     struct Job {
         std::function<bool(Database&)> run; // false: roll back this job's savepoint
         Status status = ok_status();
+        std::chrono::steady_clock::time_point queued_at;
         // Set by the writer after the group's COMMIT. One per job, so that a commit wakes only its own
         // callers: one condition variable for all woke every waiting HTTP worker on every commit. Not a
         // std::binary_semaphore: libstdc++'s spins on sched_yield before it sleeps, which cost the HTTP
@@ -166,6 +179,11 @@ class Store {
     // Moves queued jobs into `group`: every waiting write (up to k_max_group), then batch writes, only
     // k_batch_share of them when a waiting write is in the group. m_mutex held.
     void take_group(std::vector<Job*>& group);
+    // Under a burst, waits until the waiting writes expected within the group window are queued, but no
+    // longer than the window after the oldest was. m_mutex held through `lock`.
+    void gather(std::unique_lock<std::mutex>& lock);
+    // After a take of `waiting` waiting writes: their arrival rate, and from it the next group target.
+    void note_take(std::size_t waiting);
     void writer_loop();
     void run_group(std::vector<Job*>& group);
     // Writer thread: keeps m_write_failure and logs once when writes start failing and once when they work.
@@ -185,7 +203,15 @@ class Store {
     std::deque<Job*> m_batch_queue;            // write_batch
     bool m_stopping = false;
     bool m_no_waiting = false;
+    // The writer's gathering (gather, note_take). While it gathers, a submitter wakes it only once
+    // m_group_target waiting writes are queued: a wake-up per write would cost what gathering saves.
+    const std::chrono::microseconds m_group_window;
+    bool m_gathering = false;
+    std::size_t m_group_target = 0;
+    double m_waiting_per_us = 0; // arrival rate of waiting writes, a moving average over takes
+    std::chrono::steady_clock::time_point m_last_take;
     std::uint64_t m_commits = 0;
+    std::uint64_t m_writes = 0;
 
     mutable std::mutex m_failure_mutex;
     std::optional<WriteFailure> m_write_failure;

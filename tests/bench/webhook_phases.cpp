@@ -5,6 +5,7 @@
 #include "tests/bench/phases.hpp"
 #include "tests/bench/servers.hpp"
 #include "tests/support/fake_twilio.hpp"
+#include "tests/support/prometheus_text.hpp"
 #include "tests/support/webhook.hpp"
 
 #include <algorithm>
@@ -170,12 +171,29 @@ struct IngestRound {
     double bench_cpu_bare_us = 0; // ... while the bare server was
     double drain_s = 0;
     std::size_t backlog = 0;
+    double writes_per_commit = 0; // sbcd's group commit while answering; 0: not known (an older sbcd)
     MemoryUse memory;
     double ratio() const { return bare.throughput() > 0 ? sbcd.throughput() / bare.throughput() : 0; }
 };
 
 double per_request_us(double seconds, std::size_t requests) {
     return requests > 0 ? seconds * 1e6 / static_cast<double>(requests) : 0;
+}
+
+// sbcd's commits and the writes they carried (GET /metrics); nullopt from an sbcd older than those counters.
+std::optional<std::pair<double, double>> store_counters(int port) {
+    httplib::Client client("127.0.0.1", port);
+    auto res = client.Get("/metrics");
+    if (!res || res->status != 200) {
+        return std::nullopt;
+    }
+    auto scrape = test::parse_prometheus(res->body);
+    auto commits = scrape.value("sbc_store_commits_total");
+    auto writes = scrape.value("sbc_store_writes_total");
+    if (!commits || !writes) {
+        return std::nullopt;
+    }
+    return std::pair{*commits, *writes};
 }
 
 IngestRound ingest_round(Run& run, const Sbcd& sbcd, const BareServer& bare, test::FakeTwilio& fake,
@@ -186,10 +204,16 @@ IngestRound ingest_round(Run& run, const Sbcd& sbcd, const BareServer& bare, tes
     std::size_t requests = warmup.size() + measured.size();
     IngestRound r;
 
+    auto counters_before = store_counters(sbcd.http_port());
     double sbcd_before = cpu_seconds_of(sbcd.pid()), bench_before = own_cpu_seconds();
     r.sbcd =
         drive(fmt::format("round {}, sbcd", round), sbcd.http_port(), o.connections, 0, warmup, measured);
     double sbcd_acked = cpu_seconds_of(sbcd.pid());
+    auto counters_after = store_counters(sbcd.http_port());
+    if (counters_before && counters_after && counters_after->first > counters_before->first) {
+        r.writes_per_commit = (counters_after->second - counters_before->second) /
+                              (counters_after->first - counters_before->first);
+    }
     r.bench_cpu_sbcd_us = per_request_us(own_cpu_seconds() - bench_before, requests);
     account(run, r.sbcd, "ingest");
     // Replies still to be sent now, and what holding them costs: the sender's backlog is sbcd's largest
@@ -219,6 +243,9 @@ IngestRound ingest_round(Run& run, const Sbcd& sbcd, const BareServer& bare, tes
     fmt::print("  CPU per request: sbcd {:.0f} us while answering ({:.0f} us until the last reply), bare "
                "server {:.0f} us; sbc_bench {:.0f} us against sbcd, {:.0f} us against the bare server\n",
                r.sbcd_cpu_us, r.sbcd_total_cpu_us, r.bare_cpu_us, r.bench_cpu_sbcd_us, r.bench_cpu_bare_us);
+    if (r.writes_per_commit > 0) {
+        fmt::print("  sbcd's commits while answering carried {:.1f} writes each\n", r.writes_per_commit);
+    }
     fmt::print("  round {}: sbcd / bare server throughput {:.3f}\n", round, r.ratio());
     std::fflush(stdout);
     return r;
@@ -245,6 +272,10 @@ void report_ingest(Report& rep, const Options& o, const IngestRound& r, double l
              std::nullopt});
     rep.add({"ingest.sbcd.total_cpu_us", "ingest, sbcd: CPU per webhook, until last reply",
              r.sbcd_total_cpu_us, "us", 0, std::nullopt});
+    if (r.writes_per_commit > 0) {
+        rep.add({"ingest.sbcd.writes_per_commit", "ingest, sbcd: writes per commit", r.writes_per_commit, "",
+                 1, std::nullopt});
+    }
     rep.add({"ingest.bare.requests_per_s", "ingest, bare server: throughput (" + conn + ")",
              r.bare.throughput(), "req/s", 0, std::nullopt});
     rep.add_latency("ingest.bare.latency", "ingest, bare server: latency", summarise(r.bare.latencies_ms()));

@@ -99,6 +99,10 @@ TEST_CASE("/metrics reports a scripted run in Prometheus text format", "[integra
     CHECK(m.value("sbc_knowledge_entries") == 2.0);
     CHECK(m.value("sbc_businesses") == 2.0);
     CHECK(m.value("sbc_store_up") == 1.0);
+    // Every stored webhook was a write of some commit; a commit carries one write or more.
+    CHECK(*m.value("sbc_store_writes_total") >= 4.0);
+    CHECK(*m.value("sbc_store_commits_total") >= 1.0);
+    CHECK(*m.value("sbc_store_writes_total") >= *m.value("sbc_store_commits_total"));
     CHECK(m.value("sbc_business_messages_total", {{"business", "pizza-palace"}, {"kind", "question"}}) ==
           3.0);
     CHECK(m.value("sbc_business_messages_total", {{"business", "other"}, {"kind", "question"}}) == 1.0);

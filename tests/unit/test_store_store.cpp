@@ -352,3 +352,59 @@ TEST_CASE("a batch alone is written in one commit", "[store]") {
     }
     REQUIRE(count_action(store, "batch") == 40);
 }
+
+TEST_CASE("under a burst a commit waits up to the group window for the writes expected in it", "[store]") {
+    TempDir dir;
+    // A window far longer than any fsync or thread start here, so that what shares a commit depends on the
+    // gathering only.
+    constexpr auto k_window = std::chrono::milliseconds(400);
+    Store store(dir.file("sbc.db"), Store::Options{Store::Durability::full, k_window});
+    auto in_commit = [&](std::uint64_t& commit) {
+        return [&store, &commit](Database& db) -> Result<std::int64_t> {
+            commit = store.commit_count();
+            return insert_event(db, "w");
+        };
+    };
+    // A burst: two batches of waiting writes back to back give the writer an arrival rate far above two
+    // writes per window.
+    for (int burst = 0; burst < 2; ++burst) {
+        std::vector<std::uint64_t> commits(20);
+        std::vector<std::function<Result<std::int64_t>(Database&)>> writes;
+        for (auto& c : commits) {
+            writes.push_back(in_commit(c));
+        }
+        for (const auto& result : store.write_each(writes)) {
+            REQUIRE(result.ok());
+        }
+    }
+
+    SECTION("writes 20 ms apart share one commit") {
+        std::vector<std::uint64_t> commits(5);
+        std::vector<std::thread> writers;
+        for (std::size_t i = 0; i < commits.size(); ++i) {
+            writers.emplace_back([&, i] {
+                std::this_thread::sleep_for(std::chrono::milliseconds(20) * i);
+                REQUIRE(store.write(in_commit(commits[i])).ok());
+            });
+        }
+        for (auto& w : writers) {
+            w.join();
+        }
+        for (auto c : commits) {
+            CHECK(c == commits.front());
+        }
+        CHECK(store.write_count() == 45);
+    }
+
+    SECTION("after a pause of two windows a lone write commits at once") {
+        std::this_thread::sleep_for(2 * k_window + std::chrono::milliseconds(200));
+        std::uint64_t lone = 0, next = 0;
+        std::thread writer([&] { REQUIRE(store.write(in_commit(lone)).ok()); });
+        // A write that joins while the lone one still waited would share its commit.
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        REQUIRE(store.write(in_commit(next)).ok());
+        writer.join();
+        CHECK(lone != next);
+        CHECK(store.write_count() == 42);
+    }
+}
