@@ -4,6 +4,7 @@
 
 #include "common/result.hpp"
 #include "daemon/control/command.hpp"
+#include "daemon/store/knowledge_repo.hpp"
 
 #include <string>
 #include <string_view>
@@ -27,7 +28,7 @@ T unwrap(Result<T> result) {
     return std::move(result.value());
 }
 
-inline constexpr std::size_t k_max_entry_chars = 4000;
+using store::k_max_entry_chars;
 inline constexpr std::size_t k_max_name_chars = 100;
 inline constexpr std::size_t k_max_setting_chars = 1000;
 

@@ -4,6 +4,7 @@
 // WhatsApp uploads and `sbcctl kb add --file`, so both make the same entries from the same file.
 
 #include "common/result.hpp"
+#include "daemon/store/knowledge_repo.hpp"
 
 #include <cstddef>
 #include <string>
@@ -12,8 +13,8 @@
 
 namespace sbc::import {
 
-// A knowledge entry's text holds at most this many characters (as !add and kb-add).
-inline constexpr std::size_t k_max_passage_chars = 4000;
+// A passage becomes a knowledge entry: it holds at most as many characters.
+inline constexpr std::size_t k_max_passage_chars = store::k_max_entry_chars;
 
 // Paragraphs (separated by blank lines or page breaks); each line's runs of blanks are collapsed (pdftotext
 // -layout pads columns with spaces). A lone short line without final punctuation (a title) is put in front

@@ -18,7 +18,7 @@ namespace sbc::pipeline {
 namespace {
 
 constexpr std::int64_t k_page_size = 10;
-constexpr std::size_t k_max_entry_chars = 4000;
+using store::k_max_entry_chars;
 constexpr std::size_t k_preview_chars = 80;
 
 std::string preview(std::string_view text) {

@@ -3,12 +3,17 @@
 
 #include "daemon/store/database.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace sbc::store {
+
+// The most characters (UTF-8 code points) an entry's text holds, however it comes: sbcctl kb add, an
+// owner's !add, an imported passage.
+inline constexpr std::size_t k_max_entry_chars = 4000;
 
 struct Entry {
     std::int64_t rowid = 0;
