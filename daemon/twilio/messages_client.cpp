@@ -1,10 +1,10 @@
 #include "daemon/twilio/messages_client.hpp"
 
+#include "common/text.hpp"
 #include "daemon/curl/easy.hpp"
 #include "daemon/http/form_parser.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <curl/curl.h>
@@ -53,27 +53,10 @@ std::size_t write_body(char* data, std::size_t size, std::size_t count, void* us
     return n;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
+// "Retry-After: 5" is the header `name`, whatever its case.
 bool header_is(std::string_view line, std::string_view name) {
-    if (line.size() <= name.size() || line[name.size()] != ':') {
-        return false;
-    }
-    for (std::size_t i = 0; i < name.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(line[i])) !=
-            std::tolower(static_cast<unsigned char>(name[i]))) {
-            return false;
-        }
-    }
-    return true;
+    return line.size() > name.size() && line[name.size()] == ':' &&
+           text::ascii_lower(line.substr(0, name.size())) == text::ascii_lower(name);
 }
 
 std::size_t read_header(char* data, std::size_t size, std::size_t count, void* user) {
@@ -88,11 +71,11 @@ std::size_t read_header(char* data, std::size_t size, std::size_t count, void* u
             first_space == std::string_view::npos ? first_space : line.find(' ', first_space + 1);
         exchange->reason_phrase = second_space == std::string_view::npos
                                       ? std::string()
-                                      : std::string(trim(line.substr(second_space + 1)));
+                                      : std::string(text::trim(line.substr(second_space + 1)));
     } else if (header_is(line, "Retry-After")) {
-        exchange->retry_after = std::string(trim(line.substr(line.find(':') + 1)));
+        exchange->retry_after = std::string(text::trim(line.substr(line.find(':') + 1)));
     } else if (header_is(line, "Location")) {
-        exchange->location = std::string(trim(line.substr(line.find(':') + 1)));
+        exchange->location = std::string(text::trim(line.substr(line.find(':') + 1)));
     }
     return size * count;
 }
