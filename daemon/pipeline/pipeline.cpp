@@ -614,10 +614,12 @@ std::vector<store::Claim> claim_for_sender(Database& db, const config::Config& c
     }
     auto claims = store::claim_queued(db, st.outcome.replies, time_format::now_ms(), config.send_lease_ms());
     room.unhanded += claims.size();
-    for (auto& claim : claims) {
-        if (!st.in.sid.empty() && st.outcome.message_id != 0 &&
-            claim.message.reply_to == st.outcome.message_id) {
-            claim.request_id = st.in.sid;
+    // The sender's lines about a reply to this webhook carry its MessageSid, as the webhook's own lines do.
+    if (!st.in.sid.empty() && st.outcome.message_id != 0) {
+        for (auto& claim : claims) {
+            if (claim.message.reply_to == st.outcome.message_id) {
+                claim.request_id = st.in.sid;
+            }
         }
     }
     return claims;
