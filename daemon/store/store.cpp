@@ -103,10 +103,13 @@ void Store::take_group(std::vector<Job*>& group) {
     }
 }
 
+bool Store::burst_over(std::chrono::steady_clock::time_point now) const {
+    return now - m_last_take > 2 * m_group_window;
+}
+
 void Store::gather(std::unique_lock<std::mutex>& lock) {
-    auto now = std::chrono::steady_clock::now();
-    // A pause of two windows since the last take ends a burst: a lone write then commits at once.
-    if (m_queue.empty() || m_queue.size() >= m_group_target || now - m_last_take > 2 * m_group_window) {
+    // After a burst a lone write commits at once.
+    if (m_queue.empty() || m_queue.size() >= m_group_target || burst_over(std::chrono::steady_clock::now())) {
         return;
     }
     m_gathering = true;
@@ -119,10 +122,10 @@ void Store::note_take(std::size_t waiting) {
     auto now = std::chrono::steady_clock::now();
     double us = std::chrono::duration<double, std::micro>(now - m_last_take).count();
     double rate = us > 0 ? static_cast<double>(waiting) / us : 0;
-    // After a pause the burst is over: the rate starts again from this take.
-    bool paused = now - m_last_take > 2 * m_group_window;
+    // After a burst the rate starts again from this take.
+    bool fresh = burst_over(now);
     m_last_take = now;
-    m_waiting_per_us = paused ? rate : (m_waiting_per_us + rate) / 2;
+    m_waiting_per_us = fresh ? rate : (m_waiting_per_us + rate) / 2;
     // Fewer than two writes expected in a window: nothing to share a commit with, so none waits.
     auto expected = m_waiting_per_us * static_cast<double>(m_group_window.count());
     m_group_target = expected < 2 ? 0 : static_cast<std::size_t>(std::min(expected, double(k_max_group)));

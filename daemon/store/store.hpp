@@ -179,6 +179,8 @@ class Store {
     // Moves queued jobs into `group`: every waiting write (up to k_max_group), then batch writes, only
     // k_batch_share of them when a waiting write is in the group. m_mutex held.
     void take_group(std::vector<Job*>& group);
+    // A pause of two group windows since the writer's last take ends a burst.
+    bool burst_over(std::chrono::steady_clock::time_point now) const;
     // Under a burst, waits until the waiting writes expected within the group window are queued, but no
     // longer than the window after the oldest was. m_mutex held through `lock`.
     void gather(std::unique_lock<std::mutex>& lock);
