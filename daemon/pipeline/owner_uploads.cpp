@@ -88,8 +88,10 @@ void OwnerUploads::stored(const store::Media& media, const std::string& path) {
         // downloaded file (sbcctl media remove) does not break the entry, and the other way round.
         std::string text(text::trim(caption));
         if (text.empty() || text::utf8_length(text) > import::k_max_passage_chars) {
-            tell(media, "To add a photo to the knowledge base, send it again with a caption of at most 4000 "
-                        "characters: the caption becomes the entry.");
+            tell(media,
+                 fmt::format("To add a photo to the knowledge base, send it again with a caption of at "
+                             "most {} characters: the caption becomes the entry.",
+                             import::k_max_passage_chars));
             return;
         }
         auto bytes = media::read_file(path);
