@@ -5,6 +5,7 @@
 #include "daemon/log/thread_name.hpp"
 #include "daemon/store/migrations.hpp"
 
+#include <cerrno>
 #include <fmt/format.h>
 
 namespace sbc::store {
@@ -15,15 +16,21 @@ constexpr std::size_t k_max_group = 512;
 
 } // namespace
 
+Store::Job::Done::Done() {
+    sem_init(&m_sem, 0, 0);
+}
+
+Store::Job::Done::~Done() {
+    sem_destroy(&m_sem);
+}
+
 void Store::Job::Done::release() {
-    std::lock_guard lock(mutex);
-    set = true;
-    cv.notify_one(); // under the lock: the waiter may destroy this as soon as it sees `set`
+    sem_post(&m_sem);
 }
 
 void Store::Job::Done::acquire() {
-    std::unique_lock lock(mutex);
-    cv.wait(lock, [this] { return set; });
+    while (sem_wait(&m_sem) != 0 && errno == EINTR) {
+    }
 }
 
 Store::Store(std::string path) : Store(std::move(path), Options{}) {}
@@ -58,7 +65,7 @@ Store::~Store() {
 }
 
 std::vector<Status> Store::submit_all(std::vector<std::function<bool(Database&)>> runs, Lane lane) {
-    std::list<Job> jobs(runs.size()); // a Job cannot move: its waiter's mutex is in it
+    std::list<Job> jobs(runs.size()); // a Job cannot move: its semaphore is waited on in place
     std::size_t i = 0;
     auto now = std::chrono::steady_clock::now();
     for (auto& job : jobs) {

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <semaphore.h>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -155,16 +156,23 @@ class Store {
         std::function<bool(Database&)> run; // false: roll back this job's savepoint
         Status status = ok_status();
         std::chrono::steady_clock::time_point queued_at;
-        // Set by the writer after the group's COMMIT. One per job, so that a commit wakes only its own
-        // callers: one condition variable for all woke every waiting HTTP worker on every commit. Not a
-        // std::binary_semaphore: libstdc++'s spins on sched_yield before it sleeps, which cost the HTTP
-        // workers a tenth of sbcd's CPU under load (perf), with 32 of them sharing two cores.
+        // Posted by the writer after the group's COMMIT. One per job, so that a commit wakes only its own
+        // caller. A POSIX semaphore, because neither alternative is cheap on a busy two-core VM (perf):
+        // libstdc++'s std::binary_semaphore spins on sched_yield before it sleeps (a tenth of sbcd's CPU),
+        // and a mutex and condition variable, notified under the lock, make the woken caller block again on
+        // the mutex the writer still holds (two more futex calls and a context switch per write). glibc's
+        // sem_post reads nothing of the semaphore after the increment that lets the caller return, so the
+        // caller may destroy it at once.
         struct Done {
-            std::mutex mutex;
-            std::condition_variable cv;
-            bool set = false;
+            Done();
+            ~Done();
+            Done(const Done&) = delete;
+            Done& operator=(const Done&) = delete;
             void release();
             void acquire();
+
+          private:
+            sem_t m_sem;
         } done;
     };
     struct ReaderLease {
