@@ -88,7 +88,7 @@ Options parse(int argc, char** argv) {
     o.sbcctl = SBCCTL_PATH;
     o.bare_server = SBC_BARE_SERVER_PATH;
     o.workdir = SBC_BENCH_WORKDIR;
-    o.connections = config::Config{}.http_threads; // as many as sbcd has workers (docs/benchmarks.md)
+    o.http_threads = config::Config{}.http_threads;
     std::string phases = fmt::format("{}", fmt::join(k_all_phases, ","));
     CLI::App app{"sbc_bench: sbcd's benchmark (docs/benchmarks.md)", "sbc_bench"};
     app.add_option("--sbcd", o.sbcd, "the sbcd binary to measure")->capture_default_str();
@@ -113,9 +113,13 @@ Options parse(int argc, char** argv) {
                    "times phase 2 takes turns between sbcd and the bare server (the median is reported)")
         ->check(CLI::Range(1, 15))
         ->capture_default_str();
-    app.add_option("--connections,-c", o.connections, "keep-alive connections of the ingest runs")
+    app.add_option("--http-threads", o.http_threads,
+                   "HTTP workers of sbcd (SBC_HTTP_THREADS) and of the bare server alike")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
+    app.add_option("--connections,-c", o.connections,
+                   "keep-alive connections of the ingest runs [default: --http-threads]")
+        ->check(CLI::Range(1, 256));
     app.add_option("--rate,-r", o.rate, "webhooks per second of the fixed-rate run")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
@@ -151,6 +155,9 @@ Options parse(int argc, char** argv) {
     }
     if (o.quick) {
         apply_quick(o, app);
+    }
+    if (app.count("--connections") == 0) {
+        o.connections = o.http_threads; // as many as sbcd has workers (docs/benchmarks.md)
     }
     // Servers start in their own directories: a relative path given here would not be found from there.
     for (auto* path : {&o.sbcd, &o.sbcctl, &o.bare_server, &o.workdir}) {
@@ -271,6 +278,7 @@ void describe_machine(Report& report, const Options& o, const std::string& data_
                                 {"entries", o.entries},
                                 {"requests", o.requests},
                                 {"ingest_rounds", o.ingest_rounds},
+                                {"http_threads", o.http_threads},
                                 {"connections", o.connections},
                                 {"rate", o.rate},
                                 {"rate_seconds", o.rate_seconds},
@@ -284,7 +292,7 @@ void describe_machine(Report& report, const Options& o, const std::string& data_
 // ...), except those the bench decides itself: an exported SBC_DATA_DIR or SBC_SOCKET (the demo's, say) would
 // otherwise point the bench's sbcd at real data and fill it with a thousand made-up businesses.
 test::Env passed_on_environment() {
-    constexpr std::string_view k_owned[] = {"SBC_DATA_DIR", "SBC_SOCKET", "SBC_LISTEN"};
+    constexpr std::string_view k_owned[] = {"SBC_DATA_DIR", "SBC_SOCKET", "SBC_LISTEN", "SBC_HTTP_THREADS"};
     test::Env env;
     for (char** entry = environ; *entry != nullptr; ++entry) {
         std::string_view kv(*entry);
@@ -311,7 +319,7 @@ void run_daemon_phases(Run& run, const std::string& dir) {
         fmt::print("sbcd gets {}={} from the environment\n", name, value);
     }
     run.report.set_info("sbcd_environment", passed_on);
-    Sbcd sbcd(o.sbcd, dir, sbcd_env(fake, passed_on));
+    Sbcd sbcd(o.sbcd, dir, sbcd_env(fake, passed_on, o.http_threads));
     fmt::print("sbcd {} (pid {}) on port {}, data in {}\n", sbcd.version(), sbcd.pid(), sbcd.http_port(),
                dir);
     phase_setup(run, sbcd);
@@ -364,7 +372,7 @@ void write_json(const Report& report, const std::string& path) {
 // sbcd as the webhook phases need it: signatures checked against the public URL, replies posted to the fake
 // Twilio, every rate limit off (0) so that the load measures the work, not the refusals; then the variables
 // passed on from the environment, which win.
-test::Env sbcd_env(const test::FakeTwilio& fake, const test::Env& passed_on) {
+test::Env sbcd_env(const test::FakeTwilio& fake, const test::Env& passed_on, int http_threads) {
     test::Env env = {{"WEBHOOK_BASE_URL", test::k_public_base},
                      {"TWILIO_ACCOUNT_SID", fake.account_sid()},
                      {"TWILIO_AUTH_TOKEN", fake.auth_token()},
@@ -373,6 +381,7 @@ test::Env sbcd_env(const test::FakeTwilio& fake, const test::Env& passed_on) {
                      {"SBC_RATE_CUSTOMER_PER_HOUR", "0"},
                      {"SBC_RATE_OWNER_PER_HOUR", "0"},
                      {"SBC_RATE_MEDIA_PER_HOUR", "0"},
+                     {"SBC_HTTP_THREADS", std::to_string(http_threads)},
                      {"LOG_LEVEL", "info"}};
     for (const auto& [name, value] : passed_on) {
         env[name] = value;

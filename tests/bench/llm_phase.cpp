@@ -56,7 +56,7 @@ void phase_llm(Run& run, const std::string& dir, const test::Env& passed_on) {
     test::FakeTwilio fake;
     test::FakeOpenAi ai;
     ai.set_reply("Yes, we can help with that. Ask us anything else any time.");
-    auto env = sbcd_env(fake, passed_on);
+    auto env = sbcd_env(fake, passed_on, o.http_threads);
     env["OPENAI_BASE_URL"] = ai.base_url();
     env["OPENAI_API_KEY"] = "sk-bench-not-a-secret";
     env["OPENAI_CHAT_MODEL"] = "bench-model";

@@ -30,7 +30,8 @@ struct Options {
     int requests = 20000; // phase 2, for sbcd and again for the bare server
     int warmup = 400;
     int ingest_rounds = 3; // phase 2 takes turns this many times and reports the median round
-    int connections = 8;   // parse() sets sbcd's default http.threads
+    int http_threads = 32; // sbcd's http.threads and the bare server's; parse() sets sbcd's default
+    int connections = 8;   // parse() sets http_threads
     double rate = 200;     // phase 3
     double rate_seconds = 15;
     double reply_rate = 20; // phase 4
@@ -90,8 +91,8 @@ std::vector<double> reply_latencies(Run& run, const test::FakeTwilio& fake, int 
 void phase_llm(Run& run, const std::string& dir, const test::Env& passed_on);
 
 // sbcd's environment in the webhook phases: signatures checked against the public URL, replies to `fake`,
-// rate limits off; then `passed_on` (the bench's own SBC_* variables), which wins.
-test::Env sbcd_env(const test::FakeTwilio& fake, const test::Env& passed_on);
+// rate limits off, `http_threads` workers; then `passed_on` (the bench's own SBC_* variables), which wins.
+test::Env sbcd_env(const test::FakeTwilio& fake, const test::Env& passed_on, int http_threads);
 
 // Registers businesses [first, first + count) generated from `seed` with `entries` each over `connections`
 // control connections, printing progress; returns the seconds it took. Throws when sbcd refuses one.

@@ -302,8 +302,7 @@ void phase_ingest(Run& run, const Sbcd& sbcd, test::FakeTwilio& fake, const std:
         "same to the bare server; {} round{}\n",
         o.requests, o.connections, o.ingest_rounds, o.ingest_rounds == 1 ? "" : "s");
     std::mt19937_64 rng(o.seed + 2);
-    int threads = config::Config{}.http_threads;
-    BareServer bare(o.bare_server, dir, threads);
+    BareServer bare(o.bare_server, dir, o.http_threads);
     std::vector<IngestRound> rounds;
     for (int k = 1; k <= o.ingest_rounds; ++k) {
         rounds.push_back(ingest_round(run, sbcd, bare, fake, rng, k));
