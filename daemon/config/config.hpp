@@ -19,9 +19,11 @@ struct Config {
     std::string listen_host = "127.0.0.1";
     int listen_port = 8080;
     // A keep-alive connection holds a worker for its whole life, so a burst on more connections than workers
-    // waits up to the keep-alive timeout (2 s) for one; 32 also lets group commits take more webhooks per
-    // fsync (docs/benchmarks.md: 2,529 req/s with 8, 4,257 with 32 on two cores), for about 1 MB of memory.
-    int http_threads = 32;
+    // waits up to the keep-alive timeout (2 s) for one. A worker also waits for its webhook's commit, so the
+    // workers bound the webhooks a group commit can share an fsync between: on two cores 32 workers
+    // acknowledged 4,257 webhooks/s where 8 did 2,529, and 64 a fifth more again than 32
+    // (docs/benchmarks.md), for about 1.3 MB of memory.
+    int http_threads = 64;
     std::int64_t max_body_bytes = 64 * 1024;
     std::string webhook_base_url;
     // HTTPS served by sbcd itself: both PEM files, or neither (then plain HTTP behind a TLS proxy)

@@ -64,7 +64,7 @@ TEST_CASE("SIGHUP applies the new configuration, names what needs a restart, ref
     CHECK_THAT(log, Contains("reload: http.insecure_skip_signature_check: true -> false"));
     CHECK_THAT(log, Contains("reload: twilio.auth_token changed (secret, not shown)"));
     CHECK_THAT(log, Contains("reload: twilio.api_base_url: https://api.twilio.com -> " + fake.base_url()));
-    CHECK_THAT(log, Contains("http.threads changed to 3: needs a restart (still 32)"));
+    CHECK_THAT(log, Contains("http.threads changed to 3: needs a restart (still 64)"));
     CHECK_THAT(log, Contains("twilio.sender_threads changed to 5: needs a restart (still 16)"));
     CHECK_THAT(log, !Contains(fake.auth_token()));
     CHECK(daemon.ctl_json({"status"})["arguments"]["twilio"]["mode"] == "live");
