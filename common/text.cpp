@@ -1,5 +1,6 @@
 #include "common/text.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace sbc::text {
@@ -113,6 +114,12 @@ std::string_view trim(std::string_view s) {
     }
     auto e = s.find_last_not_of(ws);
     return s.substr(b, e - b + 1);
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
 }
 
 std::string ascii_lower(std::string_view s) {

@@ -26,6 +26,9 @@ std::string_view trim(std::string_view s);
 // A-Z as a-z; other bytes, UTF-8 included, as they are (for keywords, headers and file names).
 std::string ascii_lower(std::string_view s);
 
+// a == b, A-Z matching a-z (header names, media types, URL schemes); nothing is copied.
+bool iequals(std::string_view a, std::string_view b);
+
 // The start of a text on one line, for a short confirmation: at most `max_chars` characters (code points),
 // line breaks as spaces, and "…" when something was cut.
 std::string preview(std::string_view text, std::size_t max_chars);

@@ -22,7 +22,7 @@ std::size_t read_header(char* data, std::size_t size, std::size_t count, void* o
     std::string_view line(data, size * count);
     constexpr std::string_view name = "retry-after:";
     if (line.size() > name.size()) {
-        if (text::ascii_lower(line.substr(0, name.size())) == name) {
+        if (text::iequals(line.substr(0, name.size()), name)) {
             auto value = line.substr(name.size());
             while (!value.empty() && value.front() == ' ') {
                 value.remove_prefix(1);

@@ -25,8 +25,7 @@ namespace {
 
 bool is_form(std::string_view content_type) {
     auto semicolon = content_type.find(';');
-    return text::ascii_lower(text::trim(content_type.substr(0, semicolon))) ==
-           "application/x-www-form-urlencoded";
+    return text::iequals(text::trim(content_type.substr(0, semicolon)), "application/x-www-form-urlencoded");
 }
 
 // "https://host:8443/prefix" -> {"https", "host:8443", "/prefix"}; an unparsable URL gives empty parts.

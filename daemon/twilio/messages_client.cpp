@@ -56,7 +56,7 @@ std::size_t write_body(char* data, std::size_t size, std::size_t count, void* us
 // "Retry-After: 5" is the header `name`, whatever its case.
 bool header_is(std::string_view line, std::string_view name) {
     return line.size() > name.size() && line[name.size()] == ':' &&
-           text::ascii_lower(line.substr(0, name.size())) == text::ascii_lower(name);
+           text::iequals(line.substr(0, name.size()), name);
 }
 
 std::size_t read_header(char* data, std::size_t size, std::size_t count, void* user) {

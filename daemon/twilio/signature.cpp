@@ -1,5 +1,7 @@
 #include "daemon/twilio/signature.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <openssl/core_names.h>
@@ -15,15 +17,6 @@ namespace {
 constexpr std::string_view k_scheme_separator = "://";
 constexpr std::string_view k_body_hash_name = "bodySHA256";
 constexpr std::size_t k_sha1_bytes = 20;
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto lower = [](char c) {
-                   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-               };
-               return lower(x) == lower(y);
-           });
-}
 
 std::string base64(const unsigned char* data, std::size_t size) {
     std::string out(4 * ((size + 2) / 3), '\0');
@@ -83,7 +76,7 @@ std::string replace_in_query(std::string_view url, std::string_view from, std::s
     std::size_t i = query;
     while (i < url.size()) {
         std::string_view rest = url.substr(i, from.size());
-        if (ignore_case ? iequals(rest, from) : rest == from) {
+        if (ignore_case ? text::iequals(rest, from) : rest == from) {
             out += to;
             i += from.size();
         } else {
@@ -243,9 +236,9 @@ std::vector<std::string> url_candidates(std::string_view url) {
         add_unique(bases, std::string(url.substr(0, port.colon)) + std::string(url.substr(port.end)));
     } else if (port.valid) {
         std::string_view default_port;
-        if (iequals(port.scheme, "https")) {
+        if (text::iequals(port.scheme, "https")) {
             default_port = ":443";
-        } else if (iequals(port.scheme, "http")) {
+        } else if (text::iequals(port.scheme, "http")) {
             default_port = ":80";
         }
         if (!default_port.empty()) {

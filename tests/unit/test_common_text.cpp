@@ -150,6 +150,14 @@ TEST_CASE("ascii_lower lowers A-Z and leaves other bytes as they are", "[common]
     REQUIRE(sbc::text::ascii_lower("") == "");
 }
 
+TEST_CASE("iequals matches A-Z with a-z only, and needs the same length", "[common][text]") {
+    REQUIRE(sbc::text::iequals("Retry-After", "retry-after"));
+    REQUIRE(sbc::text::iequals("", ""));
+    REQUIRE_FALSE(sbc::text::iequals("Retry-After", "retry-afte"));
+    REQUIRE_FALSE(sbc::text::iequals("ÉCOLE", "école")); // only ASCII letters fold
+    REQUIRE_FALSE(sbc::text::iequals("a[", "A{"));       // '[' is not the upper case of '{'
+}
+
 TEST_CASE("preview keeps whole characters, joins lines and marks a cut", "[common][text]") {
     REQUIRE(sbc::text::preview("Open 9-5\nMon-Fri", 80) == "Open 9-5 Mon-Fri");
     REQUIRE(sbc::text::preview("abcdef", 3) == "abc…");
