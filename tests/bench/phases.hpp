@@ -30,8 +30,8 @@ struct Options {
     int requests = 20000; // phase 2, for sbcd and again for the bare server
     int warmup = 400;
     int ingest_rounds = 3; // phase 2 takes turns this many times and reports the median round
-    int http_threads = 32; // sbcd's http.threads and the bare server's; parse() sets sbcd's default
-    int connections = 8;   // parse() sets http_threads
+    int http_threads = 0;  // sbcd's http.threads and the bare server's; parse() starts at sbcd's default
+    int connections = 0;   // of the ingest runs; parse() makes it http_threads unless --connections is given
     double rate = 200;     // phase 3
     double rate_seconds = 15;
     double reply_rate = 20; // phase 4
