@@ -64,7 +64,7 @@ const std::vector<std::vector<std::string_view>> k_groups = {
      "upstairs"},
     {"dog", "dogs", "pet", "pets", "puppy", "animal", "cat", "cats"},
     // services
-    {"repair", "fix", "mend", "service", "tune", "broken"},
+    {"repair", "fix", "mend", "service", "tune", "broken", "breakdown", "breakdowns"},
     {"rent", "rental", "hire", "borrow"},
     {"used", "secondhand", "refurbished", "preowned"},
     {"guarantee", "warranty"},
@@ -74,7 +74,7 @@ const std::vector<std::vector<std::string_view>> k_groups = {
      "workshop"},
     {"group", "groups", "people", "guests", "seats", "seating", "capacity"},
     // British and American words for the same thing
-    {"holiday", "holidays", "vacation"},
+    {"holiday", "holidays", "vacation", "break"},
     {"queue", "line"},
     {"bill", "receipt", "invoice"},
     {"petrol", "gas", "fuel", "diesel"},
@@ -89,6 +89,17 @@ const std::vector<std::vector<std::string_view>> k_groups = {
     {"coriander", "cilantro"},
     {"takeaway", "takeout"},
     {"emergency", "urgent", "urgently", "asap", "immediately"},
+    // memberships and subscriptions
+    {"register", "registration", "join", "joining", "signup", "enrol", "enroll", "enrolment", "member",
+     "members", "membership"},
+    {"pause", "freeze", "frozen", "suspend", "hold"},
+    // health
+    {"medication", "medicine", "medicines", "meds", "pills", "prescription", "prescriptions"},
+    {"vaccination", "vaccinations", "vaccine", "vaccines", "jab", "jabs", "injection", "injections",
+     "booster", "boosters", "immunisation"},
+    {"shower", "showers", "wash", "towel", "towels"},
+    // sessions at a distance
+    {"online", "video", "zoom", "skype", "facetime", "remote", "remotely", "virtual", "virtually"},
 };
 
 using Table = std::map<std::string, std::vector<std::string>, std::less<>>;

@@ -83,7 +83,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 7> k_texting
 struct Phrase {
     std::string_view first, second, joined;
 };
-constexpr std::array<Phrase, 22> k_phrases = {{
+constexpr std::array<Phrase, 30> k_phrases = {{
     {"how", "much", "price"},
     {"how", "long", "duration"},
     {"money", "back", "moneyback"},
@@ -106,6 +106,15 @@ constexpr std::array<Phrase, 22> k_phrases = {{
     {"get", "there", "directions"},
     {"electric", "bike", "ebike"},
     {"electric", "bikes", "ebike"},
+    {"sign", "up", "signup"},
+    {"signed", "up", "signup"},
+    // what does not work is broken: the word of repair entries ("Boiler breakdowns and repairs")
+    {"not", "working", "broken"},
+    {"isnt", "working", "broken"},
+    {"stopped", "working", "broken"},
+    {"arent", "working", "broken"},
+    {"doesnt", "work", "broken"},
+    {"dont", "work", "broken"},
 }};
 
 std::vector<std::string> raw_tokens(std::string_view text) {
@@ -216,17 +225,23 @@ bool number_word(std::string_view w) {
     return is_number(w) || std::find(std::begin(k_numbers), std::end(k_numbers), w) != std::end(k_numbers);
 }
 
+// "14-15", as in "14-15 year olds"
+bool age_range(std::string_view w) {
+    auto dash = w.find('-');
+    return dash != std::string_view::npos && is_number(w.substr(0, dash)) && is_number(w.substr(dash + 1));
+}
+
 // "6yo"
 bool age_word(std::string_view w) {
     return w.size() >= 3 && w.ends_with("yo") && is_number(w.substr(0, w.size() - 2));
 }
 
-// "6 year old", "6 yr old", "6yo", "six-year-old": a child's age.
+// "6 year old", "6 yr old", "6yo", "six-year-old", "14-15 year olds": a child's age.
 bool child_age_at(const std::vector<std::string>& words, std::size_t i, std::size_t& length) {
     const auto& w = words[i];
-    if (number_word(w) && i + 2 < words.size() &&
+    if ((number_word(w) || age_range(w)) && i + 2 < words.size() &&
         (words[i + 1] == "year" || words[i + 1] == "yr" || words[i + 1] == "years") &&
-        words[i + 2] == "old") {
+        (words[i + 2] == "old" || words[i + 2] == "olds")) {
         length = 3;
         return true;
     }
@@ -314,7 +329,7 @@ struct Form {
 Form form_of_word(const std::string& w) {
     Form f;
     f.may_join =
-        number_word(w) || age_word(w) ||
+        number_word(w) || age_word(w) || age_range(w) ||
         std::any_of(k_phrases.begin(), k_phrases.end(), [&](const Phrase& p) { return p.first == w; });
     f.clock = clock_time(w) && !decimal_amount(w);
     f.money = money(w) || decimal_amount(w);

@@ -80,6 +80,11 @@ TEST_CASE("normalised terms drop stop words and join fixed phrases", "[answer][n
           std::vector<std::string>{answer::stem("voucher")});
     CHECK(answer::normalised_terms("my 6 year old") == std::vector<std::string>{"child"});
     CHECK(answer::normalised_terms("for my 7yo") == std::vector<std::string>{"child"});
+    CHECK(answer::normalised_terms("14-15 year olds") == std::vector<std::string>{"child"});
+    CHECK(answer::normalised_terms("open 14-15") == std::vector<std::string>{answer::stem("open"), "hour"});
+    CHECK(answer::normalised_terms("how do I sign up") == std::vector<std::string>{answer::stem("signup")});
+    CHECK(answer::normalised_terms("the heating isn't working") ==
+          std::vector<std::string>{answer::stem("heating"), answer::stem("broken")});
     CHECK(answer::normalised_terms("the wi-fi") == std::vector<std::string>{"wifi"});
     CHECK(answer::normalised_terms("what is the") == std::vector<std::string>{});
     CHECK(answer::normalised_terms("r u open tmrw pls") ==
