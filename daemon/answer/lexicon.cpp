@@ -22,6 +22,9 @@ const std::vector<std::vector<std::string_view>> k_groups = {
     // where
     {"address", "location", "located", "where", "find", "directions", "map", "street", "road", "lane",
      "square", "avenue", "opposite", "behind", "near", "nearest"},
+    // the area a business serves (a town's name in a question stands for "area": place_names.hpp)
+    {"area", "areas", "cover", "covers", "covered", "coverage", "surrounding", "nearby", "local", "locally",
+     "radius", "miles", "mile", "km", "travel"},
     {"parking", "park", "car", "carpark"},
     // bookings
     {"book", "booking", "reservation", "reserve", "table", "appointment", "slot", "schedule", "walkin",
@@ -88,7 +91,8 @@ const std::vector<std::vector<std::string_view>> k_groups = {
     {"courgette", "zucchini"},
     {"coriander", "cilantro"},
     {"takeaway", "takeout"},
-    {"emergency", "urgent", "urgently", "asap", "immediately"},
+    {"emergency", "urgent", "urgently", "asap", "immediately", "burst", "leak", "leaking", "flood",
+     "flooding", "bleeding", "injured", "accident", "poisoned", "swallowed", "collapsed"},
     // memberships and subscriptions
     {"register", "registration", "join", "joining", "signup", "enrol", "enroll", "enrolment", "member",
      "members", "membership"},

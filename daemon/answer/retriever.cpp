@@ -3,6 +3,7 @@
 #include "daemon/answer/corpus.hpp"
 #include "daemon/answer/lexicon.hpp"
 #include "daemon/answer/normalise.hpp"
+#include "daemon/answer/place_names.hpp"
 #include "daemon/answer/query_terms.hpp"
 #include "daemon/answer/rank_fusion.hpp"
 #include "daemon/answer/typo.hpp"
@@ -27,6 +28,7 @@ namespace {
 constexpr double k_lexicon_factor = 0.8;
 constexpr double k_typo_factor = 0.8;
 constexpr double k_compound_factor = 0.8;
+constexpr double k_place_factor = 0.8;
 constexpr double k_owner_factor = 1.0;
 // General English (WordNet) is less sure than the curated lexicon: a synonym there may be of another sense.
 // Synonyms of the first two senses count 0.6 (0.4 and 0.8, 1 to 5 senses measured: docs/retrieval.md). For a
@@ -259,6 +261,15 @@ Alternatives compounds(const std::string& term, const std::vector<std::string>& 
     return alts;
 }
 
+// Whether the customer wrote this word as a place's name ("do you come to Shoreham"): then it asks about the
+// area the business serves, whose entry names other towns. Before typos: "Hove" is one letter from "home".
+bool written_as_place(const std::vector<std::string>& surfaces, std::string_view question) {
+    auto places = place_words(question);
+    return std::any_of(surfaces.begin(), surfaces.end(), [&](const std::string& s) {
+        return std::find(places.begin(), places.end(), s) != places.end();
+    });
+}
+
 // The alternatives some entry has, as term ids, in the order of `alts` (which decides, between two of the
 // same factor, whose occurrence in an entry a question's word takes).
 TermAlternatives term_ids_of(const Alternatives& alts) {
@@ -306,7 +317,9 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
         auto ids = term_ids_of(alts);
         if (!known(ids, corpus) && owner.count(term) == 0) {
             auto vocabulary = term_texts(corpus.vocabulary());
-            if (auto parts = compounds(term, vocabulary); !parts.empty()) {
+            if (written_as_place(surfaces, question)) {
+                alts = expand(stem("area"), owner, k_place_factor);
+            } else if (auto parts = compounds(term, vocabulary); !parts.empty()) {
                 alts = std::move(parts);
             } else if (auto fixed = correct(term, vocabulary, owner); !fixed.empty()) {
                 alts = std::move(fixed);

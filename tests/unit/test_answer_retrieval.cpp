@@ -1,6 +1,7 @@
 #include "daemon/answer/answerer.hpp"
 #include "daemon/answer/lexicon.hpp"
 #include "daemon/answer/normalise.hpp"
+#include "daemon/answer/place_names.hpp"
 #include "daemon/answer/retriever.hpp"
 #include "daemon/answer/synonym_words.hpp"
 #include "daemon/answer/typo.hpp"
@@ -157,6 +158,30 @@ TEST_CASE("edit distance counts inserts, deletes, substitutions and swaps within
     CHECK(answer::nearest_words("car", words).empty());     // too short to be taken for a typo
     CHECK(answer::nearest_words("voucher", words).empty()); // a known word is no typo
     CHECK(answer::nearest_words("pizza", words).empty());
+}
+
+TEST_CASE("a capitalised word after in, to, near, around or from is a place, unless a month or a holiday",
+          "[answer][places]") {
+    using V = std::vector<std::string>;
+    CHECK(answer::place_words("do you come to Shoreham") == V{"shoreham"});
+    CHECK(answer::place_words("I live near St Ives. Do you deliver to Hove?") == V{"st", "hove"});
+    CHECK(answer::place_words("do you come to shoreham").empty()); // lower case: could be anything
+    CHECK(answer::place_words("Shoreham, do you come there").empty());
+    CHECK(answer::place_words("she has her exams in June").empty());
+    CHECK(answer::place_words("are you open over Christmas or in Easter week").empty());
+    CHECK(answer::place_words("do you work on Teslas").empty()); // "on": a brand, not a place
+    CHECK(answer::place_words("can I get an MOT in March").empty());
+    CHECK(answer::place_words("is it from MOT").empty()); // all capitals: an abbreviation
+}
+
+TEST_CASE("builtin retrieval takes a town the business never names for the area it covers",
+          "[answer][retriever][places]") {
+    Shop shop({"Regular cleaning weekly or fortnightly, 18 per hour.",
+               "We cover Brighton and Hove, within 5 miles.", "Oven cleaning on its own 60.",
+               "Please give 48 hours notice to skip a clean."});
+    CHECK(shop.answer("do you come to Shoreham") == 2);
+    CHECK(shop.answer("Do you clean in Worthing?") == 2);
+    CHECK(shop.answer("can you clean my oven in June") == 3);
 }
 
 TEST_CASE("builtin retrieval finds paraphrases plain FTS misses, and declines the unknown",
