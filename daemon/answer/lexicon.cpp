@@ -41,7 +41,8 @@ const std::vector<std::vector<std::string_view>> k_groups = {
      "transfer",   "accept",      "take",    "cheque", "invoice", "debit",       "credit", "paypal",
      "instalment", "instalments", "finance", "spread", "upfront", "deposit"},
     // first-timers
-    {"beginner", "beginners", "novice", "newcomer", "first", "trial", "taster", "intro", "introductory"},
+    {"beginner", "beginners", "novice", "newcomer", "first", "trial", "taster", "intro", "introductory",
+     "try"},
     {"voucher", "vouchers", "giftcard", "gift", "certificate", "present"},
     {"refund", "moneyback", "replace", "replacement", "return", "exchange", "complaint", "unhappy", "happy",
      "wrong", "broken", "damaged", "wilted"},
@@ -101,6 +102,7 @@ const std::vector<std::vector<std::string_view>> k_groups = {
     {"medication", "medicine", "medicines", "meds", "pills", "prescription", "prescriptions"},
     {"vaccination", "vaccinations", "vaccine", "vaccines", "jab", "jabs", "injection", "injections",
      "booster", "boosters", "immunisation"},
+    {"progress", "improve", "improving", "improvement", "report", "reports", "feedback"},
     {"shower", "showers", "wash", "towel", "towels"},
     // sessions at a distance
     {"online", "video", "zoom", "skype", "facetime", "remote", "remotely", "virtual", "virtually"},

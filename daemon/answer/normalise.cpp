@@ -252,6 +252,17 @@ bool child_age_at(const std::vector<std::string>& words, std::size_t i, std::siz
     return false;
 }
 
+// "18 per hour", "95 a night", "14 a month": a number by the unit it is paid per is a price, currency or
+// not (owners often leave it out).
+bool rate_at(const std::vector<std::string>& words, std::size_t i) {
+    static constexpr std::array<std::string_view, 21> k_units = {
+        "hour",  "hr",      "night",  "day",   "week", "month", "year",  "person", "head",    "child", "kid",
+        "adult", "session", "lesson", "class", "room", "stay",  "visit", "pupil",  "student", "item"};
+    return digits(words[i]) && i + 2 < words.size() &&
+           (words[i + 1] == "per" || words[i + 1] == "a" || words[i + 1] == "an") &&
+           std::find(k_units.begin(), k_units.end(), words[i + 2]) != k_units.end();
+}
+
 // The joined phrase that words[i] and words[i + 1] make, if they make one.
 const Phrase* phrase_at(const std::vector<std::string>& words, std::size_t i) {
     if (i + 1 >= words.size()) {
@@ -383,6 +394,9 @@ std::vector<Word> normalised_words(std::string_view text) {
     Form scratch;
     for (std::size_t i = 0; i < words.size(); ++i) {
         const Form& form = form_memo().get(words[i], scratch);
+        if (rate_at(words, i)) {
+            terms.push_back({stem("price"), {}});
+        }
         if (form.may_join) {
             std::size_t length = 0;
             if (child_age_at(words, i, length)) {

@@ -102,6 +102,11 @@ TEST_CASE("a decimal amount without a currency is a price, a time with a point i
     CHECK(contains(answer::normalised_terms("open from 8.30"), "hour"));
     CHECK_FALSE(contains(answer::normalised_terms("open from 8.30"), price));
     CHECK(contains(answer::normalised_terms("open 7:30-18:00"), "hour"));
+    CHECK(contains(answer::normalised_terms("Regular cleaning, 18 per hour"), price));
+    CHECK(contains(answer::normalised_terms("Double rooms from 95 a night"), price));
+    CHECK(contains(answer::normalised_terms("Health plan 14 a month"), price));
+    CHECK_FALSE(contains(answer::normalised_terms("We cover 15 miles"), price));
+    CHECK_FALSE(contains(answer::normalised_terms("3 classes a week"), price));
 }
 
 TEST_CASE("the lexicon knows events, groups and the words British and American English differ in",
