@@ -1,6 +1,7 @@
 #include "daemon/http/admin_api.hpp"
 
 #include "common/protocol.hpp"
+#include "daemon/http/json_response.hpp"
 
 #include <cstdio>
 #include <httplib.h>
@@ -9,11 +10,6 @@
 
 namespace sbc::http {
 namespace {
-
-void send_json(httplib::Response& res, const nlohmann::json& body, int status) {
-    res.status = status;
-    res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
-}
 
 int http_status_for(int result) {
     switch (result) {

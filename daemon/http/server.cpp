@@ -1,6 +1,7 @@
 #include "daemon/http/server.hpp"
 
 #include "daemon/http/admin_api.hpp"
+#include "daemon/http/json_response.hpp"
 #include "daemon/http/listen_backlog.hpp"
 #include "daemon/http/metrics_page.hpp"
 #include "daemon/http/public_media.hpp"
@@ -21,11 +22,6 @@ namespace sbc::http {
 namespace {
 
 constexpr std::size_t k_backstop_body_limit = 16 * 1024 * 1024;
-
-void send_json(httplib::Response& res, const nlohmann::json& body, int status = 200) {
-    res.status = status;
-    res.set_content(body.dump(), "application/json");
-}
 
 // Reads the body through the ContentReader, stopping at max_body (then too_large is set).
 WebhookRequest read_webhook(const httplib::Request& req, const httplib::ContentReader& reader,
