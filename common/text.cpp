@@ -56,6 +56,17 @@ std::size_t utf8_length(std::string_view bytes) {
     return n;
 }
 
+std::size_t utf8_prefix_bytes(std::string_view bytes, std::size_t max_chars) {
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        bool start = (static_cast<unsigned char>(bytes[i]) & 0xC0) != 0x80;
+        if (start && ++chars > max_chars) {
+            return i;
+        }
+    }
+    return bytes.size();
+}
+
 Result<std::string> slugify(std::string_view name) {
     std::string slug;
     bool pending_dash = false;

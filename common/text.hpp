@@ -14,6 +14,10 @@ bool is_valid_utf8(std::string_view bytes);
 // Number of code points in valid UTF-8 (Twilio's 1,600-character limit counts characters, not bytes).
 std::size_t utf8_length(std::string_view bytes);
 
+// The bytes of the first `max_chars` code points of UTF-8 `bytes` (all of them when it is shorter): where to
+// cut it without splitting a character.
+std::size_t utf8_prefix_bytes(std::string_view bytes, std::size_t max_chars);
+
 // A business id from its name: "Pizza Palace!" -> "pizza-palace". Fails when the name has no ASCII letter or
 // digit to build one from, telling the user to pass --id.
 Result<std::string> slugify(std::string_view name);

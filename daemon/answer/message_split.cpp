@@ -8,23 +8,6 @@ namespace {
 bool is_space(char c) {
     return c == ' ' || c == '\n' || c == '\t' || c == '\r';
 }
-bool continuation(char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
-}
-
-// Byte offset just past `max_chars` code points of s (or s.size()).
-std::size_t prefix_bytes(std::string_view s, std::size_t max_chars) {
-    std::size_t chars = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (!continuation(s[i])) {
-            if (chars == max_chars) {
-                return i;
-            }
-            ++chars;
-        }
-    }
-    return s.size();
-}
 
 } // namespace
 
@@ -32,7 +15,7 @@ std::vector<std::string> split_message(std::string_view text, std::size_t max_ch
     std::vector<std::string> parts;
     std::string_view rest = text::trim(text);
     while (!rest.empty()) {
-        std::size_t cut = prefix_bytes(rest, max_chars);
+        std::size_t cut = text::utf8_prefix_bytes(rest, max_chars);
         if (cut < rest.size()) {
             // Back up to the last whitespace inside the part, unless that would leave almost nothing.
             std::size_t space = rest.substr(0, cut + 1).find_last_of(" \n\t\r");

@@ -109,18 +109,6 @@ bool looks_like_title(const std::vector<std::string>& paragraph) {
     return last != '.' && last != '!' && last != '?' && last != ':' && last != ';';
 }
 
-// The longest prefix of `text` of at most `max_chars` code points, ending on a character boundary.
-std::size_t prefix_bytes(std::string_view text, std::size_t max_chars) {
-    std::size_t chars = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        bool start = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
-        if (start && ++chars > max_chars) {
-            return i;
-        }
-    }
-    return text.size();
-}
-
 // Cuts a passage too long for one entry: at line breaks where it can, else at spaces, else anywhere (on a
 // character boundary). Every piece but the prefix fits in max_chars together with the prefix.
 std::vector<std::string> cut(const std::string& passage, const std::string& prefix = "") {
@@ -132,7 +120,7 @@ std::vector<std::string> cut(const std::string& passage, const std::string& pref
             out.push_back(prefix + std::string(rest));
             break;
         }
-        std::size_t limit = prefix_bytes(rest, room);
+        std::size_t limit = text::utf8_prefix_bytes(rest, room);
         std::string_view window = rest.substr(0, limit + 1);
         std::size_t at = window.rfind('\n');
         if (at == std::string_view::npos || at == 0) {

@@ -77,6 +77,17 @@ TEST_CASE("utf8_length counts code points, not bytes", "[common][text]") {
     REQUIRE(utf8_length(std::string(1600, 'x')) == 1600);
 }
 
+TEST_CASE("utf8_prefix_bytes cuts after whole code points", "[common][text]") {
+    using sbc::text::utf8_prefix_bytes;
+    REQUIRE(utf8_prefix_bytes("hello", 3) == 3);
+    REQUIRE(utf8_prefix_bytes("hello", 5) == 5);
+    REQUIRE(utf8_prefix_bytes("hello", 9) == 5);
+    REQUIRE(utf8_prefix_bytes("hello", 0) == 0);
+    REQUIRE(utf8_prefix_bytes("caf\xC3\xA9!", 4) == 5); // the two bytes of é stay together
+    REQUIRE(utf8_prefix_bytes("\xF0\x9F\x8D\x95\xF0\x9F\x8D\x95", 1) == 4);
+    REQUIRE(utf8_prefix_bytes("", 3) == 0);
+}
+
 TEST_CASE("slugify lower-cases and joins words with single dashes", "[common][text]") {
     REQUIRE(slug_of("Pizza Palace") == "pizza-palace");
     REQUIRE(slug_of("Pizza Palace!") == "pizza-palace");
