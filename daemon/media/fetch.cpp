@@ -1,6 +1,7 @@
 #include "daemon/media/fetch.hpp"
 
 #include "daemon/curl/easy.hpp"
+#include "daemon/curl/header_line.hpp"
 #include "daemon/media/media_types.hpp"
 
 #include <cerrno>
@@ -29,20 +30,6 @@ struct Transfer {
     std::string type_used;
 };
 
-bool header_is(std::string_view line, std::string_view name) {
-    if (line.size() <= name.size() || line[name.size()] != ':') {
-        return false;
-    }
-    for (std::size_t i = 0; i < name.size(); ++i) {
-        char a = line[i];
-        char b = name[i];
-        if ((a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) != (b >= 'A' && b <= 'Z' ? b - 'A' + 'a' : b)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
     auto* t = static_cast<Transfer*>(user);
     std::string_view line(data, size * count);
@@ -51,7 +38,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
         t->status =
             space == std::string_view::npos ? 0 : std::atoi(std::string(line.substr(space + 1, 3)).c_str());
         t->content_type.clear();
-    } else if (header_is(line, "Content-Type")) {
+    } else if (curl::header_is(line, "Content-Type")) {
         t->content_type = normalise_type(line.substr(line.find(':') + 1));
         while (!t->content_type.empty() &&
                (t->content_type.back() == '\r' || t->content_type.back() == '\n')) {

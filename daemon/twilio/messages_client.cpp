@@ -2,6 +2,7 @@
 
 #include "common/text.hpp"
 #include "daemon/curl/easy.hpp"
+#include "daemon/curl/header_line.hpp"
 #include "daemon/http/form_parser.hpp"
 
 #include <algorithm>
@@ -53,12 +54,6 @@ std::size_t write_body(char* data, std::size_t size, std::size_t count, void* us
     return n;
 }
 
-// "Retry-After: 5" is the header `name`, whatever its case.
-bool header_is(std::string_view line, std::string_view name) {
-    return line.size() > name.size() && line[name.size()] == ':' &&
-           text::iequals(line.substr(0, name.size()), name);
-}
-
 std::size_t read_header(char* data, std::size_t size, std::size_t count, void* user) {
     auto* exchange = static_cast<Exchange*>(user);
     std::string_view line(data, size * count);
@@ -72,9 +67,9 @@ std::size_t read_header(char* data, std::size_t size, std::size_t count, void* u
         exchange->reason_phrase = second_space == std::string_view::npos
                                       ? std::string()
                                       : std::string(text::trim(line.substr(second_space + 1)));
-    } else if (header_is(line, "Retry-After")) {
+    } else if (curl::header_is(line, "Retry-After")) {
         exchange->retry_after = std::string(text::trim(line.substr(line.find(':') + 1)));
-    } else if (header_is(line, "Location")) {
+    } else if (curl::header_is(line, "Location")) {
         exchange->location = std::string(text::trim(line.substr(line.find(':') + 1)));
     }
     return size * count;
