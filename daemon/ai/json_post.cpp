@@ -12,13 +12,13 @@
 namespace sbc::ai {
 namespace {
 
-std::size_t append_body(char* data, std::size_t size, std::size_t count, void* out) {
+std::size_t append_response(char* data, std::size_t size, std::size_t count, void* out) {
     static_cast<std::string*>(out)->append(data, size * count);
     return size * count;
 }
 
 // "Retry-After: 7" (the HTTP-date form is not used by OpenAI-compatible servers and is ignored).
-std::size_t read_header(char* data, std::size_t size, std::size_t count, void* out) {
+std::size_t read_retry_after(char* data, std::size_t size, std::size_t count, void* out) {
     std::string_view line(data, size * count);
     constexpr std::string_view name = "retry-after:";
     if (line.size() > name.size()) {
@@ -88,9 +88,9 @@ PostReply JsonPoster::post(const std::string& body, std::chrono::milliseconds ti
     curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, ms);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, ms);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_response);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out.body);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_retry_after);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &out.retry_after);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
     CURLcode rc = curl_easy_perform(curl);

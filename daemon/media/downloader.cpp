@@ -22,7 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int k_batch = 16;
+constexpr int k_downloads_per_round = 16;
 constexpr std::int64_t k_max_backoff_ms = 10 * 60 * 1000;
 constexpr std::int64_t k_day_ms = 24LL * 3600 * 1000;
 constexpr std::int64_t k_retention_every_ms = 60 * 1000;
@@ -122,7 +122,7 @@ void Downloader::run() {
             m_next_retention_ms = now + k_retention_every_ms;
         }
         auto due = m_store.read([&](store::Database& db) -> Result<std::vector<store::Media>> {
-            return store::due_media(db, now, k_batch);
+            return store::due_media(db, now, k_downloads_per_round);
         });
         if (due) {
             for (const auto& item : *due) {
@@ -142,7 +142,7 @@ void Downloader::run() {
         if (next && *next) {
             wait_ms = std::clamp<std::int64_t>(**next - time_format::now_ms(), 0, 1000);
         }
-        if (due && due->size() == static_cast<std::size_t>(k_batch)) {
+        if (due && due->size() == static_cast<std::size_t>(k_downloads_per_round)) {
             wait_ms = 0;
         }
         std::unique_lock lock(m_mutex);

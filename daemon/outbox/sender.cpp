@@ -50,11 +50,11 @@ constexpr int k_claim_batch = 64;
 constexpr std::int64_t k_backoff_cap_ms = 5 * 60 * 1000;
 constexpr std::int64_t k_idle_wait_ms = 1000;
 // While the store cannot write: the first wait before trying again, doubled each failure up to the cap.
-constexpr std::int64_t k_store_retry_ms = 100;
-constexpr std::int64_t k_store_retry_cap_ms = 2000;
+constexpr std::int64_t k_record_retry_ms = 100;
+constexpr std::int64_t k_record_retry_cap_ms = 2000;
 
 std::int64_t store_retry_delay(int failures) {
-    return std::min(k_store_retry_cap_ms, k_store_retry_ms << std::min(failures - 1, 10));
+    return std::min(k_record_retry_cap_ms, k_record_retry_ms << std::min(failures - 1, 10));
 }
 
 // Whether a thread's Messages API client must be rebuilt for a new configuration.
