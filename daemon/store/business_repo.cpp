@@ -41,14 +41,14 @@ void bind_fields(Statement& s, const Business& b) {
     s.bind(6, b.paused ? 1 : 0).bind(7, b.greeting).bind(8, b.hours).bind(9, b.timezone).bind(10, b.fallback);
 }
 
-std::string select(const char* where) {
+std::string select_businesses(const char* where) {
     return std::string("SELECT ") + k_business_columns + " FROM businesses " + where;
 }
 
 } // namespace
 
 std::optional<Business> find_business(Database& db, std::string_view slug) {
-    static const std::string sql = select("WHERE slug = ?");
+    static const std::string sql = select_businesses("WHERE slug = ?");
     auto s = db.cached(sql);
     s->bind(1, slug);
     if (!s->step()) {
@@ -58,7 +58,7 @@ std::optional<Business> find_business(Database& db, std::string_view slug) {
 }
 
 std::optional<Business> find_business_by_rowid(Database& db, std::int64_t rowid) {
-    static const std::string sql = select("WHERE id = ?");
+    static const std::string sql = select_businesses("WHERE id = ?");
     auto s = db.cached(sql);
     s->bind(1, rowid);
     if (!s->step()) {
@@ -68,7 +68,7 @@ std::optional<Business> find_business_by_rowid(Database& db, std::int64_t rowid)
 }
 
 std::vector<Business> businesses_on_number(Database& db, std::string_view number) {
-    static const std::string sql = select("WHERE whatsapp_number = ? ORDER BY id");
+    static const std::string sql = select_businesses("WHERE whatsapp_number = ? ORDER BY id");
     auto s = db.cached(sql);
     s->bind(1, number);
     return read_businesses(*s);
@@ -81,7 +81,7 @@ bool number_registered(Database& db, std::string_view number) {
 }
 
 std::vector<Business> list_businesses(Database& db) {
-    static const std::string sql = select("ORDER BY slug");
+    static const std::string sql = select_businesses("ORDER BY slug");
     auto s = db.cached(sql);
     return read_businesses(*s);
 }

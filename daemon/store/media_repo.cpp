@@ -45,7 +45,7 @@ std::vector<Media> read_media_rows(Statement& s) {
     return out;
 }
 
-std::string select(const std::string& where) {
+std::string select_media(const std::string& where) {
     return std::string("SELECT ") + k_media_columns +
            " FROM media md JOIN messages m ON m.id = md.message_id " + where;
 }
@@ -65,8 +65,8 @@ std::int64_t insert_media(Database& db, Media& media) {
 }
 
 std::vector<Media> due_media(Database& db, std::int64_t now_ms, int limit) {
-    auto s =
-        db.prepare(select("WHERE md.state = 'pending' AND md.next_attempt_at <= ? ORDER BY md.id LIMIT ?"));
+    auto s = db.prepare(
+        select_media("WHERE md.state = 'pending' AND md.next_attempt_at <= ? ORDER BY md.id LIMIT ?"));
     s.bind(1, now_ms).bind(2, limit);
     return read_media_rows(s);
 }
@@ -123,7 +123,7 @@ int mark_media_missing(Database& db, const std::vector<std::int64_t>& ids, std::
 }
 
 std::optional<Media> find_media(Database& db, std::int64_t id) {
-    auto s = db.prepare(select("WHERE md.id = ?"));
+    auto s = db.prepare(select_media("WHERE md.id = ?"));
     s.bind(1, id);
     if (!s.step()) {
         return std::nullopt;
@@ -141,7 +141,8 @@ std::vector<std::pair<std::int64_t, std::string>> stored_media_files(Database& d
 }
 
 std::vector<Media> list_media(Database& db, std::optional<std::int64_t> business_rowid, int limit) {
-    auto s = db.prepare(select("WHERE (?1 IS NULL OR md.business_id = ?1) ORDER BY md.id DESC LIMIT ?2"));
+    auto s =
+        db.prepare(select_media("WHERE (?1 IS NULL OR md.business_id = ?1) ORDER BY md.id DESC LIMIT ?2"));
     s.bind(1, business_rowid).bind(2, limit);
     return read_media_rows(s);
 }
@@ -157,8 +158,9 @@ std::int64_t stored_media_bytes(Database& db, std::int64_t business_rowid) {
 }
 
 std::vector<Media> customer_media_created_before(Database& db, std::int64_t before_ms, int limit) {
-    auto s = db.prepare(select("WHERE md.state = 'stored' AND md.created_at < ? AND m.kind != 'owner-media' "
-                               "ORDER BY md.id LIMIT ?"));
+    auto s =
+        db.prepare(select_media("WHERE md.state = 'stored' AND md.created_at < ? AND m.kind != 'owner-media' "
+                                "ORDER BY md.id LIMIT ?"));
     s.bind(1, before_ms).bind(2, limit);
     return read_media_rows(s);
 }
