@@ -102,6 +102,8 @@ const std::vector<std::vector<std::string_view>> k_groups = {
     {"medication", "medicine", "medicines", "meds", "pills", "prescription", "prescriptions"},
     {"vaccination", "vaccinations", "vaccine", "vaccines", "jab", "jabs", "injection", "injections",
      "booster", "boosters", "immunisation"},
+    {"nervous", "anxious", "scared", "afraid", "frightened", "fear", "phobia", "worried", "confidence"},
+    {"landlord", "landlords", "letting", "lettings", "tenant", "tenants", "tenancy", "rental"},
     {"progress", "improve", "improving", "improvement", "report", "reports", "feedback"},
     {"shower", "showers", "wash", "towel", "towels"},
     // sessions at a distance

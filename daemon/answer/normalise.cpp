@@ -83,7 +83,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 7> k_texting
 struct Phrase {
     std::string_view first, second, joined;
 };
-constexpr std::array<Phrase, 30> k_phrases = {{
+constexpr std::array<Phrase, 34> k_phrases = {{
     {"how", "much", "price"},
     {"how", "long", "duration"},
     {"money", "back", "moneyback"},
@@ -107,6 +107,10 @@ constexpr std::array<Phrase, 30> k_phrases = {{
     {"electric", "bike", "ebike"},
     {"electric", "bikes", "ebike"},
     {"sign", "up", "signup"},
+    {"without", "booking", "walkin"},
+    {"broke", "in", "breakin"},
+    {"break", "in", "breakin"},
+    {"broken", "into", "breakin"},
     {"signed", "up", "signup"},
     // what does not work is broken: the word of repair entries ("Boiler breakdowns and repairs")
     {"not", "working", "broken"},

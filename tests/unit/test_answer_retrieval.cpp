@@ -84,6 +84,11 @@ TEST_CASE("normalised terms drop stop words and join fixed phrases", "[answer][n
     CHECK(answer::normalised_terms("14-15 year olds") == std::vector<std::string>{"child"});
     CHECK(answer::normalised_terms("open 14-15") == std::vector<std::string>{answer::stem("open"), "hour"});
     CHECK(answer::normalised_terms("how do I sign up") == std::vector<std::string>{answer::stem("signup")});
+    CHECK(contains(answer::normalised_terms("someone broke in last night"), "breakin"));
+    CHECK(contains(answer::normalised_terms("After a break-in we board up"), "breakin"));
+    CHECK(contains(answer::normalised_terms("can I come in without booking"), "walkin"));
+    CHECK(contains(answer::lexicon_related(answer::stem("scared")), answer::stem("nervous")));
+    CHECK(contains(answer::lexicon_related(answer::stem("rental")), answer::stem("landlord")));
     CHECK(answer::normalised_terms("the heating isn't working") ==
           std::vector<std::string>{answer::stem("heating"), answer::stem("broken")});
     CHECK(answer::normalised_terms("the wi-fi") == std::vector<std::string>{"wifi"});
