@@ -14,7 +14,7 @@ bool letter(char c) {
     return upper(c) || (c >= 'a' && c <= 'z');
 }
 
-// Lower case, without apostrophes, as the normaliser writes a word ("St Ives'" -> "ives").
+// Lower case, without apostrophes, as the normaliser writes a word ("Hove's" -> "hoves").
 std::string lower(std::string_view word) {
     std::string out;
     for (char c : word) {
@@ -30,7 +30,7 @@ bool locative(std::string_view word) {
     return std::find(k_words.begin(), k_words.end(), lower(word)) != k_words.end();
 }
 
-// Capitalised after "in" or "to", and no place: "in June", "to March", "over Christmas".
+// Written like a place after "in" or "to", but a date: "in June", "to March", "in Easter week".
 bool calendar(std::string_view word) {
     static constexpr std::array<std::string_view, 24> k_words = {
         "january",   "february", "march",    "april",    "may",  "june", "july", "august",
