@@ -107,11 +107,11 @@ constexpr std::array<Phrase, 34> k_phrases = {{
     {"electric", "bike", "ebike"},
     {"electric", "bikes", "ebike"},
     {"sign", "up", "signup"},
+    {"signed", "up", "signup"},
     {"without", "booking", "walkin"},
     {"broke", "in", "breakin"},
     {"break", "in", "breakin"},
     {"broken", "into", "breakin"},
-    {"signed", "up", "signup"},
     // what does not work is broken: the word of repair entries ("Boiler breakdowns and repairs")
     {"not", "working", "broken"},
     {"isnt", "working", "broken"},
