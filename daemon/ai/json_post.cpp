@@ -1,7 +1,7 @@
 #include "daemon/ai/json_post.hpp"
 
-#include "common/text.hpp"
 #include "daemon/curl/easy.hpp"
+#include "daemon/curl/header_line.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -20,18 +20,16 @@ std::size_t append_response(char* data, std::size_t size, std::size_t count, voi
 // "Retry-After: 7" (the HTTP-date form is not used by OpenAI-compatible servers and is ignored).
 std::size_t read_retry_after(char* data, std::size_t size, std::size_t count, void* out) {
     std::string_view line(data, size * count);
-    constexpr std::string_view name = "retry-after:";
-    if (line.size() > name.size()) {
-        if (text::iequals(line.substr(0, name.size()), name)) {
-            auto value = line.substr(name.size());
-            while (!value.empty() && value.front() == ' ') {
-                value.remove_prefix(1);
-            }
-            long long seconds = 0;
-            auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-            if (ec == std::errc() && seconds >= 0) {
-                *static_cast<std::chrono::seconds*>(out) = std::chrono::seconds(seconds);
-            }
+    constexpr std::string_view name = "Retry-After";
+    if (curl::header_is(line, name)) {
+        auto value = line.substr(name.size() + 1);
+        while (!value.empty() && value.front() == ' ') {
+            value.remove_prefix(1);
+        }
+        long long seconds = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+        if (ec == std::errc() && seconds >= 0) {
+            *static_cast<std::chrono::seconds*>(out) = std::chrono::seconds(seconds);
         }
     }
     return size * count;
