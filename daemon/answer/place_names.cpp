@@ -1,5 +1,7 @@
 #include "daemon/answer/place_names.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -16,12 +18,8 @@ bool letter(char c) {
 
 // Lower case, without apostrophes, as the normaliser writes a word ("Hove's" -> "hoves").
 std::string lower(std::string_view word) {
-    std::string out;
-    for (char c : word) {
-        if (c != '\'') {
-            out.push_back(upper(c) ? char(c - 'A' + 'a') : c);
-        }
-    }
+    auto out = text::ascii_lower(word);
+    std::erase(out, '\'');
     return out;
 }
 

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -263,8 +264,7 @@ Alternatives compounds(const std::string& term, const std::vector<std::string>& 
 
 // Whether the customer wrote this word as a place's name ("do you come to Shoreham"): then it asks about the
 // area the business serves, whose entry names other towns. Before typos: "Hove" is one letter from "home".
-bool written_as_place(const std::vector<std::string>& surfaces, std::string_view question) {
-    auto places = place_words(question);
+bool written_as_place(const std::vector<std::string>& surfaces, const std::vector<std::string>& places) {
     return std::any_of(surfaces.begin(), surfaces.end(), [&](const std::string& s) {
         return std::find(places.begin(), places.end(), s) != places.end();
     });
@@ -309,6 +309,7 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
         std::vector<char> in_doc; // whether entry i has any of alts: most have none, and are skipped below
     };
     std::vector<Term> expanded;
+    std::optional<std::vector<std::string>> places;
     for (const auto& [term, surfaces] : terms) {
         Alternatives alts = expand(term, owner, 1.0);
         if (wordnet) {
@@ -317,7 +318,10 @@ std::vector<Candidate> retrieve_builtin(store::Database& db, std::int64_t busine
         auto ids = term_ids_of(alts);
         if (!known(ids, corpus) && owner.count(term) == 0) {
             auto vocabulary = term_texts(corpus.vocabulary());
-            if (written_as_place(surfaces, question)) {
+            if (!places) {
+                places = place_words(question); // read once, and only for a question with an unknown word
+            }
+            if (written_as_place(surfaces, *places)) {
                 alts = expand(stem("area"), owner, k_place_factor);
             } else if (auto parts = compounds(term, vocabulary); !parts.empty()) {
                 alts = std::move(parts);
