@@ -83,7 +83,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 7> k_texting
 struct Phrase {
     std::string_view first, second, joined;
 };
-constexpr std::array<Phrase, 34> k_phrases = {{
+constexpr std::array<Phrase, 36> k_phrases = {{
     {"how", "much", "price"},
     {"how", "long", "duration"},
     {"money", "back", "moneyback"},
@@ -109,6 +109,8 @@ constexpr std::array<Phrase, 34> k_phrases = {{
     {"sign", "up", "signup"},
     {"signed", "up", "signup"},
     {"without", "booking", "walkin"},
+    {"look", "around", "lookaround"},
+    {"look", "round", "lookaround"},
     {"broke", "in", "breakin"},
     {"break", "in", "breakin"},
     {"broken", "into", "breakin"},
