@@ -93,18 +93,18 @@ void add_unique(std::vector<std::string>& list, std::string value) {
     }
 }
 
+// The first candidate is the URL as configured, the one Twilio signs in the usual case: stopping at the
+// first match saves the other HMACs (perf under load: the second of a webhook's two was about 2% of sbcd's
+// samples). What the timing then tells is which URL form matched, which depends on the URL alone, known to
+// the sender; the comparison with the secret-derived signature stays constant-time, and a forged signature
+// is still compared with every candidate.
 bool signature_matches(std::string_view auth_token, const std::vector<std::string>& candidates,
                        const http::FormParams& params, std::string_view header) {
-    bool matched = false;
-    // Every candidate is computed and compared, so that timing says nothing about which one matched.
-    for (const auto& candidate : candidates) {
+    return std::any_of(candidates.begin(), candidates.end(), [&](const std::string& candidate) {
         std::string expected = compute_signature(auth_token, candidate, params);
-        if (expected.size() == header.size() &&
-            CRYPTO_memcmp(expected.data(), header.data(), expected.size()) == 0) {
-            matched = true;
-        }
-    }
-    return matched;
+        return expected.size() == header.size() &&
+               CRYPTO_memcmp(expected.data(), header.data(), expected.size()) == 0;
+    });
 }
 
 // The raw value of the first name=value pair in the URL's query with exactly this (unencoded) name. Only the
