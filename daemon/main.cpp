@@ -1,29 +1,17 @@
 // sbcd: command-line options, then the daemon (app/app.cpp).
 
 #include "daemon/app/app.hpp"
+#include "daemon/app/malloc_tuning.hpp"
 #include "daemon/config/config.hpp"
 #include "daemon/config/options.hpp"
 #include "daemon/log/log.hpp"
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fmt/format.h>
-#include <malloc.h>
-#include <thread>
 
 namespace {
-
-// glibc gives threads that contend for malloc arenas of their own, up to 8 per core, and each arena keeps
-// what its threads freed. With 32 HTTP workers that held about 4 MB of sbcd's 47 MB after sbc_bench's bursts
-// (46.7 -> 42.8 MB peak with 2 arenas, same throughput). One arena per core serves the cores' contention.
-// Before any thread starts; an operator's MALLOC_ARENA_MAX still wins.
-void limit_malloc_arenas() {
-    if (std::getenv("MALLOC_ARENA_MAX") == nullptr) {
-        mallopt(M_ARENA_MAX, static_cast<int>(std::max(2U, std::thread::hardware_concurrency())));
-    }
-}
 
 int check_config(const sbc::config::Loaded& loaded) {
     for (const auto& file : loaded.used) {
@@ -52,7 +40,7 @@ void register_secrets(const sbc::config::Config& config) {
 } // namespace
 
 int main(int argc, char** argv) {
-    limit_malloc_arenas();
+    sbc::app::tune_malloc(argv);
     CLI::App app{"sbcd: WhatsApp customer care for small businesses (see sbcd(8))", "sbcd"};
     sbc::config::Sources sources;
     std::string config_file, env_file;

@@ -179,6 +179,41 @@ TEST_CASE("sbcd names its threads after their jobs", "[lifecycle]") {
     CHECK(names.count("sbc-sender") == 16); // twilio.sender_threads' default
 }
 
+// The environment of the running process, NUL-separated as /proc gives it.
+std::string environment_of(int pid) {
+    auto raw = read_file(fmt::format("/proc/{}/environ", pid));
+    std::replace(raw.begin(), raw.end(), '\0', '\n');
+    return raw;
+}
+
+// glibc reads its malloc tunables only at start-up, so sbcd re-executes itself once with the larger
+// per-thread cache (docs/benchmarks.md); a sysadmin's own setting must survive it.
+TEST_CASE("sbcd runs with glibc's per-thread cache raised, unless the sysadmin set it", "[lifecycle]") {
+    SECTION("by default") {
+        TempDir dir;
+        Daemon daemon(dir);
+        REQUIRE(daemon.ctl({"status"}).exit_code == 0);
+        CHECK_THAT(environment_of(daemon.pid()), Contains("GLIBC_TUNABLES=glibc.malloc.tcache_count=32\n"));
+    }
+    SECTION("other tunables of the sysadmin's are kept") {
+        TempDir dir;
+        Daemon daemon(dir, {{"GLIBC_TUNABLES", "glibc.malloc.check=0"}});
+        REQUIRE(daemon.ctl({"status"}).exit_code == 0);
+        // glibc 2.36 overwrites the ':' between tunables with a NUL once it has read them.
+        auto env = environment_of(daemon.pid());
+        CHECK_THAT(env, Contains("GLIBC_TUNABLES=glibc.malloc.check=0\nglibc.malloc.tcache_count=32\n") ||
+                            Contains("GLIBC_TUNABLES=glibc.malloc.check=0:glibc.malloc.tcache_count=32\n"));
+    }
+    SECTION("the sysadmin's cache size wins") {
+        TempDir dir;
+        Daemon daemon(dir, {{"GLIBC_TUNABLES", "glibc.malloc.tcache_count=7"}});
+        REQUIRE(daemon.ctl({"status"}).exit_code == 0);
+        auto env = environment_of(daemon.pid());
+        CHECK_THAT(env, Contains("GLIBC_TUNABLES=glibc.malloc.tcache_count=7\n"));
+        CHECK(occurrences(env, "tcache_count") == 1);
+    }
+}
+
 TEST_CASE("SIGTERM: sbcd exits 0, removes its socket and logs a clean stop", "[lifecycle]") {
     TempDir dir;
     Daemon daemon(dir);

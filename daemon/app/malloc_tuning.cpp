@@ -1,0 +1,53 @@
+#include "daemon/app/malloc_tuning.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <malloc.h>
+#include <string>
+#include <thread>
+#include <unistd.h>
+
+namespace sbc::app {
+namespace {
+
+// glibc keeps 7 freed chunks of each size per thread; a webhook frees more than that of some sizes, and the
+// rest go back to an arena that the workers share, under its lock. 32 took sbcd's CPU per acknowledgement
+// from about 57 to about 50 µs for 2.4 MB more peak memory (44.0 -> 46.4 MB at 1,000 businesses); 64 cost
+// 5 MB.
+constexpr const char* k_tcache = "glibc.malloc.tcache_count=32";
+
+void raise_thread_cache(char** argv) {
+    const char* set = std::getenv("GLIBC_TUNABLES");
+    std::string tunables = set == nullptr ? "" : set;
+    if (tunables.find("glibc.malloc.tcache_count") != std::string::npos) {
+        return; // the sysadmin's, or this process after its re-execution
+    }
+    tunables = tunables.empty() ? k_tcache : tunables + ":" + k_tcache;
+    if (setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) {
+        return;
+    }
+    execv("/proc/self/exe", argv); // returns only on failure
+    if (set == nullptr) {
+        unsetenv("GLIBC_TUNABLES");
+    } else {
+        setenv("GLIBC_TUNABLES", set, 1);
+    }
+}
+
+// glibc gives threads that contend for malloc arenas of their own, up to 8 per core, and each arena keeps
+// what its threads freed. With 32 HTTP workers that held about 4 MB of sbcd's 47 MB after sbc_bench's bursts
+// (46.7 -> 42.8 MB peak with 2 arenas, same throughput). One arena per core serves the cores' contention.
+void limit_arenas() {
+    if (std::getenv("MALLOC_ARENA_MAX") == nullptr) {
+        mallopt(M_ARENA_MAX, static_cast<int>(std::max(2U, std::thread::hardware_concurrency())));
+    }
+}
+
+} // namespace
+
+void tune_malloc(char** argv) {
+    raise_thread_cache(argv);
+    limit_arenas();
+}
+
+} // namespace sbc::app
