@@ -118,7 +118,7 @@ struct Config {
     std::string log_format = "text";        // text | json
     std::string log_file;                   // empty: standard error
     std::string store_synchronous = "full"; // full | normal: see store::Store::Durability
-    int store_group_window_us = 2000;       // see store::Store::Options::group_window
+    int store_group_window_us = 1000;       // see store::Store::Options::group_window
 
     // The control socket path, defaulted from the data directory.
     std::string socket() const;
