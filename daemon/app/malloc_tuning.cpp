@@ -26,7 +26,13 @@ void raise_thread_cache(char** argv) {
     if (setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) {
         return;
     }
-    execv("/proc/self/exe", argv); // returns only on failure
+    // Through the binary's own path, not /proc/self/exe, which would rename the process "exe" (pgrep, top).
+    std::string self(4096, '\0');
+    auto length = readlink("/proc/self/exe", self.data(), self.size() - 1);
+    if (length > 0) {
+        self.resize(static_cast<std::size_t>(length));
+        execv(self.c_str(), argv); // returns only on failure
+    }
     if (set == nullptr) {
         unsetenv("GLIBC_TUNABLES");
     } else {

@@ -194,6 +194,8 @@ TEST_CASE("sbcd runs with glibc's per-thread cache raised, unless the sysadmin s
         Daemon daemon(dir);
         REQUIRE(daemon.ctl({"status"}).exit_code == 0);
         CHECK_THAT(environment_of(daemon.pid()), Contains("GLIBC_TUNABLES=glibc.malloc.tcache_count=16\n"));
+        // Still "sbcd" to pgrep and top after the re-execution.
+        CHECK(read_file(fmt::format("/proc/{}/comm", daemon.pid())) == "sbcd\n");
     }
     SECTION("other tunables of the sysadmin's are kept") {
         TempDir dir;
