@@ -18,7 +18,9 @@ constexpr const char* k_tcache = "glibc.malloc.tcache_count=16";
 
 void raise_thread_cache(char** argv) {
     const char* set = std::getenv("GLIBC_TUNABLES");
-    std::string tunables = set == nullptr ? "" : set;
+    const bool was_set = set != nullptr;
+    const std::string original = was_set ? set : ""; // a copy: setenv may free what getenv returned
+    std::string tunables = original;
     if (tunables.find("glibc.malloc.tcache_count") != std::string::npos) {
         return; // the sysadmin's, or this process after its re-execution
     }
@@ -33,10 +35,10 @@ void raise_thread_cache(char** argv) {
         self.resize(static_cast<std::size_t>(length));
         execv(self.c_str(), argv); // returns only on failure
     }
-    if (set == nullptr) {
-        unsetenv("GLIBC_TUNABLES");
+    if (was_set) {
+        setenv("GLIBC_TUNABLES", original.c_str(), 1);
     } else {
-        setenv("GLIBC_TUNABLES", set, 1);
+        unsetenv("GLIBC_TUNABLES");
     }
 }
 
