@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <malloc.h>
 #include <string>
 #include <thread>
@@ -20,19 +21,17 @@ void raise_thread_cache(char** argv) {
     const char* set = std::getenv("GLIBC_TUNABLES");
     const bool was_set = set != nullptr;
     const std::string original = was_set ? set : ""; // a copy: setenv may free what getenv returned
-    std::string tunables = original;
-    if (tunables.find("glibc.malloc.tcache_count") != std::string::npos) {
+    if (original.find("glibc.malloc.tcache_count") != std::string::npos) {
         return; // the sysadmin's, or this process after its re-execution
     }
-    tunables = tunables.empty() ? k_tcache : tunables + ":" + k_tcache;
+    std::string tunables = original.empty() ? k_tcache : original + ":" + k_tcache;
     if (setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) {
         return;
     }
     // Through the binary's own path, not /proc/self/exe, which would rename the process "exe" (pgrep, top).
-    std::string self(4096, '\0');
-    auto length = readlink("/proc/self/exe", self.data(), self.size() - 1);
-    if (length > 0) {
-        self.resize(static_cast<std::size_t>(length));
+    std::error_code error;
+    auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (!error) {
         execv(self.c_str(), argv); // returns only on failure
     }
     if (was_set) {
