@@ -127,6 +127,12 @@ Database::Database(const std::string& path, bool create) : m_path(path) {
     }
 }
 
+std::unique_ptr<Database> open_reader(const std::string& path) {
+    auto db = std::make_unique<Database>(path, false);
+    db->exec("PRAGMA query_only=1; PRAGMA cache_size=-512;");
+    return db;
+}
+
 Database::~Database() {
     m_cache.clear();
     if (m_db != nullptr) {

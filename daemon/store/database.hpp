@@ -117,6 +117,13 @@ class Database {
     std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> m_cache;
 };
 
+// A connection for reading only, as the store's readers are (Store::read): query_only, and a page cache of
+// 512 KiB instead of SQLite's 2 MB. A daemon keeps one reader for each thread that has read at once (about
+// twenty under load), and with 2 MB each their caches held several copies of the same hot pages; the OS
+// keeps the file's pages anyway, so a page read again costs a copy, not a disk read (bench: 3 MB less at
+// 1,000 businesses, search at 1M entries as fast).
+std::unique_ptr<Database> open_reader(const std::string& path);
+
 // A transaction on one connection that rolls back unless committed.
 class Transaction {
   public:

@@ -283,9 +283,7 @@ Store::ReaderLease Store::borrow_reader() {
             return ReaderLease(this, std::move(db));
         }
     }
-    auto db = std::make_unique<Database>(m_path, false);
-    db->exec("PRAGMA query_only=1");
-    return ReaderLease(this, std::move(db));
+    return ReaderLease(this, open_reader(m_path));
 }
 
 Store::ReaderLease::~ReaderLease() {
