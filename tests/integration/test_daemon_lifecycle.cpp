@@ -193,7 +193,7 @@ TEST_CASE("sbcd runs with glibc's per-thread cache raised, unless the sysadmin s
         TempDir dir;
         Daemon daemon(dir);
         REQUIRE(daemon.ctl({"status"}).exit_code == 0);
-        CHECK_THAT(environment_of(daemon.pid()), Contains("GLIBC_TUNABLES=glibc.malloc.tcache_count=16\n"));
+        CHECK_THAT(environment_of(daemon.pid()), Contains("GLIBC_TUNABLES=glibc.malloc.tcache_count=32\n"));
         // Still "sbcd" to pgrep and top after the re-execution.
         CHECK(read_file(fmt::format("/proc/{}/comm", daemon.pid())) == "sbcd\n");
     }
@@ -203,8 +203,8 @@ TEST_CASE("sbcd runs with glibc's per-thread cache raised, unless the sysadmin s
         REQUIRE(daemon.ctl({"status"}).exit_code == 0);
         // glibc 2.36 overwrites the ':' between tunables with a NUL once it has read them.
         auto env = environment_of(daemon.pid());
-        CHECK_THAT(env, Contains("GLIBC_TUNABLES=glibc.malloc.check=0\nglibc.malloc.tcache_count=16\n") ||
-                            Contains("GLIBC_TUNABLES=glibc.malloc.check=0:glibc.malloc.tcache_count=16\n"));
+        CHECK_THAT(env, Contains("GLIBC_TUNABLES=glibc.malloc.check=0\nglibc.malloc.tcache_count=32\n") ||
+                            Contains("GLIBC_TUNABLES=glibc.malloc.check=0:glibc.malloc.tcache_count=32\n"));
     }
     SECTION("the sysadmin's cache size wins") {
         TempDir dir;
