@@ -5,7 +5,6 @@
 #include "daemon/log/thread_name.hpp"
 #include "daemon/store/migrations.hpp"
 
-#include <cerrno>
 #include <fmt/format.h>
 
 namespace sbc::store {
@@ -15,23 +14,6 @@ namespace {
 constexpr std::size_t k_max_group = 512;
 
 } // namespace
-
-Store::Job::Done::Done() {
-    sem_init(&m_sem, 0, 0);
-}
-
-Store::Job::Done::~Done() {
-    sem_destroy(&m_sem);
-}
-
-void Store::Job::Done::release() {
-    sem_post(&m_sem);
-}
-
-void Store::Job::Done::acquire() {
-    while (sem_wait(&m_sem) != 0 && errno == EINTR) {
-    }
-}
 
 Store::Store(std::string path) : Store(std::move(path), Options{}) {}
 
@@ -65,7 +47,7 @@ Store::~Store() {
 }
 
 std::vector<Status> Store::submit_all(std::vector<std::function<bool(Database&)>> runs, Lane lane) {
-    std::list<Job> jobs(runs.size()); // a Job cannot move: its semaphore is waited on in place
+    std::list<Job> jobs(runs.size()); // a Job cannot move: the writer holds a pointer to it
     std::size_t i = 0;
     auto now = std::chrono::steady_clock::now();
     for (auto& job : jobs) {
@@ -81,6 +63,7 @@ std::vector<Status> Store::submit_all(std::vector<std::function<bool(Database&)>
         }
         auto& queue = lane == Lane::batch ? m_batch_queue : m_queue;
         for (auto& job : jobs) {
+            job.ticket = m_wake.next();
             queue.push_back(&job);
         }
         wake = !m_gathering || m_queue.size() >= m_group_target;
@@ -91,7 +74,7 @@ std::vector<Status> Store::submit_all(std::vector<std::function<bool(Database&)>
     std::vector<Status> statuses;
     statuses.reserve(jobs.size());
     for (auto& job : jobs) {
-        job.done.acquire();
+        m_wake.wait(job.done, job.ticket);
         statuses.push_back(job.status);
     }
     return statuses;
@@ -146,6 +129,7 @@ std::size_t Store::queued() const {
 void Store::writer_loop() {
     std::vector<Job*> group;
     for (;;) {
+        std::uint32_t ticket = 0;
         {
             std::unique_lock lock(m_mutex);
             m_queue_cv.wait(lock, [&] { return m_stopping || !m_queue.empty() || !m_batch_queue.empty(); });
@@ -155,6 +139,7 @@ void Store::writer_loop() {
             gather(lock);
             auto waiting = m_queue.size();
             take_group(group);
+            ticket = m_wake.taken();
             note_take(waiting - m_queue.size());
         }
         run_group(group);
@@ -164,8 +149,9 @@ void Store::writer_loop() {
             m_writes += group.size();
         }
         for (Job* job : group) {
-            job->done.release(); // the job may be gone once released: nothing touches it after this
+            job->done.store(1, std::memory_order_release); // the job may be gone now: not touched again
         }
+        m_wake.released(ticket);
         m_done_cv.notify_all();
         group.clear();
     }

@@ -7,7 +7,9 @@
 #include "common/result.hpp"
 #include "daemon/store/checkpointer.hpp"
 #include "daemon/store/database.hpp"
+#include "daemon/store/group_wake.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -17,7 +19,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <semaphore.h>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -156,24 +157,10 @@ class Store {
         std::function<bool(Database&)> run; // false: roll back this job's savepoint
         Status status = ok_status();
         std::chrono::steady_clock::time_point queued_at;
-        // Posted by the writer after the group's COMMIT. One per job, so that a commit wakes only its own
-        // caller. A POSIX semaphore, because neither alternative is cheap on a busy two-core VM (perf):
-        // libstdc++'s std::binary_semaphore spins on sched_yield before it sleeps (a tenth of sbcd's CPU),
-        // and a mutex and condition variable, notified under the lock, make the woken caller block again on
-        // the mutex the writer still holds (two more futex calls and a context switch per write). glibc's
-        // sem_post reads nothing of the semaphore after the increment that lets the caller return, so the
-        // caller may destroy it at once.
-        struct Done {
-            Done();
-            ~Done();
-            Done(const Done&) = delete;
-            Done& operator=(const Done&) = delete;
-            void release();
-            void acquire();
-
-          private:
-            sem_t m_sem;
-        } done;
+        // Set by the writer after the group's COMMIT, then the group's callers are woken (GroupWake). Nothing
+        // touches the job after its flag is set: its caller may destroy it at once.
+        std::atomic<std::uint32_t> done{0};
+        std::uint32_t ticket = 0; // the group it was queued for (GroupWake::next)
     };
     struct ReaderLease {
         Store* store;
@@ -220,6 +207,7 @@ class Store {
     std::size_t m_group_target = 0;
     double m_waiting_per_us = 0; // arrival rate of waiting writes, a moving average over takes
     std::chrono::steady_clock::time_point m_last_take;
+    GroupWake m_wake; // its ticket counter guarded by m_mutex
     std::uint64_t m_commits = 0;
     std::uint64_t m_writes = 0;
 
