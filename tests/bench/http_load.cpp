@@ -114,6 +114,9 @@ LoadResult run_load(const LoadOptions& options, const std::vector<SignedWebhook>
         threads.emplace_back(connection);
     }
     warm.arrive_and_wait();
+    if (options.after_warmup) {
+        options.after_warmup();
+    }
     result.began = Clock::now();
     go.count_down();
     for (auto& t : threads) {

@@ -9,6 +9,7 @@
 // A warm-up (its own requests, not measured) opens every connection first.
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -51,6 +52,9 @@ struct LoadOptions {
     int port = 0;
     int connections = 8;
     double rate = 0; // requests per second; 0: closed loop, as fast as answers come
+    // Run once every connection has sent its warm-up, before the measured requests' clock starts: e.g. to
+    // let sbcd finish the warm-up's work, which would otherwise delay the first measured requests.
+    std::function<void()> after_warmup;
 };
 
 // Posts every request of `warmup` (unmeasured), then every request of `measured`, to 127.0.0.1:port.
