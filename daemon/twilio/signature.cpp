@@ -87,6 +87,11 @@ std::string replace_in_query(std::string_view url, std::string_view from, std::s
     return out;
 }
 
+// Twilio never sends a URL's fragment, so it is never signed.
+std::string_view without_fragment(std::string_view url) {
+    return url.substr(0, url.find('#'));
+}
+
 void add_unique(std::vector<std::string>& list, std::string value) {
     if (std::find(list.begin(), list.end(), value) == list.end()) {
         list.push_back(std::move(value));
@@ -230,11 +235,10 @@ bool signature_is(std::string_view auth_token, std::string_view url, std::string
 bool signature_matches(std::string_view auth_token, std::string_view url, const http::FormParams& params,
                        std::string_view header) {
     std::string params_part = signed_params(params);
-    std::string_view as_given = url.substr(0, url.find('#'));
-    if (signature_is(auth_token, as_given, params_part, header)) {
+    if (signature_is(auth_token, without_fragment(url), params_part, header)) {
         return true;
     }
-    auto candidates = url_candidates(url);
+    auto candidates = url_candidates(url); // the first is without_fragment(url), tried above
     return std::any_of(candidates.begin() + 1, candidates.end(), [&](const std::string& candidate) {
         return signature_is(auth_token, candidate, params_part, header);
     });
@@ -252,10 +256,7 @@ std::string compute_signature(std::string_view auth_token, std::string_view url,
 }
 
 std::vector<std::string> url_candidates(std::string_view url) {
-    std::size_t fragment = url.find('#');
-    if (fragment != std::string_view::npos) {
-        url = url.substr(0, fragment);
-    }
+    url = without_fragment(url);
     std::vector<std::string> bases{std::string(url)};
     PortSpan port = find_port(url);
     if (port.valid && port.present()) {
