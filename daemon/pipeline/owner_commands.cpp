@@ -4,6 +4,7 @@
 #include "common/time_format.hpp"
 #include "daemon/answer/query_terms.hpp"
 #include "daemon/answer/synonym_words.hpp"
+#include "daemon/pipeline/taught_questions.hpp"
 #include "daemon/store/ai_repo.hpp"
 #include "daemon/store/attachment_repo.hpp"
 #include "daemon/store/event_repo.hpp"
@@ -258,18 +259,40 @@ std::string synonym(OwnerContext& ctx, const std::string& args) {
         pair->word, pair->synonym);
 }
 
+// "#7" as the whole answer: entry 7 of the knowledge base answers the question, as it stands.
+std::optional<std::int64_t> entry_reference(std::string_view text) {
+    std::string_view after;
+    if (text.empty() || text.front() != '#') {
+        return std::nullopt;
+    }
+    auto n = leading_number(text, &after);
+    return n && after.empty() ? n : std::nullopt;
+}
+
 // !reply <n> <text> and !answer <n> <text>: the owner answers hand-off n; !answer also keeps the answer as a
-// knowledge entry, tagged with the customer's question so that the same question finds it next time.
+// knowledge entry, tagged with the customer's question so that the same question finds it next time. With
+// "#7" for the text, entry 7 is the answer, and !answer teaches that entry the customer's question: the
+// entry was there, the customer just said it differently.
 std::string answer_handoff(OwnerContext& ctx, const std::string& args, bool learn) {
-    const char* usage = learn ? "Usage: !answer <n> <text>, e.g. !answer 2 We open at 9 on Sundays"
-                              : "Usage: !reply <n> <text>, e.g. !reply 2 Yes, we have parking";
+    const char* usage =
+        learn ? "Usage: !answer <n> <text> or !answer <n> #<entry>, e.g. !answer 2 We open at 9 "
+                "on Sundays"
+              : "Usage: !reply <n> <text> or !reply <n> #<entry>, e.g. !reply 2 Yes, we have "
+                "parking";
     std::string_view rest;
     auto n = leading_number(args, &rest);
     if (!n || text::trim(rest).empty()) {
         return usage;
     }
     std::string text(text::trim(rest));
-    if (learn) {
+    std::optional<store::Entry> entry;
+    if (auto number = entry_reference(text)) {
+        entry = store::find_entry(ctx.db, ctx.business.rowid, *number);
+        if (!entry) {
+            return fmt::format("There is no entry #{}. !list shows the entries and their numbers.", *number);
+        }
+        text = entry->text;
+    } else if (learn) {
         if (auto problem = entry_text_problem(text)) {
             return *problem;
         }
@@ -287,11 +310,19 @@ std::string answer_handoff(OwnerContext& ctx, const std::string& args, bool lear
     store::close_handoff(ctx.db, handoff->id, time_format::now_ms());
     std::string out = fmt::format("Sent to {}: {}", handoff->customer, preview(text));
     nlohmann::json details = {{"handoff", *n}, {"customer", handoff->customer}, {"text", text}};
-    if (learn) {
+    if (entry) {
+        details["entry"] = entry->number;
+    }
+    if (learn && entry) {
+        entry->tags = with_taught_question(entry->tags, handoff->question);
+        store::update_entry_text(ctx.db, *entry);
+        details["number"] = entry->number;
+        out += fmt::format("\nEntry #{} now also answers: {}", entry->number, preview(handoff->question));
+    } else if (learn) {
         store::Entry e;
         e.business_rowid = ctx.business.rowid;
         e.text = text;
-        e.tags = handoff->question.substr(0, 500);
+        e.tags = with_taught_question("", handoff->question);
         e.source = "whatsapp";
         store::insert_entry(ctx.db, e);
         details["number"] = e.number;
@@ -320,8 +351,8 @@ constexpr OwnerCommandRow k_commands[] = {
     {"search", "!search <words>", "find entries", search},
     {"stats", "!stats", "questions, answers and gaps", stats},
     {"synonym", "!synonym <word> <synonym>", "treat two words as the same", synonym},
-    {"reply", "!reply <n> <text>", "answer customer question n", reply_command},
-    {"answer", "!answer <n> <text>", "answer question n and teach it", answer_command},
+    {"reply", "!reply <n> <text|#entry>", "answer customer question n", reply_command},
+    {"answer", "!answer <n> <text|#entry>", "answer question n and teach it", answer_command},
     {"hours", "!hours <text>", "set the opening hours", hours},
     {"pause", "!pause", "stop answering customers", pause},
     {"resume", "!resume", "start answering again", resume},

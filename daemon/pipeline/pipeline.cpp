@@ -11,6 +11,7 @@
 #include "daemon/log/log.hpp"
 #include "daemon/media/media_files.hpp"
 #include "daemon/media/media_types.hpp"
+#include "daemon/pipeline/handoff_notice.hpp"
 #include "daemon/pipeline/keywords.hpp"
 #include "daemon/pipeline/owner_commands.hpp"
 #include "daemon/pipeline/rating.hpp"
@@ -124,10 +125,7 @@ void notify_owner(Step& st, const Business& b, const std::string& question) {
         store::open_handoff(st.db, b.rowid, st.in.from, question,
                             st.outcome.message_id != 0 ? std::optional(st.outcome.message_id) : std::nullopt,
                             st.in.received_at_ms);
-    std::string text =
-        fmt::format("A customer ({}) asked {} (question {}): \"{}\"\nAnswer them with !reply {} "
-                    "<text>, or with !answer {} <text> to also teach me.",
-                    st.in.from, b.name, n, question, n, n);
+    std::string text = handoff_notice(st.db, b, st.in.from, question, n);
     auto owner = store::find_customer(st.db, b.rowid, b.owner);
     bool inside =
         owner && owner->last_inbound_at && *owner->last_inbound_at > st.in.received_at_ms - k_window_ms;

@@ -81,6 +81,54 @@ TEST_CASE("hand-offs: !answer also adds the answer to the knowledge base", "[ai]
           "Trucks can park behind the shop");
 }
 
+TEST_CASE(
+    "hand-offs: the notice names the closest entries, and !answer <n> #<entry> sends one and teaches it",
+    "[ai][handoff]") {
+    HandoffLive live;
+    live.say(k_owner, "!help", k_owner);
+    const std::string question = "Do you deliver to boats in the harbour?";
+    CHECK_THAT(live.say(k_customer, question, k_customer), Contains("passed your question on"));
+    REQUIRE(wait_until([&] { return live.bodies_to(k_owner).size() == 2; }, std::chrono::seconds(20)));
+    CHECK_THAT(live.bodies_to(k_owner).back(),
+               Contains("!answer 1 #<entry> sends it") && Contains("\n#1 We deliver downtown until 10pm"));
+
+    // An entry that does not exist: a hint, nothing sent, the question still open.
+    CHECK_THAT(live.say(k_owner, "!answer 1 #9", k_owner), Contains("There is no entry #9"));
+    CHECK(live.bodies_to(k_customer).size() == 1);
+    CHECK(live.daemon().ctl_json({"handoffs"})["arguments"]["handoffs"].size() == 1);
+
+    auto confirm = live.say(k_owner, "!answer 1 #1", k_owner);
+    CHECK_THAT(confirm, Contains("Sent to +15552223333") && Contains("Entry #1 now also answers"));
+    REQUIRE(wait_until([&] { return live.bodies_to(k_customer).size() == 2; }, std::chrono::seconds(20)));
+    CHECK(live.bodies_to(k_customer).back() == "We deliver downtown until 10pm");
+    CHECK(live.daemon().ctl_json({"handoffs"})["arguments"]["handoffs"].empty());
+    CHECK(live.count("SELECT COUNT(*) FROM knowledge") == 1); // taught, not added
+    CHECK(live.count("SELECT COUNT(*) FROM knowledge WHERE number = 1 AND text = 'We deliver downtown until "
+                     "10pm' AND tags = 'Do you deliver to boats in the harbour?'") == 1);
+    // The next customer who asks it that way is answered from the entry.
+    CHECK(live.say("+15552224444", question, "+15552224444") == "We deliver downtown until 10pm");
+}
+
+TEST_CASE("hand-offs: !reply <n> #<entry> sends the entry and teaches nothing", "[ai][handoff]") {
+    HandoffLive live;
+    live.say(k_owner, "!help", k_owner);
+    live.say(k_customer, "Do you have parking for trucks?", k_customer);
+    REQUIRE(wait_until([&] { return live.bodies_to(k_owner).size() == 2; }, std::chrono::seconds(20)));
+    CHECK_THAT(live.bodies_to(k_owner).back(), !Contains("#<entry>")); // nothing close enough to name
+    // "#1" is an entry only as the whole answer: here it is the owner's text.
+    CHECK_THAT(live.say(k_owner, "!reply 1 #1 spot is behind the shop", k_owner), Contains("Sent to"));
+    REQUIRE(wait_until([&] { return live.bodies_to(k_customer).size() == 2; }, std::chrono::seconds(20)));
+    CHECK(live.bodies_to(k_customer).back() == "#1 spot is behind the shop");
+
+    live.say(k_customer, "Do you have parking for vans?", k_customer);
+    REQUIRE(wait_until([&] { return live.bodies_to(k_owner).size() == 4; }, std::chrono::seconds(20)));
+    CHECK_THAT(live.say(k_owner, "!reply 1 #1", k_owner),
+               Contains("Sent to") && !Contains("now also answers"));
+    REQUIRE(wait_until([&] { return live.bodies_to(k_customer).size() == 4; }, std::chrono::seconds(20)));
+    CHECK(live.bodies_to(k_customer).back() == "We deliver downtown until 10pm");
+    CHECK(live.count("SELECT COUNT(*) FROM knowledge WHERE tags = ''") == 1);
+}
+
 TEST_CASE("hand-offs: sbcctl handoffs names an unknown business", "[ai][handoff]") {
     HandoffLive live;
     auto r = live.daemon().ctl({"handoffs", "--business", "nope"});
