@@ -5,6 +5,10 @@
 //   hand-off precision hand-offs that were right to hand off (the question was out of scope)
 //   hand-off recall    out-of-scope questions handed off rather than answered
 // With --min-accuracy / --min-recall it exits 1 when the builtin mode falls below them (the ctest's guard).
+// For the builtin mode it also prints what the owner sees of a hand-off: how often the notice's "closest
+// entry" is the right one; and what the owner's teaching buys: each business's questions alternate between
+// earlier and later customers, the earlier ones' hand-offs are answered with "!answer <n> #<entry>" (the
+// question joins the labelled entry's tags), and the later ones are asked before and after.
 // Given an OpenAI-compatible provider (--openai-base-url, with OPENAI_API_KEY in the environment, or
 // --fake-openai for the tests' fake with its hashed bag-of-words embeddings) it also embeds every entry and
 // question and adds the embeddings and hybrid modes, and prints what the question's embedding call costs.
@@ -12,6 +16,8 @@
 #include "daemon/ai/embedding_client.hpp"
 #include "daemon/answer/answerer.hpp"
 #include "daemon/answer/wordnet.hpp"
+#include "daemon/pipeline/handoff_notice.hpp"
+#include "daemon/pipeline/taught_questions.hpp"
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
 #include "daemon/store/migrations.hpp"
@@ -139,11 +145,14 @@ struct Tally {
 // The questions' embeddings by text (each asked for once, before the modes are compared).
 using QuestionVectors = std::map<std::string, answer::QueryVector>;
 
+// Asks each business's questions `first`, `first + step`, ... (all of them by default).
 Tally evaluate(store::Database& db, std::vector<EvalBusiness>& set, answer::Mode mode, double threshold,
-               const std::string& verbose_as, const QuestionVectors& vectors) {
+               const std::string& verbose_as, const QuestionVectors& vectors, std::size_t first = 0,
+               std::size_t step = 1) {
     Tally t;
     for (auto& b : set) {
-        for (const auto& q : b.questions) {
+        for (std::size_t i = first; i < b.questions.size(); i += step) {
+            const auto& q = b.questions[i];
             auto found = vectors.find(q.text);
             const answer::QueryVector* vector = found == vectors.end() ? nullptr : &found->second;
             auto start = std::chrono::steady_clock::now();
@@ -168,6 +177,83 @@ Tally evaluate(store::Database& db, std::vector<EvalBusiness>& set, answer::Mode
         }
     }
     return t;
+}
+
+// Of the answerable questions the builtin mode hands off, how many name entries in the owner's notice
+// (handoff_notice.hpp) and how many of those name the labelled one, first or at all; and how many
+// out-of-scope hand-offs name some anyway (the owner reads them and sends nothing).
+void print_closest_entries(store::Database& db, std::vector<EvalBusiness>& set, double threshold) {
+    int missed = 0, named = 0, first = 0, among = 0, out_of_scope = 0, named_out_of_scope = 0;
+    for (auto& b : set) {
+        for (const auto& q : b.questions) {
+            auto a = answer::answer_question(db, b.business, q.text, threshold);
+            if (a.kind != answer::Answer::Kind::fallback) {
+                continue;
+            }
+            auto closest = pipeline::closest_entries(db, b.business, q.text);
+            if (q.label == "-") {
+                ++out_of_scope;
+                named_out_of_scope += closest.empty() ? 0 : 1;
+                continue;
+            }
+            ++missed;
+            named += closest.empty() ? 0 : 1;
+            for (std::size_t i = 0; i < closest.size(); ++i) {
+                if (b.label_of_number[closest[i].number] == q.label) {
+                    first += i == 0 ? 1 : 0;
+                    ++among;
+                }
+            }
+        }
+    }
+    fmt::print(
+        "owner's notice (builtin): {} of {} answerable hand-offs name entries, the right one first in {} "
+        "and among them in {}; {} of {} out-of-scope hand-offs name entries\n",
+        named, missed, first, among, named_out_of_scope, out_of_scope);
+}
+
+// Top-1 and hand-off recall over the later customers' questions (every second one of each business).
+Tally later_customers(store::Database& db, std::vector<EvalBusiness>& set, double threshold) {
+    return evaluate(db, set, answer::Mode::builtin, threshold, "", {}, 1, 2);
+}
+
+// The owner answers the earlier customers' answerable hand-offs with "!answer <n> #<entry>", as sbcd does it
+// (taught_questions.hpp); the later customers are asked before and after. The tags are cleared again after.
+void print_teaching(store::Database& db, std::vector<EvalBusiness>& set, double threshold) {
+    Tally before = later_customers(db, set, threshold);
+    int taught = 0;
+    for (auto& b : set) {
+        for (std::size_t i = 0; i < b.questions.size(); i += 2) {
+            const auto& q = b.questions[i];
+            auto a = answer::answer_question(db, b.business, q.text, threshold);
+            if (q.label == "-" || a.kind != answer::Answer::Kind::fallback) {
+                continue;
+            }
+            for (const auto& [number, label] : b.label_of_number) {
+                if (label == q.label) {
+                    auto entry = store::find_entry(db, b.business.rowid, number);
+                    entry->tags = pipeline::with_taught_question(entry->tags, q.text);
+                    store::update_entry_text(db, *entry);
+                    ++taught;
+                }
+            }
+        }
+    }
+    Tally after = later_customers(db, set, threshold);
+    fmt::print(
+        "owner teaching (builtin): the later customers' {} questions, top-1 {:.1f}% before and {:.1f}% "
+        "after the owner answered the earlier customers' {} hand-offs with !answer <n> #<entry>; "
+        "hand-off recall {:.1f}% -> {:.1f}%\n",
+        before.asked, before.accuracy(), after.accuracy(), taught, before.recall(), after.recall());
+    for (auto& b : set) {
+        for (const auto& [number, label] : b.label_of_number) {
+            auto entry = store::find_entry(db, b.business.rowid, number);
+            if (!entry->tags.empty()) {
+                entry->tags.clear();
+                store::update_entry_text(db, *entry);
+            }
+        }
+    }
 }
 
 std::vector<std::vector<float>> embed_or_throw(ai::EmbeddingClient& client,
@@ -326,6 +412,9 @@ int main(int argc, char** argv) {
                 builtin = t; // as sbcd runs it by default: what the floor guards
             }
         }
+        answer::use_wordnet(nullptr); // builtin as sbcd runs it by default
+        print_closest_entries(db, set, threshold / 100.0);
+        print_teaching(db, set, threshold / 100.0);
         if (sweep) {
             for (const auto& row : rows) {
                 answer::use_wordnet(row.with_wordnet ? wordnet : nullptr);
