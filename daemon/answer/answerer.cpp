@@ -103,13 +103,21 @@ Answer answer_question(store::Database& db, const store::Business& business, std
         return *quick;
     }
     Answer out;
-    auto candidates = retrieve(db, business.rowid, question, mode, 1, vector);
+    auto candidates = retrieve(db, business.rowid, question, mode, k_closest_entries, vector);
+    std::vector<std::int64_t> closest;
+    for (const auto& c : candidates) {
+        if (c.confidence >= k_closest_min_confidence) {
+            closest.push_back(c.rowid);
+        }
+    }
     if (!candidates.empty()) {
         if (auto answer = compose(db, candidates.front(), threshold)) {
+            answer->closest = std::move(closest);
             return *answer;
         }
         out.confidence = candidates.front().confidence;
     }
+    out.closest = std::move(closest);
     out.kind = Answer::Kind::fallback;
     out.text = business.fallback;
     return out;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sbc::answer {
 
@@ -18,7 +19,16 @@ struct Answer {
     std::string text;
     std::optional<std::int64_t> entry_number; // the knowledge entry that answered
     double confidence = 0;                    // 0..1: the share of the question's weight the entry covers
+    // The entries (rowids) that came closest, best first, for the owner's notice when the question is handed
+    // off (pipeline/handoff_notice.hpp): found with the answer, so that the notice costs no second search.
+    std::vector<std::int64_t> closest;
 };
+
+// The closest entries named: up to this many, each covering at least this share of the question (below it an
+// entry shares little more than a word with it). The right entry is the closest one for about a quarter of
+// the hand-offs that name any, and among the three closest for about half (sbc_eval, docs/retrieval.md).
+inline constexpr std::size_t k_closest_entries = 3;
+inline constexpr double k_closest_min_confidence = 0.15;
 
 const char* kind_name(Answer::Kind kind);
 

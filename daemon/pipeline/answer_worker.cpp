@@ -112,16 +112,19 @@ Composed from_builtin(const answer::Answer& a) {
     c.entry_number = a.entry_number;
     c.score = a.confidence;
     c.handoff = a.kind == answer::Answer::Kind::fallback;
+    c.closest = a.closest;
     return c;
 }
 
-// The provider's reply as the customer's answer, or a hand-off when it says the notes do not answer.
-Composed from_llm(const std::string& reply, const store::Business& business) {
+// The provider's reply as the customer's answer, or a hand-off when it says the notes do not answer (the
+// owner's notice then names the entries the built-in answer found closest).
+Composed from_llm(const std::string& reply, const store::Business& business, const answer::Answer& builtin) {
     if (ai::is_handoff(reply)) {
         Composed c;
         c.text = business.fallback;
         c.kind = "fallback";
         c.handoff = true;
+        c.closest = builtin.closest;
         return c;
     }
     Composed c;
@@ -161,7 +164,7 @@ Composed compose(const Context& c, ai::ProviderClient* client, Shared& shared) {
     }
     auto key = ai::normalise_question(c.question);
     if (auto cached = shared.cache.find(c.business.rowid, c.kb_version, key)) {
-        return from_llm(*cached, c.business);
+        return from_llm(*cached, c.business, c.builtin);
     }
     std::int64_t left = c.job.created_at + shared.config.answer_budget_ms - time_format::now_ms();
     if (client == nullptr || left < k_min_call_ms) {
@@ -183,7 +186,7 @@ Composed compose(const Context& c, ai::ProviderClient* client, Shared& shared) {
     }
     shared.breaker.record_success();
     shared.cache.put(c.business.rowid, c.kb_version, key, completion.text);
-    Composed out = from_llm(completion.text, c.business);
+    Composed out = from_llm(completion.text, c.business, c.builtin);
     out.calls.push_back(chat_call(shared.config, &completion));
     return out;
 }

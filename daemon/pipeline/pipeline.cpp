@@ -120,12 +120,13 @@ std::optional<std::string> attachment_path(Database& db, const Business& b, std:
 
 // Tells the owner about a question the knowledge base could not answer, inside the owner's 24-hour window or
 // through the configured template; otherwise the notice is logged as refused with the reason.
-void notify_owner(Step& st, const Business& b, const std::string& question) {
+void notify_owner(Step& st, const Business& b, const std::string& question,
+                  const std::vector<std::int64_t>& closest) {
     auto n =
         store::open_handoff(st.db, b.rowid, st.in.from, question,
                             st.outcome.message_id != 0 ? std::optional(st.outcome.message_id) : std::nullopt,
                             st.in.received_at_ms);
-    std::string text = handoff_notice(st.db, b, st.in.from, question, n);
+    std::string text = handoff_notice(st.db, b, st.in.from, question, n, closest);
     auto owner = store::find_customer(st.db, b.rowid, b.owner);
     bool inside =
         owner && owner->last_inbound_at && *owner->last_inbound_at > st.in.received_at_ms - k_window_ms;
@@ -509,7 +510,7 @@ void handle_question(Step& st, const Business& b, const std::optional<answer::An
     if (a.kind == answer::Answer::Kind::fallback) {
         store::record_unanswered(st.db, b.rowid, st.in.from, st.in.body, st.outcome.message_id,
                                  st.in.received_at_ms);
-        notify_owner(st, b, st.in.body);
+        notify_owner(st, b, st.in.body, a.closest);
     }
 }
 
@@ -736,7 +737,7 @@ Result<bool> write_answer(Database& db, const config::Config& config, const stor
           attachment_path(db, *b, composed.kind, composed.entry_number));
     if (composed.handoff) {
         store::record_unanswered(db, b->rowid, in.from, in.body, question->id, in.received_at_ms);
-        notify_owner(st, *b, in.body);
+        notify_owner(st, *b, in.body, composed.closest);
     }
     for (auto call : composed.calls) {
         call.business_rowid = b->rowid;

@@ -93,6 +93,8 @@ struct Composed {
     std::optional<std::int64_t> entry_number;
     std::optional<double> score;
     bool handoff = false; // the customer gets the fallback text and the owner is told
+    // The entries (rowids) the built-in retriever found closest, for the owner's notice of a hand-off.
+    std::vector<std::int64_t> closest;
     // The provider calls made for it (the question's embedding, the chat completion), written to the ledger
     // with the answer for the job's business and question.
     std::vector<store::ProviderCall> calls;

@@ -16,7 +16,6 @@
 #include "daemon/ai/embedding_client.hpp"
 #include "daemon/answer/answerer.hpp"
 #include "daemon/answer/wordnet.hpp"
-#include "daemon/pipeline/handoff_notice.hpp"
 #include "daemon/pipeline/taught_questions.hpp"
 #include "daemon/store/business_repo.hpp"
 #include "daemon/store/knowledge_repo.hpp"
@@ -180,8 +179,8 @@ Tally evaluate(store::Database& db, std::vector<EvalBusiness>& set, answer::Mode
 }
 
 // Of the answerable questions the builtin mode hands off, how many name entries in the owner's notice
-// (handoff_notice.hpp) and how many of those name the labelled one, first or at all; and how many
-// out-of-scope hand-offs name some anyway (the owner reads them and sends nothing).
+// (answer::Answer::closest, handoff_notice.hpp) and how many of those name the labelled one, first or at all;
+// and how many out-of-scope hand-offs name some anyway (the owner reads them and sends nothing).
 void print_closest_entries(store::Database& db, std::vector<EvalBusiness>& set, double threshold) {
     int missed = 0, named = 0, first = 0, among = 0, out_of_scope = 0, named_out_of_scope = 0;
     for (auto& b : set) {
@@ -190,7 +189,10 @@ void print_closest_entries(store::Database& db, std::vector<EvalBusiness>& set, 
             if (a.kind != answer::Answer::Kind::fallback) {
                 continue;
             }
-            auto closest = pipeline::closest_entries(db, b.business, q.text);
+            std::vector<std::int64_t> closest;
+            for (auto rowid : a.closest) {
+                closest.push_back(store::find_entry_by_rowid(db, rowid)->number);
+            }
             if (q.label == "-") {
                 ++out_of_scope;
                 named_out_of_scope += closest.empty() ? 0 : 1;
@@ -199,7 +201,7 @@ void print_closest_entries(store::Database& db, std::vector<EvalBusiness>& set, 
             ++missed;
             named += closest.empty() ? 0 : 1;
             for (std::size_t i = 0; i < closest.size(); ++i) {
-                if (b.label_of_number[closest[i].number] == q.label) {
+                if (b.label_of_number[closest[i]] == q.label) {
                     first += i == 0 ? 1 : 0;
                     ++among;
                 }

@@ -152,6 +152,11 @@ TEST_CASE("AI: the hand-off marker becomes the fallback and an owner notice, not
     CHECK(live.count("SELECT COUNT(*) FROM unanswered WHERE question = 'Do you have parking for trucks?'") ==
           1);
     CHECK(live.count("SELECT COUNT(*) FROM messages WHERE kind = 'owner-notify'") == 1);
+    // The notice names the entries the built-in retriever found closest, as without an LLM.
+    CHECK_THAT(live.ask_and_wait(k_customer, "Can you deliver to boats in the harbour?"),
+               Contains("I've passed your question on"));
+    CHECK(live.count("SELECT COUNT(*) FROM messages WHERE kind = 'owner-notify' AND body LIKE '%harbour%' "
+                     "AND body LIKE '%!answer 2 #<entry>%' AND body LIKE '%#1 We deliver%'") == 1);
 }
 
 TEST_CASE("AI: the circuit breaker stops calling a failing provider and closes after the cool-down", "[ai]") {
