@@ -29,7 +29,7 @@ const std::vector<std::vector<std::string_view>> k_groups = {
     // bookings
     {"book", "booking", "reservation", "reserve", "table", "appointment", "slot", "schedule", "walkin",
      "availability", "available", "slots", "booked"},
-    {"cancel", "cancellation", "reschedule", "move", "change", "notice", "rearrange", "postpone", "miss",
+    {"cancel", "whatif", "cancellation", "reschedule", "move", "change", "notice", "rearrange", "postpone", "miss",
      "missed"},
     // how long it takes ("how long" is joined to "duration"): a wait, a turnaround, a session's length
     {"duration", "wait", "waiting", "ready", "minute", "minutes", "mins", "hour", "hours", "quick", "quickly",
@@ -71,8 +71,10 @@ const std::vector<std::vector<std::string_view>> k_groups = {
     {"repair", "fix", "mend", "service", "tune", "broken", "breakdown", "breakdowns"},
     {"rent", "rental", "hire", "borrow"},
     {"used", "secondhand", "refurbished", "preowned"},
-    {"guarantee", "warranty"},
-    {"insurance", "insured", "insure", "insurer", "liability", "breakage", "breakages", "damage", "damages",
+    // "what if" (normalise.cpp's phrases) asks what happens when something goes wrong: the guarantee, the
+    // insurance, the cancellation terms
+    {"guarantee", "warranty", "whatif"},
+    {"insurance", "whatif", "insured", "insure", "insurer", "liability", "breakage", "breakages", "damage", "damages",
      "smashed"},
     {"alcohol", "alcoholic", "booze", "drinks", "wine", "beer", "bar", "corkage", "fizz", "prosecco",
      "champagne"},
@@ -105,7 +107,7 @@ const std::vector<std::vector<std::string_view>> k_groups = {
      "members", "membership"},
     {"pause", "freeze", "frozen", "suspend", "hold"},
     // health
-    {"medication", "medicine", "medicines", "meds", "pills", "prescription", "prescriptions"},
+    {"medication", "medicine", "medicines", "meds", "pills", "tablets", "prescription", "prescriptions"},
     {"vaccination", "vaccinations", "vaccine", "vaccines", "jab", "jabs", "injection", "injections",
      "booster", "boosters", "immunisation"},
     {"nervous", "anxious", "scared", "afraid", "frightened", "fear", "phobia", "worried", "confidence"},

@@ -83,7 +83,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 7> k_texting
 struct Phrase {
     std::string_view first, second, joined;
 };
-constexpr std::array<Phrase, 36> k_phrases = {{
+constexpr std::array<Phrase, 38> k_phrases = {{
     {"how", "much", "price"},
     {"how", "long", "duration"},
     {"money", "back", "moneyback"},
@@ -121,6 +121,9 @@ constexpr std::array<Phrase, 36> k_phrases = {{
     {"arent", "working", "broken"},
     {"doesnt", "work", "broken"},
     {"dont", "work", "broken"},
+    // "what if ...", "what happens if ...": what the business does when something goes wrong (lexicon.cpp)
+    {"what", "if", "whatif"},
+    {"happens", "if", "whatif"},
 }};
 
 std::vector<std::string> raw_tokens(std::string_view text) {

@@ -139,6 +139,21 @@ TEST_CASE("the lexicon knows waiting times, rescheduling, paying in parts and fi
     CHECK(contains(answer::lexicon_related("moneyback"), answer::stem("refund")));
 }
 
+TEST_CASE("a what-if question asks for the guarantee, the insurance or the cancellation terms",
+          "[answer][lexicon]") {
+    CHECK(answer::normalised_terms("what if it leaks again") ==
+          std::vector<std::string>{"whatif", answer::stem("leaks"), answer::stem("again")});
+    CHECK(contains(answer::normalised_terms("what happens if I miss it"), "whatif"));
+    CHECK(contains(answer::lexicon_related("whatif"), answer::stem("guarantee")));
+    CHECK(contains(answer::lexicon_related("whatif"), answer::stem("insurance")));
+    CHECK(contains(answer::lexicon_related(answer::stem("tablets")), answer::stem("prescription")));
+    Shop shop({"Parking behind the shop, free after 6pm.", "12 month guarantee on all our repairs.",
+               "Fully insured for accidental damage in your home.", "Open Mon-Sat 8am-6pm.",
+               "Call-out £60, then £45 an hour.", "Cancel or move a booking free up to 24 hours before."});
+    CHECK(shop.answer("what happens if I can't make it") == 6);
+    CHECK(shop.answer("what if something gets broken") == 3);
+}
+
 TEST_CASE("the lexicon relates customers' words to owners' words, both ways", "[answer][lexicon]") {
     const auto& voucher = answer::lexicon_related(answer::stem("voucher"));
     CHECK(contains(voucher, answer::stem("gift")));
