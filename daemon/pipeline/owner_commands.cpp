@@ -304,7 +304,8 @@ std::string answer_handoff(OwnerContext& ctx, const std::string& args, bool lear
     if (!ctx.send_to_customer) {
         return "Replies to customers cannot be sent from here.";
     }
-    if (auto refused = ctx.send_to_customer(handoff->customer, text); !refused.empty()) {
+    auto sent_entry = entry ? std::optional(entry->number) : std::nullopt;
+    if (auto refused = ctx.send_to_customer(handoff->customer, text, sent_entry); !refused.empty()) {
         return refused;
     }
     store::close_handoff(ctx.db, handoff->id, time_format::now_ms());

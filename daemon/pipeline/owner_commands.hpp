@@ -7,6 +7,7 @@
 #include "daemon/store/database.hpp"
 
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -17,9 +18,12 @@ struct OwnerContext {
     store::Database& db; // the writer's connection, inside the message's transaction
     store::Business& business;
     std::string actor; // "owner:+1555..."
-    // Queues a message to a customer of this business in this transaction; returns why it cannot be sent
-    // (opted out, outside the 24-hour window), or an empty string when it was queued.
-    std::function<std::string(const std::string& customer, const std::string& text)> send_to_customer;
+    // Queues a message to a customer of this business in this transaction (with `entry`, that knowledge
+    // entry's text: the message records it and carries its attachment); returns why it cannot be sent (opted
+    // out, outside the 24-hour window), or an empty string when it was queued.
+    std::function<std::string(const std::string& customer, const std::string& text,
+                              std::optional<std::int64_t> entry)>
+        send_to_customer;
     // The stored files of the attachments this command deleted, relative to the data directory: removed once
     // the transaction has committed (the row goes first, so a failed commit leaves no row without its file).
     std::vector<std::string> removed_files;

@@ -265,7 +265,8 @@ void handle_owner(Step& st, Business b) {
     }
     OwnerContext ctx{st.db, b, "owner:" + st.in.from, {}, {}};
     // !reply and !answer: the owner's text goes to the customer through the bot, in this transaction.
-    ctx.send_to_customer = [&st, &b](const std::string& customer, const std::string& text) -> std::string {
+    ctx.send_to_customer = [&st, &b](const std::string& customer, const std::string& text,
+                                     std::optional<std::int64_t> entry) -> std::string {
         auto c = store::find_customer(st.db, b.rowid, customer);
         if (c && c->opted_out) {
             return fmt::format("{} opted out (they must send START first); nothing was sent.", customer);
@@ -275,7 +276,8 @@ void handle_owner(Step& st, Business b) {
                                "them a free text; nothing was sent.",
                                customer);
         }
-        reply(st, b, customer, text, "owner-answer");
+        reply(st, b, customer, text, "owner-answer", entry, {}, {},
+              attachment_path(st.db, b, "answer", entry));
         return {};
     };
     reply(st, b, st.in.from, run_owner_command(ctx, *command), "owner-reply");

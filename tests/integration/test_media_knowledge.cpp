@@ -192,6 +192,33 @@ TEST_CASE("a captioned photo from the owner becomes an entry whose answers carry
     CHECK(get(live.daemon().http_port(), "/media/" + token + ".jpg").status == 404);
 }
 
+TEST_CASE("an owner who answers a hand-off with an entry that has a photo sends the photo too",
+          "[media][handoff]") {
+    KnowledgeLive live;
+    std::string caption = "Our pizza menu: margherita, marinara and diavola";
+    REQUIRE(live.post_file(1, k_owner, k_jpeg, "image/jpeg", caption) == 200);
+    REQUIRE(live.wait_for_bodies(k_owner, 1));
+    auto token = query_one(live.daemon().database(), "SELECT token FROM knowledge_attachments");
+
+    REQUIRE(live.post_text(10, k_customer, "Can I get a calzone with extra chilli?") == 200);
+    REQUIRE(live.wait_for_bodies(k_owner, 2)); // the notice of question 1
+    REQUIRE(live.post_text(11, k_owner, "!answer 1 #1") == 200);
+    REQUIRE(live.wait_for_bodies(k_customer, 2));
+    const FakeRequest* answer = nullptr;
+    auto created = live.twilio().created_messages();
+    for (const auto& r : created) {
+        if (r.form.first("To").value_or("") == std::string("whatsapp:") + k_customer &&
+            r.form.first("Body").value_or("") == caption) {
+            answer = &r;
+        }
+    }
+    REQUIRE(answer != nullptr);
+    auto urls = answer->form.all("MediaUrl");
+    REQUIRE(urls.size() == 1);
+    CHECK(urls[0] == std::string(k_public_base) + "/media/" + token + ".jpg");
+    CHECK(live.count("SELECT COUNT(*) FROM messages WHERE kind = 'owner-answer' AND entry_number = 1") == 1);
+}
+
 TEST_CASE("media.quota_bytes counts the photos kept with entries and refuses downloads past it",
           "[media][upload]") {
     // Room for the owner's photo once, not for the download and its copy kept with the entry.
