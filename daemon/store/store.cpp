@@ -6,6 +6,8 @@
 #include "daemon/store/migrations.hpp"
 
 #include <fmt/format.h>
+#include <memory>
+#include <span>
 
 namespace sbc::store {
 namespace {
@@ -47,12 +49,13 @@ Store::~Store() {
 }
 
 std::vector<Status> Store::submit_all(std::vector<std::function<bool(Database&)>> runs, Lane lane) {
-    std::list<Job> jobs(runs.size()); // a Job cannot move: the writer holds a pointer to it
-    std::size_t i = 0;
+    // One array, never resized: a Job cannot move, the writer holds a pointer to it.
+    auto storage = std::make_unique<Job[]>(runs.size());
+    std::span<Job> jobs(storage.get(), runs.size());
     auto now = std::chrono::steady_clock::now();
-    for (auto& job : jobs) {
-        job.run = std::move(runs[i++]);
-        job.queued_at = now;
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        jobs[i].run = std::move(runs[i]);
+        jobs[i].queued_at = now;
     }
     bool wake = false;
     {
