@@ -53,6 +53,25 @@ struct KnowledgeLive : WithFakeMedia, LiveDaemon {
     }
 };
 
+const std::string k_caption = "Our pizza menu: margherita, marinara and diavola";
+
+// The last message sbcd created at the fake Twilio for the customer is the menu entry, with its photo's
+// public URL as MediaUrl.
+void check_menu_with_photo(const LiveDaemon& live, const std::string& token) {
+    auto created = live.twilio().created_messages();
+    const FakeRequest* answer = nullptr;
+    for (const auto& r : created) {
+        if (r.form.first("To").value_or("") == std::string("whatsapp:") + k_customer) {
+            answer = &r;
+        }
+    }
+    REQUIRE(answer != nullptr);
+    CHECK(answer->form.first("Body").value_or("") == k_caption);
+    auto urls = answer->form.all("MediaUrl");
+    REQUIRE(urls.size() == 1);
+    CHECK(urls[0] == std::string(k_public_base) + "/media/" + token + ".jpg");
+}
+
 std::vector<std::string> kb_texts(const Daemon& daemon) {
     auto j = ctl_json_run(daemon, {"kb", "list", "--business", "pizza-palace"});
     REQUIRE(j.exit_code == 0);
@@ -118,8 +137,7 @@ TEST_CASE("an owner's PDF and CSV become knowledge entries and the owner hears h
 TEST_CASE("a captioned photo from the owner becomes an entry whose answers carry the photo",
           "[media][upload]") {
     KnowledgeLive live;
-
-    std::string caption = "Our pizza menu: margherita, marinara and diavola";
+    const std::string& caption = k_caption;
     REQUIRE(live.post_file(1, k_owner, k_jpeg, "image/jpeg", caption) == 200);
     REQUIRE(live.wait_for_bodies(k_owner, 1));
     CHECK(live.bodies_to(k_owner)[0] ==
@@ -138,18 +156,7 @@ TEST_CASE("a captioned photo from the owner becomes an entry whose answers carry
     // A customer's question answered by that entry: the reply posts MediaUrl to Twilio.
     REQUIRE(live.post_text(10, k_customer, "What pizzas are on your menu?") == 200);
     REQUIRE(live.wait_for_bodies(k_customer, 1));
-    const FakeRequest* answer = nullptr;
-    auto created = live.twilio().created_messages();
-    for (const auto& r : created) {
-        if (r.form.first("To").value_or("") == std::string("whatsapp:") + k_customer) {
-            answer = &r;
-        }
-    }
-    REQUIRE(answer != nullptr);
-    CHECK(answer->form.first("Body").value_or("") == caption);
-    auto urls = answer->form.all("MediaUrl");
-    REQUIRE(urls.size() == 1);
-    CHECK(urls[0] == std::string(k_public_base) + "/media/" + token + ".jpg");
+    check_menu_with_photo(live, token);
     CHECK(query_one(db, "SELECT media_path FROM messages WHERE direction = 'out' AND customer = '" +
                             std::string(k_customer) + "'") == "/media/" + token + ".jpg");
 
@@ -195,27 +202,15 @@ TEST_CASE("a captioned photo from the owner becomes an entry whose answers carry
 TEST_CASE("an owner who answers a hand-off with an entry that has a photo sends the photo too",
           "[media][handoff]") {
     KnowledgeLive live;
-    std::string caption = "Our pizza menu: margherita, marinara and diavola";
-    REQUIRE(live.post_file(1, k_owner, k_jpeg, "image/jpeg", caption) == 200);
-    REQUIRE(live.wait_for_bodies(k_owner, 1));
+    REQUIRE(live.post_file(1, k_owner, k_jpeg, "image/jpeg", k_caption) == 200);
+    REQUIRE(live.wait_for_bodies(k_owner, 1)); // "Added #1 with your photo"
     auto token = query_one(live.daemon().database(), "SELECT token FROM knowledge_attachments");
 
     REQUIRE(live.post_text(10, k_customer, "Can I get a calzone with extra chilli?") == 200);
     REQUIRE(live.wait_for_bodies(k_owner, 2)); // the notice of question 1
     REQUIRE(live.post_text(11, k_owner, "!answer 1 #1") == 200);
     REQUIRE(live.wait_for_bodies(k_customer, 2));
-    const FakeRequest* answer = nullptr;
-    auto created = live.twilio().created_messages();
-    for (const auto& r : created) {
-        if (r.form.first("To").value_or("") == std::string("whatsapp:") + k_customer &&
-            r.form.first("Body").value_or("") == caption) {
-            answer = &r;
-        }
-    }
-    REQUIRE(answer != nullptr);
-    auto urls = answer->form.all("MediaUrl");
-    REQUIRE(urls.size() == 1);
-    CHECK(urls[0] == std::string(k_public_base) + "/media/" + token + ".jpg");
+    check_menu_with_photo(live, token);
     CHECK(live.count("SELECT COUNT(*) FROM messages WHERE kind = 'owner-answer' AND entry_number = 1") == 1);
 }
 
