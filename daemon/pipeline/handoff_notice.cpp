@@ -14,11 +14,14 @@ constexpr std::size_t k_entry_preview_chars = 60;
 
 std::string handoff_notice(store::Database& db, const store::Business& b, const std::string& customer,
                            const std::string& question, std::int64_t number,
-                           const std::vector<std::int64_t>& closest) {
+                           const std::vector<std::int64_t>& closest, const std::string& then) {
     auto text =
-        fmt::format("A customer ({}) asked {} (question {}): \"{}\"\nAnswer them with !reply {} <text>, "
-                    "or with !answer {} <text> to also teach me.",
-                    customer, b.name, number, question, number, number);
+        fmt::format("A customer ({}) asked {} (question {}): \"{}\"", customer, b.name, number, question);
+    if (!then.empty()) {
+        text += fmt::format("\nThen they asked for a person: \"{}\"", then);
+    }
+    text += fmt::format("\nAnswer them with !reply {} <text>, or with !answer {} <text> to also teach me.",
+                        number, number);
     std::string entries;
     for (auto rowid : closest) {
         if (auto e = store::find_entry_by_rowid(db, rowid)) {

@@ -14,9 +14,10 @@
 namespace sbc::pipeline {
 
 // The notice for hand-off `number` of business `b`: `customer` asked `question`, and the entries with the
-// rowids `closest` came closest, best first (those deleted since are left out).
+// rowids `closest` came closest, best first (those deleted since are left out). `then`, when not empty, is
+// what the customer said after the answer to ask for a person (escalation.hpp).
 std::string handoff_notice(store::Database& db, const store::Business& b, const std::string& customer,
                            const std::string& question, std::int64_t number,
-                           const std::vector<std::int64_t>& closest);
+                           const std::vector<std::int64_t>& closest, const std::string& then = {});
 
 } // namespace sbc::pipeline

@@ -11,6 +11,7 @@
 #include "daemon/log/log.hpp"
 #include "daemon/media/media_files.hpp"
 #include "daemon/media/media_types.hpp"
+#include "daemon/pipeline/escalation.hpp"
 #include "daemon/pipeline/handoff_notice.hpp"
 #include "daemon/pipeline/keywords.hpp"
 #include "daemon/pipeline/owner_commands.hpp"
@@ -121,12 +122,12 @@ std::optional<std::string> attachment_path(Database& db, const Business& b, std:
 // Tells the owner about a question the knowledge base could not answer, inside the owner's 24-hour window or
 // through the configured template; otherwise the notice is logged as refused with the reason.
 void notify_owner(Step& st, const Business& b, const std::string& question,
-                  const std::vector<std::int64_t>& closest) {
+                  const std::vector<std::int64_t>& closest, const std::string& then = {}) {
     auto n =
         store::open_handoff(st.db, b.rowid, st.in.from, question,
                             st.outcome.message_id != 0 ? std::optional(st.outcome.message_id) : std::nullopt,
                             st.in.received_at_ms);
-    std::string text = handoff_notice(st.db, b, st.in.from, question, n, closest);
+    std::string text = handoff_notice(st.db, b, st.in.from, question, n, closest, then);
     auto owner = store::find_customer(st.db, b.rowid, b.owner);
     bool inside =
         owner && owner->last_inbound_at && *owner->last_inbound_at > st.in.received_at_ms - k_window_ms;
@@ -448,6 +449,24 @@ bool handle_rating(Step& st, const Business& b) {
     return true;
 }
 
+// "can I talk to a person", "that's not what I asked" (escalation.hpp): the customer's last question of the
+// past hour (or this message, when there is none) goes to the owner as a hand-off, with the entries closest
+// to it, and the customer gets the fallback text that says so.
+void escalate(Step& st, const Business& b) {
+    auto previous = store::last_question(st.db, b.rowid, st.in.from, st.outcome.message_id,
+                                         st.in.received_at_ms - k_hour_ms);
+    std::string question = previous ? previous->body : st.in.body;
+    std::vector<std::int64_t> closest;
+    if (previous) {
+        closest =
+            answer::answer_question(st.db, b, question, st.config.min_confidence_percent / 100.0).closest;
+    }
+    reply(st, b, st.in.from, b.fallback, "fallback");
+    store::record_unanswered(st.db, b.rowid, st.in.from, question, st.outcome.message_id,
+                             st.in.received_at_ms);
+    notify_owner(st, b, question, closest, previous ? st.in.body : std::string());
+}
+
 void handle_question(Step& st, const Business& b, const std::optional<answer::Answer>& precomputed) {
     auto customer = store::find_customer(st.db, b.rowid, st.in.from);
     if (customer && customer->opted_out) {
@@ -465,7 +484,12 @@ void handle_question(Step& st, const Business& b, const std::optional<answer::An
     auto since = st.in.received_at_ms - k_hour_ms;
     bool limited =
         global_rate_limited(st) || customer_over(st, b, "question", st.config.rate_customer_per_hour);
-    record_inbound(st, b, limited ? "rate-limited" : "question");
+    bool escalation = !limited && asks_for_a_person(st.in.body);
+    record_inbound(st, b, limited ? "rate-limited" : (escalation ? "escalation" : "question"));
+    if (escalation) {
+        escalate(st, b);
+        return;
+    }
     if (limited) {
         if (!customer || !customer->rate_notice_at || *customer->rate_notice_at <= since) {
             store::set_rate_notice(st.db, b.rowid, st.in.from, st.in.received_at_ms);

@@ -318,6 +318,21 @@ std::optional<Message> find_message(Database& db, std::int64_t id) {
     return read_message(*s);
 }
 
+std::optional<Message> last_question(Database& db, std::int64_t business_rowid, const std::string& customer,
+                                     std::int64_t before_id, std::int64_t since_ms) {
+    static const std::string sql = fmt::format(
+        "SELECT {} FROM messages m WHERE m.business_id = ?1 AND m.customer = ?2 AND m.direction = 'in' AND "
+        "m.created_at >= ?3 AND m.kind = 'question' AND m.id < ?4 ORDER BY m.created_at DESC, m.id DESC "
+        "LIMIT 1",
+        k_message_columns);
+    auto s = db.cached(sql);
+    s->bind(1, business_rowid).bind(2, customer).bind(3, since_ms).bind(4, before_id);
+    if (!s->step()) {
+        return std::nullopt;
+    }
+    return read_message(*s);
+}
+
 std::optional<Message> find_message_by_sid(Database& db, std::string_view sid) {
     static const std::string sql =
         fmt::format("SELECT {} FROM messages m WHERE m.message_sid = ?", k_message_columns);

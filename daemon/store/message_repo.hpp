@@ -97,6 +97,10 @@ int status_rank(std::string_view status);
 
 std::optional<Message> find_message(Database& db, std::int64_t id);
 std::optional<Message> find_message_by_sid(Database& db, std::string_view sid);
+// The customer's last question to the business before their message `before_id`, if it came at `since_ms` or
+// later.
+std::optional<Message> last_question(Database& db, std::int64_t business_rowid, const std::string& customer,
+                                     std::int64_t before_id, std::int64_t since_ms);
 // Whether a message with this MessageSid is stored (cheaper than reading it).
 bool message_sid_stored(Database& db, std::string_view sid);
 // Outbound messages written in reply to an inbound one, in order.

@@ -129,6 +129,33 @@ TEST_CASE("hand-offs: !reply <n> #<entry> sends the entry and teaches nothing", 
     CHECK(live.count("SELECT COUNT(*) FROM knowledge WHERE tags = ''") == 1);
 }
 
+TEST_CASE("hand-offs: a customer who asks for a person hands their last question to the owner",
+          "[ai][handoff]") {
+    HandoffLive live;
+    live.say(k_owner, "!help", k_owner);
+    CHECK(live.say(k_customer, "Do you deliver downtown?", k_customer) == "We deliver downtown until 10pm");
+    CHECK_THAT(live.say(k_customer, "that\xE2\x80\x99s not what I asked", k_customer),
+               Contains("passed your question on"));
+    REQUIRE(wait_until([&] { return live.bodies_to(k_owner).size() == 2; }, std::chrono::seconds(20)));
+    CHECK_THAT(live.bodies_to(k_owner).back(),
+               Contains("(question 1): \"Do you deliver downtown?\"") &&
+                   Contains("Then they asked for a person: \"that\xE2\x80\x99s not what I asked\"") &&
+                   Contains("#1 We deliver downtown until 10pm"));
+    auto listed = live.daemon().ctl_json({"handoffs"})["arguments"]["handoffs"];
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0]["question"] == "Do you deliver downtown?");
+    CHECK(live.count("SELECT COUNT(*) FROM messages WHERE direction = 'in' AND kind = 'escalation'") == 1);
+    CHECK(live.say(k_owner, "!reply 1 Yes, and to the harbour on request", k_owner).starts_with("Sent to"));
+    REQUIRE(wait_until([&] { return live.bodies_to(k_customer).size() == 3; }, std::chrono::seconds(20)));
+    CHECK(live.bodies_to(k_customer).back() == "Yes, and to the harbour on request");
+
+    // With no question before it, the request itself is what the owner answers.
+    CHECK_THAT(live.say("+15552224444", "Human!", "+15552224444"), Contains("passed your question on"));
+    REQUIRE(wait_until([&] { return live.bodies_to(k_owner).size() == 4; }, std::chrono::seconds(20)));
+    CHECK_THAT(live.bodies_to(k_owner).back(),
+               Contains("(question 1): \"Human!\"") && !Contains("Then they asked"));
+}
+
 TEST_CASE("hand-offs: sbcctl handoffs names an unknown business", "[ai][handoff]") {
     HandoffLive live;
     auto r = live.daemon().ctl({"handoffs", "--business", "nope"});
