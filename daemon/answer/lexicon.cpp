@@ -29,8 +29,8 @@ const std::vector<std::vector<std::string_view>> k_groups = {
     // bookings
     {"book", "booking", "reservation", "reserve", "table", "appointment", "slot", "schedule", "walkin",
      "availability", "available", "slots", "booked"},
-    {"cancel", "whatif", "cancellation", "reschedule", "move", "change", "notice", "rearrange", "postpone", "miss",
-     "missed"},
+    {"cancel", "whatif", "cancellation", "reschedule", "move", "change", "notice", "rearrange", "postpone",
+     "miss", "missed"},
     // how long it takes ("how long" is joined to "duration"): a wait, a turnaround, a session's length
     {"duration", "wait", "waiting", "ready", "minute", "minutes", "mins", "hour", "hours", "quick", "quickly",
      "fast", "turnaround", "soon", "sooner"},
@@ -74,8 +74,8 @@ const std::vector<std::vector<std::string_view>> k_groups = {
     // "what if" (normalise.cpp's phrases) asks what happens when something goes wrong: the guarantee, the
     // insurance, the cancellation terms
     {"guarantee", "warranty", "whatif"},
-    {"insurance", "whatif", "insured", "insure", "insurer", "liability", "breakage", "breakages", "damage", "damages",
-     "smashed"},
+    {"insurance", "whatif", "insured", "insure", "insurer", "liability", "breakage", "breakages", "damage",
+     "damages", "smashed"},
     {"alcohol", "alcoholic", "booze", "drinks", "wine", "beer", "bar", "corkage", "fizz", "prosecco",
      "champagne"},
     {"accommodation", "overnight", "bedroom", "bedrooms", "sleep", "sleeping", "stay", "hotel", "lodging"},
