@@ -11,10 +11,9 @@ namespace {
 constexpr std::size_t k_max_chars = 60;
 
 // The whole message, once lower-cased with punctuation dropped and apostrophes removed ("that's" ->
-// "thats").
-constexpr std::array<std::string_view, 10> k_words = {"human",         "a human", "agent",    "an agent",
-                                                      "operator",      "person",  "a person", "real person",
-                                                      "a real person", "staff"};
+// "thats"). "a real person" is one of the phrases below.
+constexpr std::array<std::string_view, 8> k_words = {"human",    "a human", "agent",    "an agent",
+                                                     "operator", "person",  "a person", "staff"};
 
 // Anywhere in the message, between word boundaries.
 constexpr std::array<std::string_view, 15> k_phrases = {"talk to a human",

@@ -23,14 +23,6 @@ std::vector<std::string_view> lines_of(std::string_view text) {
     return out;
 }
 
-std::size_t joined_size(const std::vector<std::string_view>& lines, std::size_t first) {
-    std::size_t size = 0;
-    for (std::size_t i = first; i < lines.size(); ++i) {
-        size += lines[i].size() + (i > first ? 1 : 0);
-    }
-    return size;
-}
-
 } // namespace
 
 std::string with_taught_question(std::string_view tags, std::string_view question) {
@@ -51,9 +43,13 @@ std::string with_taught_question(std::string_view tags, std::string_view questio
         lines.push_back(asked);
     }
     // Lines are cut at characters and the limit counts bytes of whole lines, so what is kept stays UTF-8.
+    std::size_t size = lines.empty() ? 0 : lines.size() - 1; // the newlines between them
+    for (auto line : lines) {
+        size += line.size();
+    }
     std::size_t first = 0;
-    while (first + 1 < lines.size() && joined_size(lines, first) > k_max_taught_chars) {
-        ++first;
+    for (; first + 1 < lines.size() && size > k_max_taught_chars; ++first) {
+        size -= lines[first].size() + 1;
     }
     std::string out;
     for (std::size_t i = first; i < lines.size(); ++i) {
